@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# smtj: one entry point.
+#
+#   make              module (for KVER), libraries and tools
+#   make check        install what is missing, build, static checks, host
+#                     unit tests, fuzzers briefly, binding validation, VM
+#                     selftests; ends with "N passed, M failed"
+#   make check-vm     only the VM stage
+#   make bench        benchmarks, JSON under build/bench/
+#   make demo         DANP training on noise from /dev/smtj0 in the VM
+#
+# Area makefiles (lib/*/*.mk, utils/utils.mk, tests/*/*.mk, bench/bench.mk)
+# append to the lists below; this file only ties them together.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+TOP   := $(abspath .)
+BUILD ?= $(TOP)/build
+O     := $(BUILD)/host
+
+# Kernel to build against: newest Debian 6.1 headers installed, never the
+# running kernel (this machine's kernel has no headers).
+KVER ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n 1)
+KARCH ?= x86_64
+KDIR ?= /usr/src/linux-headers-$(KVER)
+
+CC      ?= cc
+AR      ?= ar
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib/include
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -fPIC $(CPPFLAGS) $(CFLAGS)
+LDLIBS  ?=
+
+# Filled by the area makefiles.
+LIBS        :=	# static/shared libraries (targets)
+TOOLS       :=	# programs under utils/
+UNIT_TESTS  :=	# host test programs; each exits 0 on success, prints TAP
+FUZZ_RUNS   :=	# phony targets that run a fuzzer briefly
+MODULES     :=	# kernel module builds (kernel/kernel.mk)
+DATA_STEPS  :=	# fetch test data into the ignored cache data/
+STATIC_CHECKS :=	# W=1, sparse, checkpatch, ...
+BINDING_CHECKS :=	# dt-doc-validate, dt-validate, overlays
+VM_CHECKS   :=	# VM selftest runs; each writes $$SMTJ_COUNTS/vm*
+BENCH_STEPS :=	# phony steps of `make bench`, JSON under $(BUILD)/bench
+DEMO_STEPS  :=	# `make demo`
+
+-include $(wildcard lib/*/*.mk)
+-include utils/utils.mk
+-include $(wildcard tests/*/*.mk)
+-include bench/bench.mk
+-include kernel/kernel.mk
+
+.PHONY: all module libs tools deps check check-data check-unit check-static \
+	check-fuzz check-bindings check-vm bench demo clean
+
+all: module libs tools
+module: $(MODULES)
+libs: $(LIBS)
+tools: $(TOOLS)
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+# Host objects: one rule for every C file of the libraries and tools.
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+check-unit: $(UNIT_TESTS)
+	@$(TOP)/tests/run-unit.sh $(UNIT_TESTS)
+
+check-fuzz: $(FUZZ_RUNS)
+check-data: $(DATA_STEPS)
+check-static: $(STATIC_CHECKS)
+check-bindings: $(BINDING_CHECKS)
+check-vm: $(VM_CHECKS)
+demo: $(DEMO_STEPS)
+
+check:
+	@$(TOP)/scripts/check.sh
+
+bench: $(BENCH_STEPS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * smtj: stochastic magnetic tunnel junction noise devices.
+ *
+ * The only contract between smtj.ko and userspace.  Documented in
+ * Documentation/userspace-api/smtj.rst; the sysfs attributes in
+ * Documentation/ABI/testing/sysfs-class-smtj.
+ *
+ * Every ioctl argument starts with a __u32 size that the caller sets to
+ * sizeof() of the structure it was compiled against.  The kernel accepts a
+ * size between the version-1 size and its own; fields the caller does not
+ * know about are treated as zero on input and not written on output.
+ * Reserved fields and padding must be zero on input.
+ */
+#ifndef _UAPI_LINUX_SMTJ_H
+#define _UAPI_LINUX_SMTJ_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SMTJ_ABI_VERSION	1
+
+/* Backends (struct smtj_info.backend, sysfs "backend"). */
+#define SMTJ_BACKEND_SIM	1	/* simulated junction array */
+#define SMTJ_BACKEND_IIO	2	/* an ADC read through IIO */
+
+/* Simulator limits. */
+#define SMTJ_SIM_MAX_JUNCTIONS	8
+#define SMTJ_SIM_MAX_LEVELS	(1 << SMTJ_SIM_MAX_JUNCTIONS)
+#define SMTJ_SIM_PROB_ONE	1000000000U	/* probabilities are in 1e-9 */
+#define SMTJ_SIM_RATE_MIN	1U		/* samples per second */
+#define SMTJ_SIM_RATE_MAX	10000000U
+#define SMTJ_SIM_SIGMA_MAX	4096000U	/* 4096 codes, in 1/1000 code */
+
+/* struct smtj_sim_config.flags */
+#define SMTJ_SIM_F_PATTERN	(1U << 0)	/* sample k is (k & 0xffff) */
+#define SMTJ_SIM_F_UNTHROTTLED	(1U << 1)	/* produce as fast as consumed */
+#define SMTJ_SIM_F_ALL		(SMTJ_SIM_F_PATTERN | SMTJ_SIM_F_UNTHROTTLED)
+
+/*
+ * Samples are stored in read() buffers and ring data pages as __u16 in host
+ * byte order (sample_storage_bits = 16); the low sample_bits bits are valid.
+ * volts = (sample + offset) * scale_fv * 1e-15.
+ */
+struct smtj_info {
+	__u32 size;		/* in: sizeof(struct smtj_info) */
+	__u32 abi_version;	/* out: SMTJ_ABI_VERSION */
+	__u32 backend;		/* SMTJ_BACKEND_* */
+	__u32 flags;		/* SMTJ_INFO_F_* */
+	__u32 sample_bits;	/* valid bits per sample */
+	__u32 sample_storage_bits;	/* 16 */
+	__u32 sample_signed;	/* 1 if samples are two's complement */
+	__s32 offset;		/* added to a sample before scaling */
+	__u64 scale_fv;		/* volts per LSB, in femtovolts (1e-15 V) */
+	__u32 rate_hz;		/* configured sample rate */
+	__u32 ring_samples;	/* this file's ring capacity (power of two) */
+	__u32 ring_data_offset;	/* mmap offset of the data pages */
+	__u32 ring_mmap_size;	/* header page + data pages, in bytes */
+	__u64 produced;		/* samples the device has produced */
+	__u64 delivered;	/* samples this file has been given */
+	__u64 lost;		/* samples this file lost (its ring was full) */
+	__u64 reserved[4];
+};
+
+#define SMTJ_INFO_F_UNTHROTTLED	(1U << 0)
+#define SMTJ_INFO_F_PATTERN	(1U << 1)
+#define SMTJ_INFO_F_MAPPED	(1U << 2)	/* this file's ring is mapped */
+
+/*
+ * Simulated junction array (SMTJ_BACKEND_SIM only; -ENODEV otherwise).
+ * Junction j has two states; p_leave[j][s] is the probability per sample of
+ * leaving state s, in units of 1e-9 (0 .. SMTJ_SIM_PROB_ONE).  The array's
+ * state is the bit vector of junction states (bit j = junction j), and
+ * level[state] is the ADC code observed for it before noise.  Entries of
+ * p_leave and level beyond nr_junctions / 2^nr_junctions must be zero.
+ */
+struct smtj_sim_config {
+	__u32 size;		/* in: sizeof(struct smtj_sim_config) */
+	__u32 flags;		/* SMTJ_SIM_F_* */
+	__u64 seed;		/* setting the config restarts the stream */
+	__u32 rate_hz;		/* SMTJ_SIM_RATE_MIN .. SMTJ_SIM_RATE_MAX */
+	__u32 nr_junctions;	/* 1 .. SMTJ_SIM_MAX_JUNCTIONS */
+	__u32 adc_bits;		/* 8 .. 16 */
+	__u32 noise_sigma;	/* Gaussian noise std, 1/1000 ADC code */
+	__u32 p_leave[SMTJ_SIM_MAX_JUNCTIONS][2];
+	__u16 level[SMTJ_SIM_MAX_LEVELS];	/* < 2^adc_bits */
+	__u64 scale_fv;		/* volts per LSB reported by smtj_info */
+	__u64 reserved[4];
+};
+
+/*
+ * Per-file consumer settings.  ring_samples may only change while the ring
+ * is not mapped (-EBUSY otherwise).
+ */
+struct smtj_consumer {
+	__u32 size;		/* in: sizeof(struct smtj_consumer) */
+	__u32 flags;		/* none defined; must be 0 */
+	__u32 ring_samples;	/* power of two, SMTJ_RING_MIN .. SMTJ_RING_MAX */
+	__u32 watermark;	/* poll() reports EPOLLIN at >= this many */
+	__u64 reserved[2];
+};
+
+#define SMTJ_RING_MIN		1024U
+#define SMTJ_RING_MAX		(1U << 24)
+
+#define SMTJ_IOC_MAGIC		0xB9
+#define SMTJ_IOC_GET_INFO	_IOWR(SMTJ_IOC_MAGIC, 0x00, struct smtj_info)
+#define SMTJ_IOC_GET_SIM	_IOWR(SMTJ_IOC_MAGIC, 0x01, struct smtj_sim_config)
+#define SMTJ_IOC_SET_SIM	_IOW(SMTJ_IOC_MAGIC, 0x02, struct smtj_sim_config)
+#define SMTJ_IOC_GET_CONSUMER	_IOWR(SMTJ_IOC_MAGIC, 0x03, struct smtj_consumer)
+#define SMTJ_IOC_SET_CONSUMER	_IOW(SMTJ_IOC_MAGIC, 0x04, struct smtj_consumer)
+
+/*
+ * The mmap ring.  mmap() at offset 0 maps the header page (read-write: the
+ * consumer index is userspace's to write) followed by the data pages
+ * (read-only), ring_mmap_size bytes in all.  A writable mapping of the data
+ * pages or a mapping past the end fails.
+ *
+ * One writer per index: the kernel writes producer, lost, newest_index and
+ * newest_time_ns, then publishes with smp_store_release(&producer); userspace
+ * reads producer with smp_load_acquire, reads the samples, then publishes
+ * consumption with smp_store_release(&consumer).  Indices are free-running
+ * sample counts; sample i is at data[i & (nr_samples - 1)].  The kernel never
+ * trusts consumer: it uses min(producer, max(consumer, its last view)).
+ */
+#define SMTJ_RING_MAGIC		0x6a746d73	/* "smtj" little-endian */
+#define SMTJ_RING_VERSION	1
+
+struct smtj_ring_header {
+	__u32 magic;
+	__u32 version;
+	__u32 nr_samples;	/* power of two */
+	__u32 sample_size;	/* bytes: 2 */
+	__u32 data_offset;	/* bytes from the start of the mapping */
+	__u32 header_size;	/* sizeof(struct smtj_ring_header) */
+	__u64 pad0[5];
+	/* written by the kernel; its own cache line */
+	__u64 producer;
+	__u64 lost;		/* samples dropped: ring full */
+	__u64 newest_index;	/* device sample index of sample producer-1 */
+	__u64 newest_time_ns;	/* CLOCK_MONOTONIC time of that sample */
+	__u64 pad1[4];
+	/* written by userspace; its own cache line */
+	__u64 consumer;
+	__u64 pad2[7];
+};
+
+#endif /* _UAPI_LINUX_SMTJ_H */

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later
+/*
+ * Simulated sMTJ array (see smtj_model.h).
+ *
+ * Each junction is a two-state Markov chain; the array state selects an ADC
+ * code from the level table; Gaussian observation noise is added and the
+ * result is clamped to the ADC range.  Sample k observes state k, then every
+ * junction may leave its state.  Random numbers come from xoshiro256**,
+ * seeded through splitmix64; each sample consumes ceil(w / 2) 64-bit draws,
+ * w = junctions (+1 when noise is on), split into 32-bit words low half
+ * first: word j decides junction j, the last word draws the noise.
+ */
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <string.h>
+#endif
+
+#include "smtj_model.h"
+#include "smtj_model_normal.h"
+
+/* The paper's two-state fit (REFERENCE.md) on a 14-bit, 3.3 V ADC. */
+#define SMTJ_DEF_BITS		14
+#define SMTJ_DEF_SCALE_FV	201416015625ULL	/* 3.3 V / 2^14 */
+#define SMTJ_DEF_RATE		200000U		/* 5 us sampling */
+#define SMTJ_DEF_P_LEAVE	80900000U	/* 0.0809 */
+#define SMTJ_DEF_LEVEL_LOW	180U		/* 0.0361605 V */
+#define SMTJ_DEF_LEVEL_HIGH	238U		/* 0.0480237 V */
+#define SMTJ_DEF_SIGMA		4510U		/* 0.00090841466 V */
+
+void smtj_model_default_config(struct smtj_sim_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
+	cfg->rate_hz = SMTJ_DEF_RATE;
+	cfg->nr_junctions = 1;
+	cfg->adc_bits = SMTJ_DEF_BITS;
+	cfg->noise_sigma = SMTJ_DEF_SIGMA;
+	cfg->p_leave[0][0] = SMTJ_DEF_P_LEAVE;
+	cfg->p_leave[0][1] = SMTJ_DEF_P_LEAVE;
+	cfg->level[0] = SMTJ_DEF_LEVEL_LOW;
+	cfg->level[1] = SMTJ_DEF_LEVEL_HIGH;
+	cfg->scale_fv = SMTJ_DEF_SCALE_FV;
+}
+
+/* Every field of @cfg except size; 0 or -EINVAL. */
+int smtj_model_validate(const struct smtj_sim_config *cfg)
+{
+	u32 j, s, nlev;
+
+	if (cfg->flags & ~SMTJ_SIM_F_ALL)
+		return -EINVAL;
+	if (cfg->rate_hz < SMTJ_SIM_RATE_MIN || cfg->rate_hz > SMTJ_SIM_RATE_MAX)
+		return -EINVAL;
+	if (cfg->nr_junctions < 1 || cfg->nr_junctions > SMTJ_SIM_MAX_JUNCTIONS)
+		return -EINVAL;
+	if (cfg->adc_bits < 8 || cfg->adc_bits > 16)
+		return -EINVAL;
+	if (cfg->noise_sigma > SMTJ_SIM_SIGMA_MAX)
+		return -EINVAL;
+	if (cfg->scale_fv == 0)
+		return -EINVAL;
+	for (j = 0; j < SMTJ_SIM_MAX_JUNCTIONS; j++) {
+		for (s = 0; s < 2; s++) {
+			if (cfg->p_leave[j][s] > SMTJ_SIM_PROB_ONE)
+				return -EINVAL;
+			if (j >= cfg->nr_junctions && cfg->p_leave[j][s])
+				return -EINVAL;
+		}
+	}
+	nlev = 1U << cfg->nr_junctions;
+	for (j = 0; j < SMTJ_SIM_MAX_LEVELS; j++) {
+		if (j >= nlev ? cfg->level[j] != 0 :
+				(u32)cfg->level[j] >> cfg->adc_bits)
+			return -EINVAL;
+	}
+	for (j = 0; j < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); j++)
+		if (cfg->reserved[j])
+			return -EINVAL;
+	return 0;
+}
+
+static inline u64 rotl64(u64 x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline u64 smtj_rng_next(u64 *s)
+{
+	u64 r = rotl64(s[1] * 5, 7) * 9;
+	u64 t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl64(s[3], 45);
+	return r;
+}
+
+static u64 splitmix64(u64 *x)
+{
+	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Standard normal deviate from 32 random bits, 24 fraction bits. */
+s32 smtj_model_normal_q24(u32 word)
+{
+	u32 u = word & 0x7fffffffU;	/* bit 31 is the sign */
+	u32 i = u >> 21, f = u & 0x1fffffU;
+	u64 z;
+
+	if (i < 1023) {
+		z = smtj_normal_main[i] +
+		    (((u64)(smtj_normal_main[i + 1] - smtj_normal_main[i]) * f) >> 21);
+	} else {
+		u32 k = f >> 11, g = f & 0x7ffU;
+
+		if (k < 1023)
+			z = smtj_normal_tail[k] +
+			    (((u64)(smtj_normal_tail[k + 1] - smtj_normal_tail[k]) * g) >> 11);
+		else
+			z = smtj_normal_tail[1023];	/* |z| > 5: mass 2^-20 */
+	}
+	return (word >> 31) ? -(s32)z : (s32)z;
+}
+
+void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg)
+{
+	u64 x = cfg->seed;
+	u32 j, s, words;
+
+	memset(m, 0, sizeof(*m));
+	for (j = 0; j < 4; j++)
+		m->rng[j] = splitmix64(&x);
+	m->nr_junctions = cfg->nr_junctions;
+	m->code_max = (1U << cfg->adc_bits) - 1;
+	m->pattern = cfg->flags & SMTJ_SIM_F_PATTERN;
+	m->sigma_q16 = ((u64)cfg->noise_sigma << 16) / 1000;
+	for (j = 0; j < cfg->nr_junctions; j++)
+		for (s = 0; s < 2; s++)
+			m->thresh[j][s] = ((u64)cfg->p_leave[j][s] << 32) /
+					  SMTJ_SIM_PROB_ONE;
+	memcpy(m->level, cfg->level, sizeof(m->level));
+	words = cfg->nr_junctions + (m->sigma_q16 ? 1 : 0);
+	m->draws = (words + 1) / 2;
+	m->state = (u32)smtj_rng_next(m->rng) & ((1U << cfg->nr_junctions) - 1);
+}
+
+/* Observation of the current state: level plus rounded noise, clamped. */
+static inline u16 smtj_model_observe(const struct smtj_model *m, u32 word)
+{
+	s64 code = m->level[m->state];
+
+	if (m->sigma_q16) {
+		s64 z = smtj_model_normal_q24(word);
+		u64 mag = ((u64)(z < 0 ? -z : z) * m->sigma_q16 + (1ULL << 39)) >> 40;
+
+		code += z < 0 ? -(s64)mag : (s64)mag;
+		if (code < 0)
+			code = 0;
+		else if (code > m->code_max)
+			code = m->code_max;
+	}
+	return (u16)code;
+}
+
+void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
+{
+	u32 words[SMTJ_SIM_MAX_JUNCTIONS + 2];
+	size_t i;
+	u32 j, d;
+
+	if (m->pattern) {
+		for (i = 0; i < n; i++)
+			out[i] = (u16)(m->index + i);
+		m->index += n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		for (d = 0; d < m->draws; d++) {
+			u64 r = smtj_rng_next(m->rng);
+
+			words[2 * d] = (u32)r;
+			words[2 * d + 1] = (u32)(r >> 32);
+		}
+		out[i] = smtj_model_observe(m, m->sigma_q16 ?
+						 words[m->nr_junctions] : 0);
+		for (j = 0; j < m->nr_junctions; j++) {
+			u32 s = (m->state >> j) & 1;
+
+			if (words[j] < m->thresh[j][s])
+				m->state ^= 1U << j;
+		}
+	}
+	m->index += n;
+}

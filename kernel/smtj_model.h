@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later */
+/*
+ * The simulated junction array: integer-only, shared verbatim by smtj.ko
+ * and libsmtj so that a simulated device and the library's simulator give
+ * the same sample stream for the same seed.  Dual-licensed for that reason.
+ */
+#ifndef SMTJ_MODEL_H
+#define SMTJ_MODEL_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stddef.h>
+#include <stdint.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef int32_t s32;
+typedef uint64_t u64;
+typedef int64_t s64;
+#endif
+
+#include <linux/smtj.h>
+
+struct smtj_model {
+	u64 rng[4];		/* xoshiro256** state */
+	u64 index;		/* index of the next sample */
+	u32 state;		/* bit j: state of junction j */
+	u32 nr_junctions;
+	u32 code_max;		/* 2^adc_bits - 1 */
+	u32 pattern;		/* SMTJ_SIM_F_PATTERN */
+	u32 draws;		/* 64-bit draws per sample */
+	u64 sigma_q16;		/* noise std in codes, 16 fraction bits */
+	u64 thresh[SMTJ_SIM_MAX_JUNCTIONS][2];	/* leave iff draw < thresh */
+	u16 level[SMTJ_SIM_MAX_LEVELS];
+};
+
+void smtj_model_default_config(struct smtj_sim_config *cfg);
+int smtj_model_validate(const struct smtj_sim_config *cfg);
+void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg);
+void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n);
+s32 smtj_model_normal_q24(u32 word);
+
+#endif /* SMTJ_MODEL_H */

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# `make check`: every stage of the project's test, in order.  A stage that
+# runs several tests writes "PASSED FAILED" to $SMTJ_COUNTS/<stage>; a stage
+# that does not counts as one test.  Ends with one line "N passed, M failed"
+# and exits nonzero when anything failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+build=${BUILD:-$top/build}
+export SMTJ_COUNTS="$build/check"
+rm -rf "$SMTJ_COUNTS"
+mkdir -p "$SMTJ_COUNTS"
+
+MAKE=${MAKE:-make}
+passed=0
+failed=0
+failed_stages=""
+
+stage() {
+	local name=$1
+	shift
+	local start=$SECONDS rc
+	echo "==> $name"
+	"$@"
+	rc=$?
+	if [ -f "$SMTJ_COUNTS/$name" ]; then
+		read -r p f <"$SMTJ_COUNTS/$name"
+		passed=$((passed + p))
+		failed=$((failed + f))
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
+	elif [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+	[ "$rc" -ne 0 ] && failed_stages="$failed_stages $name"
+	echo "<== $name: $([ $rc -eq 0 ] && echo ok || echo FAILED) ($((SECONDS - start)) s)"
+	return $rc
+}
+
+# Later stages need the earlier ones: stop at a failed install or build.
+stage deps "$top/scripts/install-deps.sh" &&
+stage build $MAKE -s all &&
+{
+	stage data $MAKE -s check-data
+	stage static $MAKE -s check-static
+	stage unit $MAKE -s check-unit
+	stage fuzz $MAKE -s check-fuzz
+	stage bindings $MAKE -s check-bindings
+	stage vm $MAKE -s check-vm
+}
+
+[ -n "$failed_stages" ] && echo "failed stages:$failed_stages"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ -z "$failed_stages" ]

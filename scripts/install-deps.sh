@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Install what `make check` needs on a Debian 12 machine.  Idempotent: only
+# packages that are missing are installed, and apt's index is refreshed only
+# when something is missing.  Kernel image and headers are installed in the
+# same apt run so their versions match (see Documentation/dev-tools).
+set -eu
+
+PKGS="make gcc libc6-dev pkg-config perl python3 cpio gzip
+busybox-static qemu-system-x86 sparse
+linux-headers-amd64 linux-image-amd64 linux-source-6.1
+liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
+clang libclang-rt-14-dev
+rng-tools5 device-tree-compiler dt-schema
+nodejs npm"
+
+[ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+# npm may be provided outside dpkg (nodesource, nvm): accept that.
+if command -v npm >/dev/null 2>&1; then
+	missing=$(echo "$missing" | tr ' ' '\n' | grep -vx -e npm -e nodejs | tr '\n' ' ')
+fi
+missing=$(echo $missing)
+[ -z "$missing" ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing $missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
