@@ -55,7 +55,7 @@ struct smtj_info {
 	__u32 rate_hz;		/* configured sample rate */
 	__u32 ring_samples;	/* this file's ring capacity (power of two) */
 	__u32 ring_data_offset;	/* mmap offset of the data pages */
-	__u32 ring_mmap_size;	/* header page + data pages, in bytes */
+	__u32 ring_data_size;	/* bytes of the data mapping */
 	__u64 produced;		/* samples the device has produced */
 	__u64 delivered;	/* samples this file has been given */
 	__u64 lost;		/* samples this file lost (its ring was full) */
@@ -111,10 +111,12 @@ struct smtj_consumer {
 #define SMTJ_IOC_SET_CONSUMER	_IOW(SMTJ_IOC_MAGIC, 0x04, struct smtj_consumer)
 
 /*
- * The mmap ring.  mmap() at offset 0 maps the header page (read-write: the
- * consumer index is userspace's to write) followed by the data pages
- * (read-only), ring_mmap_size bytes in all.  A writable mapping of the data
- * pages or a mapping past the end fails.
+ * The mmap ring, in two mappings (as io_uring maps its rings):
+ *  - offset 0, one page, PROT_READ | PROT_WRITE: struct smtj_ring_header
+ *    (the consumer index is userspace's to write);
+ *  - offset ring_data_offset, ring_samples * 2 bytes rounded up to pages,
+ *    PROT_READ only: the samples.  A writable mapping of the data pages or a
+ *    mapping past either region fails with -EINVAL/-EACCES.
  *
  * One writer per index: the kernel writes producer, lost, newest_index and
  * newest_time_ns, then publishes with smp_store_release(&producer); userspace
