@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Checkpoints: one self-describing binary file (little-endian fields, a
+ * CRC-32 at the end), written atomically: temporary file in the same
+ * directory, fsync, rename, fsync of the directory.  A crash leaves
+ * either the old or the new checkpoint, never a torn one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "danp-internal.h"
+
+static const char ckpt_magic[8] = "DANPCK01";
+
+struct wbuf {
+	uint8_t *p;
+	size_t len, cap;
+	int bad;
+};
+
+static void put(struct wbuf *w, const void *src, size_t n)
+{
+	if (w->bad)
+		return;
+	if (w->len + n > w->cap) {
+		size_t cap = (w->cap ? w->cap * 2 : 4096) + n;
+		uint8_t *q = realloc(w->p, cap);
+
+		if (!q) {
+			w->bad = 1;
+			return;
+		}
+		w->p = q;
+		w->cap = cap;
+	}
+	memcpy(w->p + w->len, src, n);
+	w->len += n;
+}
+
+static void put_u64(struct wbuf *w, uint64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	put(w, b, 8);
+}
+
+static void put_f32(struct wbuf *w, float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	put_u64(w, u);
+}
+
+static void put_floats(struct wbuf *w, const float *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_f32(w, f[i]);
+}
+
+struct rbuf {
+	const uint8_t *p;
+	size_t len, off;
+};
+
+static uint64_t get_u64(struct rbuf *r)
+{
+	uint64_t v = 0;
+
+	if (r->len - r->off < 8) {
+		r->off = r->len + 1;	/* mark truncation */
+		return 0;
+	}
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)r->p[r->off + i] << (8 * i);
+	r->off += 8;
+	return v;
+}
+
+static float get_f32(struct rbuf *r)
+{
+	uint32_t u = (uint32_t)get_u64(r);
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static void get_floats(struct rbuf *r, float *f, size_t n)
+{
+	for (size_t i = 0; i < n && r->off <= r->len; i++)
+		f[i] = get_f32(r);
+}
+
+static void serialize(const struct danp_net *net, const uint64_t *user,
+		      struct wbuf *w)
+{
+	const struct danp_spec *s = &net->spec;
+	const struct danp_params *p = &net->p;
+	uint32_t crc;
+
+	put(w, ckpt_magic, 8);
+	put_u64(w, s->n_layers);
+	for (unsigned int i = 0; i <= s->n_layers; i++)
+		put_u64(w, s->sizes[i]);
+	put_f32(w, s->slope);
+	put_u64(w, (uint64_t)s->bias);
+	put_u64(w, (uint64_t)s->decor_default);
+	for (unsigned int i = 0; i < s->n_layers; i++)
+		put_u64(w, s->decor[i]);
+	put_u64(w, (uint64_t)p->rule);
+	put_u64(w, (uint64_t)p->loss);
+	put_u64(w, (uint64_t)p->optim);
+	put_u64(w, (uint64_t)p->reduce);
+	put_f32(w, p->lr);
+	put_f32(w, p->beta1);
+	put_f32(w, p->beta2);
+	put_f32(w, p->eps);
+	put_f32(w, p->decor_lr);
+	put_u64(w, (uint64_t)p->decor_center);
+	put_f32(w, p->np_sigma2);
+	put_u64(w, p->max_batch);
+	put_u64(w, net->steps);
+	for (int i = 0; i < DANP_CKPT_USER; i++)
+		put_u64(w, user ? user[i] : 0);
+	put_floats(w, net->param, net->n_params);
+	put_floats(w, net->m, net->n_params);
+	put_floats(w, net->v, net->n_params);
+	for (unsigned int l = 0; l < net->L; l++) {
+		const struct danp_layer *ly = &net->lay[l];
+
+		if (ly->R)
+			put_floats(w, ly->R, ly->din * ly->din);
+		if (ly->c)
+			put_floats(w, ly->c, ly->din);
+	}
+	crc = (uint32_t)crc32(0L, w->p, (uInt)w->len);
+	put_u64(w, crc);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int danp_ckpt_save(const struct danp_net *net, const char *path,
+		   const uint64_t *user, struct danp_err *err)
+{
+	struct wbuf w = { 0 };
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	int fd, ret;
+
+	serialize(net, user, &w);
+	if (w.bad) {
+		free(w.p);
+		return danp_seterr(err, -ENOMEM, "out of memory for checkpoint");
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
+		free(w.p);
+		return danp_seterr(err, -ENAMETOOLONG, "%s: path too long", path);
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = -errno;
+		free(w.p);
+		return danp_seterr(err, ret, "%s: cannot create: %s", tmp,
+				   strerror(-ret));
+	}
+	ret = write_all(fd, w.p, w.len);
+	free(w.p);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return danp_seterr(err, ret, "%s: cannot write checkpoint: %s",
+				   path, strerror(-ret));
+	}
+	/* Make the rename itself durable. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
+		 const char *path, struct danp_err *err)
+{
+	struct danp_spec s = { 0 };
+	struct danp_params p;
+	struct danp_net *net;
+	uint64_t nl, steps;
+	int ret;
+
+	danp_params_default(&p);
+	nl = get_u64(r);
+	if (nl < 1 || nl > DANP_MAX_LAYERS)
+		return danp_seterr(err, -EINVAL, "%s: bad layer count at offset 8",
+				   path);
+	s.n_layers = (unsigned int)nl;
+	for (unsigned int i = 0; i <= s.n_layers; i++)
+		s.sizes[i] = (size_t)get_u64(r);
+	s.slope = get_f32(r);
+	s.bias = (int)get_u64(r);
+	s.decor_default = (int)get_u64(r);
+	for (unsigned int i = 0; i < s.n_layers; i++)
+		s.decor[i] = (unsigned char)get_u64(r);
+	p.rule = (enum danp_rule)get_u64(r);
+	p.loss = (enum danp_loss)get_u64(r);
+	p.optim = (enum danp_optim)get_u64(r);
+	p.reduce = (enum danp_reduce)get_u64(r);
+	p.lr = get_f32(r);
+	p.beta1 = get_f32(r);
+	p.beta2 = get_f32(r);
+	p.eps = get_f32(r);
+	p.decor_lr = get_f32(r);
+	p.decor_center = (int)get_u64(r);
+	p.np_sigma2 = get_f32(r);
+	p.max_batch = (size_t)get_u64(r);
+	steps = get_u64(r);
+	for (int i = 0; i < DANP_CKPT_USER; i++) {
+		uint64_t u = get_u64(r);
+
+		if (user)
+			user[i] = u;
+	}
+	if (r->off > r->len)
+		return danp_seterr(err, -EINVAL, "%s: truncated header", path);
+	ret = danp_net_create(&net, &s, &p, 0, err);
+	if (ret)
+		return ret;
+	net->steps = steps;
+	get_floats(r, net->param, net->n_params);
+	get_floats(r, net->m, net->n_params);
+	get_floats(r, net->v, net->n_params);
+	for (unsigned int l = 0; l < net->L; l++) {
+		struct danp_layer *ly = &net->lay[l];
+
+		if (ly->R)
+			get_floats(r, ly->R, ly->din * ly->din);
+		if (ly->c)
+			get_floats(r, ly->c, ly->din);
+	}
+	if (r->off != r->len) {
+		danp_net_destroy(net);
+		return danp_seterr(err, -EINVAL,
+				   "%s: size does not match its header (offset %zu of %zu)",
+				   path, r->off, r->len);
+	}
+	*out = net;
+	return 0;
+}
+
+int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
+		   struct danp_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+	struct rbuf r;
+	uint32_t crc, want;
+	int ret;
+
+	*out = NULL;
+	ret = danp_read_file(path, &buf, &len, err);
+	if (ret)
+		return ret;
+	if (len < 16 || memcmp(buf, ckpt_magic, 8)) {
+		free(buf);
+		return danp_seterr(err, -EINVAL, "%s: not a libdanp checkpoint "
+				   "(bad magic at offset 0)", path);
+	}
+	crc = (uint32_t)crc32(0L, buf, (uInt)(len - 8));
+	r = (struct rbuf){ buf, len, len - 8 };
+	want = (uint32_t)get_u64(&r);
+	if (crc != want) {
+		free(buf);
+		return danp_seterr(err, -EINVAL, "%s: checksum mismatch (corrupt "
+				   "or truncated checkpoint)", path);
+	}
+	r = (struct rbuf){ buf, len - 8, 8 };
+	ret = parse(out, &r, user, path, err);
+	free(buf);
+	return ret;
+}

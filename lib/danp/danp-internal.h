@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdanp private definitions: the network's memory layout and the helpers
+ * shared between its files.
+ */
+#ifndef DANP_INTERNAL_H
+#define DANP_INTERNAL_H
+
+#include <stdarg.h>
+#include "libdanp.h"
+
+struct danp_layer {
+	size_t din, dout;
+	int decor;		/* R/c present and used */
+	float *W, *b;		/* views into net->param */
+	float *gW, *gb;		/* views into net->grad */
+	float *R, *c;		/* din x din, din (c only with decor_center) */
+	/* Workspace for up to 2 * max_batch rows (both passes stacked). */
+	float *Z;		/* decorrelated input (decor layers) */
+	const float *Zp;	/* input of W in the last forward: Z or x */
+	float *A;		/* pre-activation incl. bias and noise */
+	float *X;		/* output f(A); alias of A on the last layer */
+	float *Xi;		/* injected noise */
+	float *D;		/* pass-1 minus pass-2 (or backprop delta) */
+	float *T;		/* scratch: Z R, dZ */
+};
+
+struct danp_net {
+	struct danp_spec spec;
+	struct danp_params p;
+	unsigned int L;
+	size_t n_params, n_units, rows_max, dmax;
+	float *param, *grad, *m, *v;	/* all W_l,b_l contiguous */
+	struct danp_layer lay[DANP_MAX_LAYERS];
+	uint64_t steps;
+	/* Per-row scratch (2 * max_batch). */
+	float *loss_row, *s, *sq, *dout;	/* dout: d_L x rows */
+	float *dx;			/* backprop: rows x dmax */
+};
+
+/* Forward modes. */
+enum danp_fwd {
+	DANP_FWD_CLEAN,		/* n rows, no noise */
+	DANP_FWD_NOISY,		/* n rows, noise */
+	DANP_FWD_TWO_NOISY,	/* 2n rows: two noisy passes */
+	DANP_FWD_CLEAN_NOISY,	/* 2n rows: clean pass, then noisy pass */
+};
+
+int danp_seterr(struct danp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+int danp_uses_decor(const struct danp_params *p);
+
+int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
+		      enum danp_fwd mode, struct danp_err *err);
+/* Output of the last forward (rows x d_L). */
+const float *danp_output(const struct danp_net *net);
+
+/* Per-row loss of @out (rows x k) against targets of @b (rows taken from
+ * row0 % b->n); optional gradient w.r.t. out scaled by @gscale. */
+int danp_loss_rows(const struct danp_net *net, const float *out, size_t rows,
+		   const struct danp_batch *b, float *loss, float *gout,
+		   float gscale, struct danp_err *err);
+
+int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
+		    double *loss, struct danp_err *err);
+int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
+		 double *loss, struct danp_err *err);
+
+void danp_decor_update(struct danp_net *net, size_t n);
+void danp_optim_apply(struct danp_net *net);
+
+#endif /* DANP_INTERNAL_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Dataset normalisation, batching and CIFAR augmentation. */
+#include <stdlib.h>
+#include <string.h>
+#include "danp-internal.h"
+
+void danp_dataset_free(struct danp_dataset *ds)
+{
+	free(ds->x);
+	free(ds->y);
+	*ds = (struct danp_dataset){ 0 };
+}
+
+void danp_normalize(struct danp_dataset *ds, const float *mean,
+		    const float *std, size_t channels)
+{
+	size_t per = channels ? ds->dim / channels : ds->dim;
+
+	for (size_t i = 0; i < ds->n; i++)
+		for (size_t c = 0; c < channels; c++) {
+			float *p = ds->x + i * ds->dim + c * per;
+			float m = mean[c], s = 1.0f / std[c];
+
+			for (size_t j = 0; j < per; j++)
+				p[j] = (p[j] / 255.0f - m) * s;
+		}
+}
+
+void danp_normalize_mnist(struct danp_dataset *ds)
+{
+	static const float mean[1] = { 0.1307f }, std[1] = { 0.3081f };
+
+	danp_normalize(ds, mean, std, 1);
+}
+
+void danp_normalize_cifar(struct danp_dataset *ds)
+{
+	static const float mean[3] = { 0.4914f, 0.4822f, 0.4465f };
+	static const float std[3] = { 0.2023f, 0.1994f, 0.2010f };
+
+	danp_normalize(ds, mean, std, 3);
+}
+
+/*
+ * Random crop of size HxW from the image padded by 4 on each side, then a
+ * horizontal flip with probability 1/2.  torchvision pads the raw image
+ * with 0 before normalising, so the pad value here is -mean/std.
+ */
+static void crop_flip(const float *src, float *dst, size_t C, size_t H,
+		      size_t W, const float *padval, struct danp_rng *r)
+{
+	long dy = (long)(danp_rng_uniform(r) * 9) - 4;
+	long dx = (long)(danp_rng_uniform(r) * 9) - 4;
+	int flip = danp_rng_uniform(r) < 0.5;
+
+	for (size_t c = 0; c < C; c++)
+		for (size_t yy = 0; yy < H; yy++)
+			for (size_t xx = 0; xx < W; xx++) {
+				long sy = (long)yy + dy;
+				long sx = (long)(flip ? W - 1 - xx : xx) + dx;
+				float v = padval[c];
+
+				if (sy >= 0 && sy < (long)H && sx >= 0 && sx < (long)W)
+					v = src[(c * H + (size_t)sy) * W + (size_t)sx];
+				dst[(c * H + yy) * W + xx] = v;
+			}
+}
+
+void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
+		 int augment, struct danp_rng *r, float *x, int32_t *y)
+{
+	/* Pad value: a raw 0 pixel after danp_normalize_cifar. */
+	static const float cifar_pad[3] = { -0.4914f / 0.2023f,
+					    -0.4822f / 0.1994f,
+					    -0.4465f / 0.2010f };
+	int aug = augment && ds->channels == 3 && ds->height && ds->width &&
+		  ds->channels * ds->height * ds->width == ds->dim;
+
+	for (size_t i = 0; i < n; i++) {
+		const float *src = ds->x + perm[i] * ds->dim;
+
+		if (aug)
+			crop_flip(src, x + i * ds->dim, ds->channels,
+				  ds->height, ds->width, cifar_pad, r);
+		else
+			memcpy(x + i * ds->dim, src, ds->dim * sizeof(float));
+		y[i] = ds->y[perm[i]];
+	}
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Inference and evaluation in chunks of the network's workspace. */
+#include <errno.h>
+#include <string.h>
+#include "danp-internal.h"
+
+int danp_forward(struct danp_net *net, const float *x, size_t n, int noisy,
+		 float *out, struct danp_err *err)
+{
+	size_t k = net->spec.sizes[net->L], d = net->spec.sizes[0];
+
+	for (size_t i = 0; i < n; i += net->rows_max) {
+		size_t m = n - i < net->rows_max ? n - i : net->rows_max;
+		int ret = danp_forward_rows(net, x + i * d, m,
+					    noisy ? DANP_FWD_NOISY : DANP_FWD_CLEAN,
+					    err);
+		if (ret)
+			return ret;
+		memcpy(out + i * k, danp_output(net), m * k * sizeof(float));
+	}
+	return 0;
+}
+
+int danp_evaluate(struct danp_net *net, const struct danp_batch *b,
+		  int noisy, struct danp_eval *res, struct danp_err *err)
+{
+	size_t k = net->spec.sizes[net->L], d = net->spec.sizes[0];
+	double loss = 0;
+	size_t correct = 0;
+
+	if (!b->n)
+		return danp_seterr(err, -EINVAL, "empty evaluation set");
+	for (size_t i = 0; i < b->n; i += net->rows_max) {
+		size_t m = b->n - i < net->rows_max ? b->n - i : net->rows_max;
+		struct danp_batch sub = {
+			.x = b->x + i * d,
+			.labels = b->labels ? b->labels + i : NULL,
+			.targets = b->targets ? b->targets + i * k : NULL,
+			.n = m,
+		};
+		const float *o;
+		int ret;
+
+		ret = danp_forward_rows(net, sub.x, m,
+					noisy ? DANP_FWD_NOISY : DANP_FWD_CLEAN,
+					err);
+		if (ret)
+			return ret;
+		o = danp_output(net);
+		ret = danp_loss_rows(net, o, m, &sub, net->loss_row, NULL, 0,
+				     err);
+		if (ret)
+			return ret;
+		for (size_t r = 0; r < m; r++) {
+			size_t best = 0;
+
+			loss += net->loss_row[r];
+			for (size_t j = 1; j < k; j++)
+				if (o[r * k + j] > o[r * k + best])
+					best = j;
+			if (sub.labels && best == (size_t)sub.labels[r])
+				correct++;
+		}
+	}
+	res->loss = loss / (double)b->n;
+	res->accuracy = (double)correct / (double)b->n;
+	return 0;
+}

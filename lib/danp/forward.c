@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Forward passes.  The two passes of a DANP step are stacked into one
+ * product of 2n rows; the input layer sees the same pixels in both passes,
+ * so its decorrelation and weight product are computed once for n rows and
+ * copied.  Bias, noise and activation are one fused loop per layer.
+ */
+#include <cblas.h>
+#include <errno.h>
+#include <string.h>
+#include "danp-internal.h"
+
+/* a += b + xi; x = leaky(a).  One pass over the layer's outputs. */
+static void bias_noise_act(float *restrict A, float *restrict X,
+			   const float *restrict b, const float *restrict xi,
+			   size_t rows, size_t d, float slope, int act)
+{
+	for (size_t r = 0; r < rows; r++) {
+		float *a = A + r * d, *x = X + r * d;
+		const float *e = xi ? xi + r * d : NULL;
+
+		for (size_t j = 0; j < d; j++) {
+			float v = a[j] + (b ? b[j] : 0.0f) + (e ? e[j] : 0.0f);
+
+			a[j] = v;
+			if (act)
+				x[j] = v > 0.0f ? v : slope * v;
+		}
+	}
+}
+
+static int get_noise(struct danp_net *net, unsigned int l, float *out,
+		     size_t rows, size_t cols, struct danp_err *err)
+{
+	int ret;
+
+	if (!net->p.noise)
+		return danp_seterr(err, -EINVAL, "noisy pass without a noise source");
+	ret = net->p.noise(net->p.noise_ctx, l, out, rows, cols);
+	if (ret)
+		return danp_seterr(err, ret < 0 ? ret : -EIO,
+				   "noise source failed for layer %u (%d)", l, ret);
+	return 0;
+}
+
+/* z = x R^T (+ c) for @rows rows. */
+static void decorrelate(const struct danp_layer *ly, const float *x,
+			size_t rows, float *z)
+{
+	size_t d = ly->din;
+
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)d,
+		    (int)d, 1.0f, x, (int)d, ly->R, (int)d, 0.0f, z, (int)d);
+	if (ly->c)
+		for (size_t r = 0; r < rows; r++)
+			for (size_t j = 0; j < d; j++)
+				z[r * d + j] += ly->c[j];
+}
+
+int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
+		      enum danp_fwd mode, struct danp_err *err)
+{
+	int two = mode == DANP_FWD_TWO_NOISY || mode == DANP_FWD_CLEAN_NOISY;
+	size_t rows = two ? 2 * n : n;
+	const float *in = x;
+	int ret;
+
+	if (n == 0 || rows > net->rows_max)
+		return danp_seterr(err, -EINVAL, "batch of %zu rows: need 1..%zu",
+				   n, two ? net->rows_max / 2 : net->rows_max);
+	for (unsigned int l = 0; l < net->L; l++) {
+		struct danp_layer *ly = &net->lay[l];
+		int last = l + 1 == net->L;
+		/* Layer 0 of a stacked pass: compute n rows, copy to 2n. */
+		size_t crows = (two && l == 0) ? n : rows;
+		float *xi = NULL;
+
+		if (ly->decor) {
+			decorrelate(ly, in, crows, ly->Z);
+			ly->Zp = ly->Z;
+		} else {
+			ly->Zp = in;
+		}
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)crows,
+			    (int)ly->dout, (int)ly->din, 1.0f, ly->Zp,
+			    (int)ly->din, ly->W, (int)ly->din, 0.0f, ly->A,
+			    (int)ly->dout);
+		if (crows != rows)
+			memcpy(ly->A + n * ly->dout, ly->A,
+			       n * ly->dout * sizeof(float));
+		switch (mode) {
+		case DANP_FWD_CLEAN:
+			break;
+		case DANP_FWD_NOISY:
+		case DANP_FWD_TWO_NOISY:
+			ret = get_noise(net, l, ly->Xi, rows, ly->dout, err);
+			if (ret)
+				return ret;
+			xi = ly->Xi;
+			break;
+		case DANP_FWD_CLEAN_NOISY:
+			memset(ly->Xi, 0, n * ly->dout * sizeof(float));
+			ret = get_noise(net, l, ly->Xi + n * ly->dout, n,
+					ly->dout, err);
+			if (ret)
+				return ret;
+			xi = ly->Xi;
+			break;
+		}
+		bias_noise_act(ly->A, ly->X, ly->b, xi, rows, ly->dout,
+			       net->spec.slope, !last);
+		in = ly->X;
+	}
+	return 0;
+}
+
+const float *danp_output(const struct danp_net *net)
+{
+	return net->lay[net->L - 1].A;
+}

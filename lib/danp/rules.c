@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Learning rules: gradients of BP (through the current decorrelation),
+ * NP (clean + noisy pass), ANP/DANP (two noisy passes, stacked).
+ * All write net->grad in the layout W_0, b_0, W_1, b_1, ...
+ */
+#include <cblas.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "danp-internal.h"
+
+static float reduce_scale(const struct danp_net *net, size_t n)
+{
+	return net->p.reduce == DANP_REDUCE_MEAN ? 1.0f / (float)n : 1.0f;
+}
+
+/* gW = alpha D^T Z, gb = alpha colsum(D), D and Z n rows. */
+static void weight_grad(struct danp_layer *ly, const float *D, size_t n,
+			float alpha)
+{
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)ly->dout,
+		    (int)ly->din, (int)n, alpha, D, (int)ly->dout, ly->Zp,
+		    (int)ly->din, 0.0f, ly->gW, (int)ly->din);
+	if (!ly->gb)
+		return;
+	memset(ly->gb, 0, ly->dout * sizeof(float));
+	for (size_t r = 0; r < n; r++)
+		for (size_t j = 0; j < ly->dout; j++)
+			ly->gb[j] += D[r * ly->dout + j];
+	for (size_t j = 0; j < ly->dout; j++)
+		ly->gb[j] *= alpha;
+}
+
+static double mean_loss(const float *l, size_t n)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s += l[i];
+	return s / (double)n;
+}
+
+/*
+ * ANP/DANP: s_n = (L1_n - L2_n) N / sum_l |a1_l,n - a2_l,n|^2,
+ * g_W_l = sum_n s_n (a1 - a2)_l,n z1_l,n^T.
+ * NP: g_W_l = sum_n (L_noisy - L_clean)_n / sigma^2 xi_l,n z_l,n^T.
+ */
+int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
+		    double *loss, struct danp_err *err)
+{
+	int np = net->p.rule == DANP_RULE_NP;
+	size_t n = b->n;
+	float *lr = net->loss_row, alpha = reduce_scale(net, n);
+	int ret;
+
+	ret = danp_forward_rows(net, b->x, n,
+				np ? DANP_FWD_CLEAN_NOISY : DANP_FWD_TWO_NOISY,
+				err);
+	if (ret)
+		return ret;
+	ret = danp_loss_rows(net, danp_output(net), 2 * n, b, lr, NULL, 0, err);
+	if (ret)
+		return ret;
+	if (np) {
+		float inv = 1.0f / net->p.np_sigma2;
+
+		for (size_t r = 0; r < n; r++)
+			net->s[r] = (lr[n + r] - lr[r]) * inv;
+		for (unsigned int l = 0; l < net->L; l++) {
+			struct danp_layer *ly = &net->lay[l];
+			const float *xi = ly->Xi + n * ly->dout;
+
+			for (size_t r = 0; r < n; r++)
+				for (size_t j = 0; j < ly->dout; j++)
+					ly->D[r * ly->dout + j] =
+						net->s[r] * xi[r * ly->dout + j];
+			weight_grad(ly, ly->D, n, alpha);
+		}
+		if (loss)
+			*loss = mean_loss(lr, n);
+		return 0;
+	}
+	memset(net->sq, 0, n * sizeof(float));
+	for (unsigned int l = 0; l < net->L; l++) {
+		struct danp_layer *ly = &net->lay[l];
+		size_t d = ly->dout;
+
+		for (size_t r = 0; r < n; r++) {
+			const float *a1 = ly->A + r * d, *a2 = ly->A + (n + r) * d;
+			float *D = ly->D + r * d, acc = 0;
+
+			for (size_t j = 0; j < d; j++) {
+				D[j] = a1[j] - a2[j];
+				acc += D[j] * D[j];
+			}
+			net->sq[r] += acc;
+		}
+	}
+	for (size_t r = 0; r < n; r++)
+		/* Identical passes carry no information: skip the sample. */
+		net->s[r] = net->sq[r] > 0 ?
+			(lr[r] - lr[n + r]) * (float)net->n_units / net->sq[r] : 0;
+	for (unsigned int l = 0; l < net->L; l++) {
+		struct danp_layer *ly = &net->lay[l];
+
+		for (size_t r = 0; r < n; r++)
+			for (size_t j = 0; j < ly->dout; j++)
+				ly->D[r * ly->dout + j] *= net->s[r];
+		weight_grad(ly, ly->D, n, alpha);
+	}
+	if (loss)
+		*loss = mean_loss(lr, n);
+	return 0;
+}
+
+int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
+		 double *loss, struct danp_err *err)
+{
+	size_t n = b->n;
+	int ret;
+
+	ret = danp_forward_rows(net, b->x, n, DANP_FWD_CLEAN, err);
+	if (ret)
+		return ret;
+	ret = danp_loss_rows(net, danp_output(net), n, b, net->loss_row,
+			     net->dout, reduce_scale(net, n), err);
+	if (ret)
+		return ret;
+	for (unsigned int l = net->L; l-- > 0;) {
+		struct danp_layer *ly = &net->lay[l], *prev;
+		const float *delta = l + 1 == net->L ? net->dout : ly->D;
+		float *dx;
+
+		weight_grad(ly, delta, n, 1.0f);
+		if (l == 0)
+			break;
+		/* dZ = delta W; dX = dZ R (z = R x); delta_prev = dX f'(a). */
+		prev = &net->lay[l - 1];
+		dx = ly->decor ? ly->T : net->dx;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n,
+			    (int)ly->din, (int)ly->dout, 1.0f, delta,
+			    (int)ly->dout, ly->W, (int)ly->din, 0.0f, dx,
+			    (int)ly->din);
+		if (ly->decor) {
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+				    (int)n, (int)ly->din, (int)ly->din, 1.0f,
+				    ly->T, (int)ly->din, ly->R, (int)ly->din,
+				    0.0f, net->dx, (int)ly->din);
+		}
+		for (size_t i = 0; i < n * ly->din; i++)
+			prev->D[i] = prev->A[i] > 0 ? net->dx[i] :
+				     net->spec.slope * net->dx[i];
+	}
+	if (loss)
+		*loss = mean_loss(net->loss_row, n);
+	return 0;
+}
+
+static int check_batch(const struct danp_net *net, const struct danp_batch *b,
+		       struct danp_err *err)
+{
+	int noisy = net->p.rule == DANP_RULE_NP || net->p.rule == DANP_RULE_ANP ||
+		    net->p.rule == DANP_RULE_DANP;
+
+	if (!b || !b->x || b->n == 0 || b->n > net->p.max_batch)
+		return danp_seterr(err, -EINVAL, "batch of %zu samples: need 1..%zu",
+				   b ? b->n : 0, net->p.max_batch);
+	if (noisy && !net->p.noise)
+		return danp_seterr(err, -EINVAL, "rule %s needs a noise source",
+				   danp_rule_name(net->p.rule));
+	return 0;
+}
+
+static int rule_grad(struct danp_net *net, const struct danp_batch *b,
+		     double *loss, struct danp_err *err)
+{
+	int ret = check_batch(net, b, err);
+
+	if (ret)
+		return ret;
+	if (net->p.rule == DANP_RULE_BP || net->p.rule == DANP_RULE_BP_DECOR)
+		return danp_grad_bp(net, b, loss, err);
+	return danp_grad_noise(net, b, loss, err);
+}
+
+int danp_step(struct danp_net *net, const struct danp_batch *b,
+	      double *loss, struct danp_err *err)
+{
+	int ret = rule_grad(net, b, loss, err);
+
+	if (ret)
+		return ret;
+	danp_optim_apply(net);
+	if (danp_uses_decor(&net->p))
+		danp_decor_update(net, b->n);
+	net->steps++;
+	return 0;
+}
+
+int danp_rule_grad(struct danp_net *net, const struct danp_batch *b,
+		   float *grad, struct danp_err *err)
+{
+	int ret = rule_grad(net, b, NULL, err);
+
+	if (!ret)
+		memcpy(grad, net->grad, net->n_params * sizeof(float));
+	return ret;
+}
+
+int danp_true_grad(struct danp_net *net, const struct danp_batch *b,
+		   float *grad, struct danp_err *err)
+{
+	int ret = check_batch(net, b, err);
+
+	if (ret)
+		return ret;
+	ret = danp_grad_bp(net, b, NULL, err);
+	if (!ret)
+		memcpy(grad, net->grad, net->n_params * sizeof(float));
+	return ret;
+}
+
+int danp_grad_cosine(struct danp_net *net, const struct danp_batch *b,
+		     double *cosine, struct danp_err *err)
+{
+	float *g = malloc(net->n_params * sizeof(float));
+	double dot = 0, na = 0, nb = 0;
+	int ret;
+
+	if (!g)
+		return danp_seterr(err, -ENOMEM, "out of memory");
+	ret = danp_rule_grad(net, b, g, err);
+	if (!ret)
+		ret = danp_true_grad(net, b, net->grad, err);
+	if (!ret) {
+		for (size_t i = 0; i < net->n_params; i++) {
+			dot += (double)g[i] * net->grad[i];
+			na += (double)g[i] * g[i];
+			nb += (double)net->grad[i] * net->grad[i];
+		}
+		*cosine = na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
+	}
+	free(g);
+	return ret;
+}

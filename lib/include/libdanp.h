@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdanp: dense networks trained by backpropagation or by noise-based
+ * local rules (NP, ANP, DANP), with per-layer decorrelation, SGD/Adam,
+ * dataset loaders and checkpoints.
+ *
+ * Conventions: functions that can fail return 0 or a negative errno and,
+ * when the caller passes a struct danp_err, a message naming the cause.
+ * Handles are opaque; there is no global mutable state.  Matrices are
+ * row-major float arrays; a batch is one sample per row.
+ *
+ * Network: layers l = 0..L-1 map x_l (d_l wide) to x_{l+1}:
+ *   z_l = R_l x_l (+ c_l)        decorrelation (R_l = I at start)
+ *   a_l = W_l z_l + b_l + xi_l   xi_l: injected noise (noisy passes only)
+ *   x_{l+1} = f(a_l)             LeakyReLU on hidden layers, identity last
+ * See Documentation/learning/libdanp.rst for the learning rules.
+ */
+#ifndef LIBDANP_H
+#define LIBDANP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBDANP_VERSION_MAJOR 0
+#define LIBDANP_VERSION_MINOR 1
+
+struct danp_err {
+	int code;		/* negative errno, 0 when no error */
+	char msg[256];		/* human-readable cause, NUL-terminated */
+};
+
+/*
+ * Noise callback: fill out[rows][cols] (row-major) for layer @layer.
+ * In a DANP/ANP step libdanp calls it once per layer, layers in order
+ * 0..L-1, with rows = 2B (pass-1 rows then pass-2 rows).  NP calls it with
+ * rows = B (one noisy pass).  Return 0 or a negative errno.
+ */
+typedef int (*danp_noise_fn)(void *ctx, unsigned int layer, float *out,
+			     size_t rows, size_t cols);
+
+enum danp_rule {
+	DANP_RULE_BP,		/* backpropagation, no decorrelation */
+	DANP_RULE_BP_DECOR,	/* backpropagation through decorrelated layers */
+	DANP_RULE_NP,		/* node perturbation: clean + noisy pass */
+	DANP_RULE_ANP,		/* activity-based NP: two noisy passes */
+	DANP_RULE_DANP,		/* ANP with decorrelation */
+};
+
+enum danp_loss { DANP_LOSS_CE, DANP_LOSS_MSE };
+enum danp_optim { DANP_OPT_ADAM, DANP_OPT_SGD };
+enum danp_reduce { DANP_REDUCE_SUM, DANP_REDUCE_MEAN };
+
+#define DANP_MAX_LAYERS 16
+
+struct danp_spec {
+	unsigned int n_layers;		/* weight layers L, 1..DANP_MAX_LAYERS */
+	size_t sizes[DANP_MAX_LAYERS + 1];	/* d_0 .. d_L */
+	float slope;			/* LeakyReLU slope (0.01 reference) */
+	int bias;			/* biases on (1) or off (0) */
+	/* Decorrelation per layer input; ignored by BP/NP/ANP.  When
+	 * decor_default is set every layer is decorrelated. */
+	int decor_default;
+	unsigned char decor[DANP_MAX_LAYERS];
+};
+
+struct danp_params {
+	enum danp_rule rule;
+	enum danp_loss loss;
+	enum danp_optim optim;
+	enum danp_reduce reduce;	/* of the gradient over the batch */
+	float lr;			/* optimiser learning rate */
+	float beta1, beta2, eps;	/* Adam (0.9, 0.999, 1e-8) */
+	float decor_lr;			/* epsilon_R */
+	int decor_center;		/* reference quirk: centring bias c */
+	float np_sigma2;		/* NP: noise variance sigma^2 */
+	size_t max_batch;		/* largest batch passed to step/eval */
+	danp_noise_fn noise;		/* required for NP/ANP/DANP */
+	void *noise_ctx;
+};
+
+/* Fill @spec with the MLP d_0-..-d_L given by @sizes (L+1 entries), slope
+ * 0.01, biases, all layers decorrelated. */
+int danp_spec_mlp(struct danp_spec *spec, const size_t *sizes,
+		  unsigned int n_layers, struct danp_err *err);
+/* Parse "784-500-500-500-10" into @spec (defaults as danp_spec_mlp). */
+int danp_spec_parse(struct danp_spec *spec, const char *arch,
+		    struct danp_err *err);
+/* Reference defaults: Adam (0.9, 0.999, 1e-8), sum reduction, CE, DANP,
+ * lr 4.8828e-5, eps_R 1.9073e-7, max_batch 64. */
+void danp_params_default(struct danp_params *p);
+
+const char *danp_rule_name(enum danp_rule r);
+int danp_rule_parse(const char *s, enum danp_rule *r);
+
+struct danp_net;
+
+/* Create a network; weights and biases uniform in +-1/sqrt(fan_in) drawn
+ * from @seed, R = I, c = 0. */
+int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
+		    const struct danp_params *p, uint64_t seed,
+		    struct danp_err *err);
+void danp_net_destroy(struct danp_net *net);
+
+/* Replace the noise callback (e.g. after loading a checkpoint). */
+void danp_net_set_noise(struct danp_net *net, danp_noise_fn fn, void *ctx);
+/* Change the learning rates (e.g. from the command line after resume). */
+void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr);
+
+const struct danp_spec *danp_net_spec(const struct danp_net *net);
+const struct danp_params *danp_net_params(const struct danp_net *net);
+size_t danp_net_n_params(const struct danp_net *net);
+uint64_t danp_net_steps(const struct danp_net *net);
+
+/* Direct access to layer parameters (row-major W: d_{l+1} x d_l,
+ * R: d_l x d_l; NULL when absent).  For tests and diagnostics. */
+float *danp_net_weights(struct danp_net *net, unsigned int l);
+float *danp_net_bias(struct danp_net *net, unsigned int l);
+float *danp_net_decor(struct danp_net *net, unsigned int l);
+float *danp_net_center(struct danp_net *net, unsigned int l);
+
+/*
+ * A batch: @n rows of @x (n x d_0).  Targets: @labels (class indices, for
+ * CE; also used for accuracy) and/or @targets (n x d_L, for MSE; when NULL
+ * MSE uses one-hot labels).
+ */
+struct danp_batch {
+	const float *x;
+	const int32_t *labels;
+	const float *targets;
+	size_t n;
+};
+
+/* One learning step with the network's rule: gradient, optimiser,
+ * decorrelation.  @loss (may be NULL) receives the batch's mean loss
+ * (of pass 1 for the noisy rules). */
+int danp_step(struct danp_net *net, const struct danp_batch *b,
+	      double *loss, struct danp_err *err);
+
+/* Gradient of the rule (without applying it) into @grad, laid out as
+ * W_0, b_0, W_1, b_1, ... (danp_net_n_params floats; biases omitted when
+ * the spec has none).  Noisy rules consume noise. */
+int danp_rule_grad(struct danp_net *net, const struct danp_batch *b,
+		   float *grad, struct danp_err *err);
+/* The true gradient of the loss (summed or averaged as params.reduce),
+ * backpropagated through the current R, in the same layout. */
+int danp_true_grad(struct danp_net *net, const struct danp_batch *b,
+		   float *grad, struct danp_err *err);
+/* Cosine between the rule's update and the true gradient on one batch. */
+int danp_grad_cosine(struct danp_net *net, const struct danp_batch *b,
+		     double *cosine, struct danp_err *err);
+
+/* Forward pass of @b into @out (n x d_L); @noisy injects noise (one pass).
+ * @n may exceed max_batch: evaluated in chunks. */
+int danp_forward(struct danp_net *net, const float *x, size_t n, int noisy,
+		 float *out, struct danp_err *err);
+
+struct danp_eval {
+	double loss;		/* mean loss */
+	double accuracy;	/* fraction correct (labels given) */
+};
+int danp_evaluate(struct danp_net *net, const struct danp_batch *b,
+		  int noisy, struct danp_eval *res, struct danp_err *err);
+
+/* Number of multiply-adds of one step on a batch of @n (for GFLOP/s). */
+double danp_step_macs(const struct danp_net *net, size_t n);
+
+/* ---- checkpoints ------------------------------------------------------ */
+
+#define DANP_CKPT_USER 16
+/* Write atomically (temporary file, fsync, rename, fsync of the
+ * directory): spec, params (without the callback), parameters, R, c,
+ * optimiser state, step count and @user (DANP_CKPT_USER values). */
+int danp_ckpt_save(const struct danp_net *net, const char *path,
+		   const uint64_t *user, struct danp_err *err);
+/* Load; the noise callback must be set again with danp_net_set_noise. */
+int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
+		   struct danp_err *err);
+
+/* ---- data ------------------------------------------------------------- */
+
+struct danp_dataset {
+	size_t n, dim;		/* samples, features per sample */
+	size_t n_classes;
+	size_t channels, height, width;	/* image shape, 0 if not an image */
+	float *x;		/* n x dim */
+	int32_t *y;		/* n labels */
+};
+
+void danp_dataset_free(struct danp_dataset *ds);
+
+/* IDX image + label files, raw or gzip (zlib detects which); pixels as
+ * 0..255 floats.  Errors name the file and the byte offset. */
+int danp_load_idx(struct danp_dataset *ds, const char *images,
+		  const char *labels, struct danp_err *err);
+/* Parsers of in-memory (decompressed) IDX files, @name for messages. */
+int danp_parse_idx_images(const uint8_t *buf, size_t len, const char *name,
+			  float **x, size_t *n, size_t *h, size_t *w,
+			  struct danp_err *err);
+int danp_parse_idx_labels(const uint8_t *buf, size_t len, const char *name,
+			  int32_t **y, size_t *n, struct danp_err *err);
+
+/* CIFAR binary batches: @classes 10 (1 label byte) or 100 (coarse, fine;
+ * the fine label is used).  Several files are concatenated. */
+int danp_load_cifar(struct danp_dataset *ds, const char *const *paths,
+		    size_t n_paths, unsigned int classes,
+		    struct danp_err *err);
+int danp_parse_cifar(struct danp_dataset *ds, const uint8_t *buf, size_t len,
+		     const char *name, unsigned int classes,
+		     struct danp_err *err);
+
+/* CSV: one sample a line, integer label first then features; a first line
+ * that does not parse as numbers is a header and skipped. */
+int danp_load_csv(struct danp_dataset *ds, const char *path,
+		  struct danp_err *err);
+int danp_parse_csv(struct danp_dataset *ds, const char *buf, size_t len,
+		   const char *name, struct danp_err *err);
+
+/* Read a whole file, gunzipping when it is gzip.  *buf is malloc'ed. */
+int danp_read_file(const char *path, uint8_t **buf, size_t *len,
+		   struct danp_err *err);
+
+/* x <- (x/255 - mean[c]) / std[c] per channel (channel-major samples). */
+void danp_normalize(struct danp_dataset *ds, const float *mean,
+		    const float *std, size_t channels);
+void danp_normalize_mnist(struct danp_dataset *ds);
+void danp_normalize_cifar(struct danp_dataset *ds);
+
+/* Small seeded generator for shuffling and augmentation. */
+struct danp_rng { uint64_t s[4]; };
+void danp_rng_seed(struct danp_rng *r, uint64_t seed);
+uint64_t danp_rng_next(struct danp_rng *r);
+double danp_rng_uniform(struct danp_rng *r);	/* [0, 1) */
+double danp_rng_normal(struct danp_rng *r);
+
+/* Fisher-Yates permutation of 0..n-1. */
+void danp_shuffle(size_t *perm, size_t n, struct danp_rng *r);
+/* Gather rows perm[0..n) of @ds into x/y (CIFAR augmentation: random crop
+ * with padding 4 and horizontal flip when @augment and the set has an
+ * image shape). */
+void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
+		 int augment, struct danp_rng *r, float *x, int32_t *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBDANP_H */
