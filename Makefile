@@ -49,11 +49,10 @@ VM_CHECKS   :=	# VM selftest runs; each writes $$SMTJ_COUNTS/vm*
 BENCH_STEPS :=	# phony steps of `make bench`, JSON under $(BUILD)/bench
 DEMO_STEPS  :=	# `make demo`
 
--include $(wildcard lib/*/*.mk)
--include utils/utils.mk
--include $(wildcard tests/*/*.mk)
--include bench/bench.mk
--include kernel/kernel.mk
+# Every area's fragment, wherever it sits (up to three levels deep).
+MK_FRAGMENTS := $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
+	tests/*/*.mk tests/*/*/*.mk bench/*.mk bench/*/*.mk dt-bindings/*.mk))
+-include $(MK_FRAGMENTS)
 
 .PHONY: all module libs tools deps check check-data check-unit check-static \
 	check-fuzz check-bindings check-vm bench demo clean

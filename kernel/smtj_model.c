@@ -11,11 +11,13 @@
  * first: word j decides junction j, the last word draws the noise.
  */
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
 #include <string.h>
+#define likely(x)	__builtin_expect(!!(x), 1)
 #endif
 
 #include "smtj_model.h"
@@ -110,26 +112,30 @@ static u64 splitmix64(u64 *x)
 	return z ^ (z >> 31);
 }
 
-/* Standard normal deviate from 32 random bits, 24 fraction bits. */
+/* |Z| for a standard normal Z from 31 random bits, 24 fraction bits. */
+static inline u32 smtj_model_half_normal_q24(u32 u)
+{
+	u32 i = u >> 21, f = u & 0x1fffffU;
+
+	if (likely(i < 1023))
+		return smtj_normal_main[i] +
+		       (u32)(((u64)(smtj_normal_main[i + 1] -
+				    smtj_normal_main[i]) * f) >> 21);
+	i = f >> 11;
+	f &= 0x7ffU;
+	if (i < 1023)
+		return smtj_normal_tail[i] +
+		       (u32)(((u64)(smtj_normal_tail[i + 1] -
+				    smtj_normal_tail[i]) * f) >> 11);
+	return smtj_normal_tail[1023];	/* |z| > 5: mass 2^-20 */
+}
+
+/* Standard normal deviate from 32 random bits (bit 31: sign), Q24. */
 s32 smtj_model_normal_q24(u32 word)
 {
-	u32 u = word & 0x7fffffffU;	/* bit 31 is the sign */
-	u32 i = u >> 21, f = u & 0x1fffffU;
-	u64 z;
+	s32 z = (s32)smtj_model_half_normal_q24(word & 0x7fffffffU);
 
-	if (i < 1023) {
-		z = smtj_normal_main[i] +
-		    (((u64)(smtj_normal_main[i + 1] - smtj_normal_main[i]) * f) >> 21);
-	} else {
-		u32 k = f >> 11, g = f & 0x7ffU;
-
-		if (k < 1023)
-			z = smtj_normal_tail[k] +
-			    (((u64)(smtj_normal_tail[k + 1] - smtj_normal_tail[k]) * g) >> 11);
-		else
-			z = smtj_normal_tail[1023];	/* |z| > 5: mass 2^-20 */
-	}
-	return (word >> 31) ? -(s32)z : (s32)z;
+	return (word >> 31) ? -z : z;
 }
 
 void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg)
@@ -154,22 +160,40 @@ void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg)
 	m->state = (u32)smtj_rng_next(m->rng) & ((1U << cfg->nr_junctions) - 1);
 }
 
-/* Observation of the current state: level plus rounded noise, clamped. */
-static inline u16 smtj_model_observe(const struct smtj_model *m, u32 word)
+/* Level plus rounded noise, clamped to the ADC range. */
+static inline u16 smtj_model_observe(const struct smtj_model *m, u32 level,
+				     u32 word)
 {
-	s64 code = m->level[m->state];
+	s64 neg = -(s64)(word >> 31);
+	s64 mag, code;
 
-	if (m->sigma_q16) {
-		s64 z = smtj_model_normal_q24(word);
-		u64 mag = ((u64)(z < 0 ? -z : z) * m->sigma_q16 + (1ULL << 39)) >> 40;
-
-		code += z < 0 ? -(s64)mag : (s64)mag;
-		if (code < 0)
-			code = 0;
-		else if (code > m->code_max)
-			code = m->code_max;
-	}
+	if (!m->sigma_q16)
+		return (u16)level;
+	mag = (s64)(((u64)smtj_model_half_normal_q24(word & 0x7fffffffU) *
+		     m->sigma_q16 + (1ULL << 39)) >> 40);
+	code = (s64)level + ((mag ^ neg) - neg);
+	if (code < 0)
+		code = 0;
+	else if (code > m->code_max)
+		code = m->code_max;
 	return (u16)code;
+}
+
+/* One junction with noise, the common case: one draw per sample. */
+static void smtj_model_fill_one(struct smtj_model *m, u16 *out, size_t n)
+{
+	u64 rng[4] = { m->rng[0], m->rng[1], m->rng[2], m->rng[3] };
+	u32 state = m->state;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		u64 r = smtj_rng_next(rng);
+
+		out[i] = smtj_model_observe(m, m->level[state], (u32)(r >> 32));
+		state ^= (u32)r < m->thresh[0][state];
+	}
+	memcpy(m->rng, rng, sizeof(rng));
+	m->state = state;
 }
 
 void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
@@ -184,6 +208,11 @@ void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
 		m->index += n;
 		return;
 	}
+	if (m->nr_junctions == 1 && m->sigma_q16) {
+		smtj_model_fill_one(m, out, n);
+		m->index += n;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		for (d = 0; d < m->draws; d++) {
 			u64 r = smtj_rng_next(m->rng);
@@ -191,8 +220,9 @@ void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
 			words[2 * d] = (u32)r;
 			words[2 * d + 1] = (u32)(r >> 32);
 		}
-		out[i] = smtj_model_observe(m, m->sigma_q16 ?
-						 words[m->nr_junctions] : 0);
+		out[i] = smtj_model_observe(m, m->level[m->state],
+					    m->sigma_q16 ?
+					    words[m->nr_junctions] : 0);
 		for (j = 0; j < m->nr_junctions; j++) {
 			u32 s = (m->state >> j) & 1;
 
