@@ -22,3 +22,11 @@ $(LIBDANP_A): $(DANP_OBJS)
 $(LIBDANP_SO): $(DANP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libdanp.so.0 -o $@ $^ $(DANP_LDLIBS)
+
+# ---- host unit tests --------------------------------------------------------
+DANP_TESTS := grad anp decor adam
+DANP_TEST_BINS := $(patsubst %,$(O)/tests/unit/danp/test-%,$(DANP_TESTS))
+UNIT_TESTS += $(DANP_TEST_BINS)
+
+$(O)/tests/unit/danp/test-%: $(O)/tests/unit/danp/test-%.o $(LIBDANP_A)
+	$(CC) -o $@ $^ $(DANP_LDLIBS)

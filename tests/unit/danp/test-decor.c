@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Decorrelation: the low-rank update equals R - eps offdiag(Z^T Z / B) R
+ * computed explicitly in double; the centring bias moves by -eps sum z;
+ * and training R on correlated data removes the correlation.
+ *
+ * Tolerances: entries are O(1) and sums run over 12 terms, so float
+ * rounding is about 12 * 6e-8 * |R| < 1e-6; we allow 1e-5.  For the
+ * correlation test the fixed point of the rule has E[z z^T] diagonal, so
+ * only the sampling error of the measurement (1/sqrt(4096) = 0.016) and
+ * the rule's own jitter remain: we require the mean |offdiagonal
+ * correlation| to fall below 0.05 from above 0.2.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "libdanp.h"
+#include "tap.h"
+
+#define D 12
+#define B 8
+
+static void make_net(struct danp_net **net, size_t din, size_t dout, int center,
+		     float decor_lr, size_t batch)
+{
+	const size_t sizes[] = { din, dout };
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_err err;
+
+	danp_spec_mlp(&spec, sizes, 1, &err);
+	danp_params_default(&p);
+	p.rule = DANP_RULE_BP_DECOR;
+	p.optim = DANP_OPT_SGD;
+	p.lr = 0;
+	p.decor_lr = decor_lr;
+	p.decor_center = center;
+	p.max_batch = batch;
+	if (danp_net_create(net, &spec, &p, 1, &err)) {
+		printf("# %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void low_rank_vs_explicit(int center)
+{
+	struct danp_net *net;
+	struct danp_err err;
+	struct danp_rng rng;
+	float x[B * D], *R, *c;
+	int32_t y[B] = { 0 };
+	double z[B][D], Rold[D][D], cold[D] = { 0 }, worst = 0, eps = 0.05;
+	struct danp_batch b = { .x = x, .labels = y, .n = B };
+
+	make_net(&net, D, 3, center, (float)eps, B);
+	R = danp_net_decor(net, 0);
+	c = danp_net_center(net, 0);
+	danp_rng_seed(&rng, 4);
+	for (int i = 0; i < D * D; i++)
+		R[i] += (float)(0.1 * danp_rng_normal(&rng));
+	for (int i = 0; c && i < D; i++)
+		c[i] = (float)(0.1 * danp_rng_normal(&rng));
+	for (int i = 0; i < B * D; i++)
+		x[i] = (float)danp_rng_normal(&rng);
+	for (int i = 0; i < D; i++) {
+		for (int j = 0; j < D; j++)
+			Rold[i][j] = R[i * D + j];
+		cold[i] = c ? c[i] : 0;
+	}
+	for (int n = 0; n < B; n++)
+		for (int i = 0; i < D; i++) {
+			z[n][i] = cold[i];
+			for (int j = 0; j < D; j++)
+				z[n][i] += Rold[i][j] * x[n * D + j];
+		}
+	if (danp_step(net, &b, NULL, &err)) {
+		tap_ok(0, "step: %s", err.msg);
+		return;
+	}
+	for (int i = 0; i < D; i++)
+		for (int j = 0; j < D; j++) {
+			double cr = 0;
+
+			for (int k = 0; k < D; k++) {
+				double cik = 0;
+
+				if (k == i)
+					continue;	/* offdiag */
+				for (int n = 0; n < B; n++)
+					cik += z[n][i] * z[n][k];
+				cr += cik / B * Rold[k][j];
+			}
+			cr = Rold[i][j] - eps * cr;
+			if (fabs(cr - R[i * D + j]) > worst)
+				worst = fabs(cr - R[i * D + j]);
+		}
+	for (int i = 0; c && i < D; i++) {
+		double want = cold[i];
+
+		for (int n = 0; n < B; n++)
+			want -= eps * z[n][i];
+		if (fabs(want - c[i]) > worst)
+			worst = fabs(want - c[i]);
+	}
+	tap_ok(worst < 1e-5, "low-rank update == explicit%s (B %d < d %d): "
+	       "max |diff| %.2e", center ? " with centring" : "", B, D, worst);
+	danp_net_destroy(net);
+}
+
+static double mean_abs_corr(const float *R, const float *x, size_t n, size_t d)
+{
+	double *z = malloc(n * d * sizeof(double)), mu[8] = { 0 }, sd[8] = { 0 };
+	double sum = 0;
+
+	for (size_t s = 0; s < n; s++)
+		for (size_t i = 0; i < d; i++) {
+			double v = 0;
+
+			for (size_t j = 0; j < d; j++)
+				v += R[i * d + j] * x[s * d + j];
+			z[s * d + i] = v;
+			mu[i] += v / (double)n;
+		}
+	for (size_t s = 0; s < n; s++)
+		for (size_t i = 0; i < d; i++)
+			sd[i] += (z[s * d + i] - mu[i]) * (z[s * d + i] - mu[i]);
+	for (size_t i = 0; i < d; i++)
+		for (size_t j = 0; j < d; j++) {
+			double cv = 0;
+
+			if (i == j)
+				continue;
+			for (size_t s = 0; s < n; s++)
+				cv += (z[s * d + i] - mu[i]) * (z[s * d + j] - mu[j]);
+			sum += fabs(cv / sqrt(sd[i] * sd[j]));
+		}
+	free(z);
+	return sum / (double)(d * (d - 1));
+}
+
+static void correlated(float *x, size_t n, const double M[8][8],
+		       struct danp_rng *rng)
+{
+	for (size_t s = 0; s < n; s++) {
+		double u[8];
+
+		for (int i = 0; i < 8; i++)
+			u[i] = danp_rng_normal(rng);
+		for (int i = 0; i < 8; i++) {
+			double v = 0;
+
+			for (int j = 0; j < 8; j++)
+				v += M[i][j] * u[j];
+			x[s * 8 + i] = (float)v;
+		}
+	}
+}
+
+static void reduces_correlation(void)
+{
+	enum { BS = 64, STEPS = 3000, TEST = 4096 };
+	struct danp_net *net;
+	struct danp_err err;
+	struct danp_rng rng;
+	double M[8][8], before, after;
+	float *xt = malloc(TEST * 8 * sizeof(float)), x[BS * 8];
+	int32_t y[BS] = { 0 };
+	struct danp_batch b = { .x = x, .labels = y, .n = BS };
+
+	danp_rng_seed(&rng, 21);
+	for (int i = 0; i < 8; i++)
+		for (int j = 0; j < 8; j++)
+			M[i][j] = (i == j) + 0.6 * danp_rng_normal(&rng);
+	correlated(xt, TEST, M, &rng);
+	make_net(&net, 8, 2, 0, 2e-3f, BS);
+	before = mean_abs_corr(danp_net_decor(net, 0), xt, TEST, 8);
+	for (int s = 0; s < STEPS; s++) {
+		correlated(x, BS, M, &rng);
+		if (danp_step(net, &b, NULL, &err))
+			break;
+	}
+	after = mean_abs_corr(danp_net_decor(net, 0), xt, TEST, 8);
+	tap_ok(before > 0.2 && after < 0.05, "decorrelation: mean |offdiag corr| "
+	       "%.3f -> %.3f after %d steps", before, after, STEPS);
+	danp_net_destroy(net);
+	free(xt);
+}
+
+int main(void)
+{
+	low_rank_vs_explicit(0);
+	low_rank_vs_explicit(1);
+	reduces_correlation();
+	return tap_done();
+}
