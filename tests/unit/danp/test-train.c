@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Short training runs.
+ *
+ * 1. Synthetic classification: three Gaussian classes in 16 dimensions whose
+ *    means are 3 standard deviations apart along each direction (Bayes
+ *    error well under 1 %); BP and DANP must reach 90 % test accuracy.
+ * 2. The paper's teacher-student task (Fig. 5): a random 2x2x2x1 teacher,
+ *    100 samples, a student trained by DANP with the two-state HMM noise,
+ *    Adam lr 1e-3, eps_R 1e-4, 100 epochs, batch 10.  In the median over 10
+ *    seeds the final loss must be at most half the initial loss; the median
+ *    curve is printed.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "libdanp.h"
+#include "noise.h"
+#include "tap.h"
+
+#define DIM 16
+#define NTRAIN 1500
+#define NTEST 600
+
+static void blobs(float *x, int32_t *y, size_t n, const double mu[3][DIM],
+		  struct danp_rng *r)
+{
+	for (size_t s = 0; s < n; s++) {
+		y[s] = (int32_t)(danp_rng_next(r) % 3);
+		for (int j = 0; j < DIM; j++)
+			x[s * DIM + j] = (float)(mu[y[s]][j] + danp_rng_normal(r));
+	}
+}
+
+static void synthetic(enum danp_rule rule)
+{
+	static const size_t sizes[] = { DIM, 32, 3 };
+	float *x = malloc(NTRAIN * DIM * 4), *xt = malloc(NTEST * DIM * 4);
+	float xb[32 * DIM];
+	int32_t y[NTRAIN], yt[NTEST], yb[32];
+	double mu[3][DIM];
+	struct danp_rng r;
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_net *net;
+	struct danp_err err;
+	struct danp_eval ev = { 0 };
+	struct test_noise tn;
+	size_t perm[NTRAIN];
+	int bp = rule == DANP_RULE_BP;
+
+	danp_rng_seed(&r, 77);
+	for (int c = 0; c < 3; c++)
+		for (int j = 0; j < DIM; j++)
+			mu[c][j] = 0.75 * danp_rng_normal(&r);
+	blobs(x, y, NTRAIN, mu, &r);
+	blobs(xt, yt, NTEST, mu, &r);
+	danp_spec_mlp(&spec, sizes, 2, &err);
+	danp_params_default(&p);
+	p.rule = rule;
+	p.max_batch = 32;
+	p.lr = bp ? 1e-3f : 2e-3f;
+	p.decor_lr = 1e-4f;
+	test_noise_init(&tn, 0, 1e-2f, 3);
+	p.noise = test_noise_fn;
+	p.noise_ctx = &tn;
+	if (danp_net_create(&net, &spec, &p, 5, &err)) {
+		tap_ok(0, "create: %s", err.msg);
+		return;
+	}
+	for (int e = 0; e < 10; e++) {
+		danp_shuffle(perm, NTRAIN, &r);
+		for (size_t i = 0; i + 32 <= NTRAIN; i += 32) {
+			struct danp_batch b = { .x = xb, .labels = yb, .n = 32 };
+
+			for (int k = 0; k < 32; k++) {
+				memcpy(xb + k * DIM, x + perm[i + k] * DIM, DIM * 4);
+				yb[k] = y[perm[i + k]];
+			}
+			if (danp_step(net, &b, NULL, &err))
+				goto out;
+		}
+	}
+	{
+		struct danp_batch t = { .x = xt, .labels = yt, .n = NTEST };
+
+		danp_evaluate(net, &t, 0, &ev, &err);
+	}
+out:
+	tap_ok(ev.accuracy >= 0.9, "%s on 3 Gaussian classes, 10 epochs: test "
+	       "accuracy %.1f %% (need 90 %%)", danp_rule_name(rule),
+	       100 * ev.accuracy);
+	danp_net_destroy(net);
+	test_noise_free(&tn);
+	free(x);
+	free(xt);
+}
+
+#define TS_N 100
+#define TS_B 10
+#define TS_EPOCHS 100
+#define TS_SEEDS 10
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Loss curve of one seed at epochs 0, 10, ..., 100. */
+static int teacher_student(uint64_t seed, double *curve)
+{
+	static const size_t sizes[] = { 2, 2, 2, 1 };
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_net *teacher, *student;
+	struct danp_err err;
+	struct danp_rng r;
+	struct test_noise tn;
+	float x[TS_N * 2], t[TS_N], xb[TS_B * 2], tb[TS_B];
+	size_t perm[TS_N];
+	struct danp_batch all = { .x = x, .targets = t, .n = TS_N };
+
+	danp_spec_mlp(&spec, sizes, 3, &err);
+	danp_params_default(&p);
+	p.loss = DANP_LOSS_MSE;
+	p.lr = 1e-3f;
+	p.decor_lr = 1e-4f;
+	p.max_batch = TS_N;
+	test_noise_init(&tn, 2, 1.0f, seed);
+	p.noise = test_noise_fn;
+	p.noise_ctx = &tn;
+	if (danp_net_create(&teacher, &spec, &p, seed * 2 + 1, &err))
+		return -1;
+	if (danp_net_create(&student, &spec, &p, seed * 2 + 2, &err)) {
+		danp_net_destroy(teacher);
+		return -1;
+	}
+	danp_rng_seed(&r, seed);
+	for (int i = 0; i < TS_N * 2; i++)
+		x[i] = (float)danp_rng_normal(&r);
+	danp_forward(teacher, x, TS_N, 0, t, &err);
+	for (int e = 0; e <= TS_EPOCHS; e++) {
+		if (e % 10 == 0) {
+			struct danp_eval ev;
+
+			danp_evaluate(student, &all, 0, &ev, &err);
+			curve[e / 10] = ev.loss;
+		}
+		if (e == TS_EPOCHS)
+			break;
+		danp_shuffle(perm, TS_N, &r);
+		for (int i = 0; i < TS_N; i += TS_B) {
+			struct danp_batch b = { .x = xb, .targets = tb, .n = TS_B };
+
+			for (int k = 0; k < TS_B; k++) {
+				xb[2 * k] = x[2 * perm[i + k]];
+				xb[2 * k + 1] = x[2 * perm[i + k] + 1];
+				tb[k] = t[perm[i + k]];
+			}
+			danp_step(student, &b, NULL, &err);
+		}
+	}
+	danp_net_destroy(teacher);
+	danp_net_destroy(student);
+	test_noise_free(&tn);
+	return 0;
+}
+
+static void teacher_student_median(void)
+{
+	double curves[TS_SEEDS][11], col[TS_SEEDS], med[11], ratio[TS_SEEDS];
+
+	for (int s = 0; s < TS_SEEDS; s++)
+		if (teacher_student(42 + (uint64_t)s, curves[s])) {
+			tap_ok(0, "teacher-student seed %d", 42 + s);
+			return;
+		}
+	printf("# teacher-student median loss by epoch:");
+	for (int k = 0; k <= 10; k++) {
+		for (int s = 0; s < TS_SEEDS; s++)
+			col[s] = curves[s][k];
+		qsort(col, TS_SEEDS, sizeof(double), cmp_double);
+		med[k] = (col[TS_SEEDS / 2 - 1] + col[TS_SEEDS / 2]) / 2;
+		printf(" %d:%.4g", k * 10, med[k]);
+	}
+	printf("\n");
+	for (int s = 0; s < TS_SEEDS; s++)
+		ratio[s] = curves[s][10] / curves[s][0];
+	qsort(ratio, TS_SEEDS, sizeof(double), cmp_double);
+	{
+		double m = (ratio[TS_SEEDS / 2 - 1] + ratio[TS_SEEDS / 2]) / 2;
+
+		tap_ok(m <= 0.5, "teacher-student 2x2x2x1, HMM noise: median "
+		       "final/initial loss %.3f over %d seeds (need <= 0.5)",
+		       m, TS_SEEDS);
+	}
+}
+
+int main(void)
+{
+	synthetic(DANP_RULE_BP);
+	synthetic(DANP_RULE_DANP);
+	synthetic(DANP_RULE_ANP);
+	teacher_student_median();
+	return tap_done();
+}
