@@ -11,8 +11,9 @@ DANP_LDLIBS := -lopenblas -lz -lm
 LIBS += $(LIBDANP_A) $(LIBDANP_SO)
 
 # The fused elementwise loops vectorise at -O3; contraction into FMA is
-# allowed (portable: no -march, so the same binary runs on any x86-64/arm64).
-$(DANP_OBJS): OPT := -O3 -g -ffp-contract=fast
+# allowed, and sqrtf need not set errno so Adam vectorises (portable: no
+# -march, so the same binary runs on any x86-64/arm64).
+$(DANP_OBJS): OPT := -O3 -g -ffp-contract=fast -fno-math-errno
 
 $(LIBDANP_A): $(DANP_OBJS)
 	@mkdir -p $(dir $@)
@@ -29,4 +30,9 @@ DANP_TEST_BINS := $(patsubst %,$(O)/tests/unit/danp/test-%,$(DANP_TESTS))
 UNIT_TESTS += $(DANP_TEST_BINS)
 
 $(O)/tests/unit/danp/test-%: $(O)/tests/unit/danp/test-%.o $(LIBDANP_A)
+	$(CC) -o $@ $^ $(DANP_LDLIBS)
+
+# ---- benchmark ----------------------------------------------------------------
+DANP_BENCH := $(O)/bench/danp/danp-bench
+$(DANP_BENCH): $(O)/bench/danp/danp-bench.o $(LIBDANP_A)
 	$(CC) -o $@ $^ $(DANP_LDLIBS)

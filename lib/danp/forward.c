@@ -10,22 +10,28 @@
 #include <string.h>
 #include "danp-internal.h"
 
-/* a += b + xi; x = leaky(a).  One pass over the layer's outputs. */
+/* a += b + xi; x = leaky(a).  One pass over the layer's outputs; the
+ * variants without bias or noise keep the inner loop branch-free. */
 static void bias_noise_act(float *restrict A, float *restrict X,
 			   const float *restrict b, const float *restrict xi,
 			   size_t rows, size_t d, float slope, int act)
 {
 	for (size_t r = 0; r < rows; r++) {
-		float *a = A + r * d, *x = X + r * d;
-		const float *e = xi ? xi + r * d : NULL;
+		float *restrict a = A + r * d, *restrict x = X + r * d;
+		const float *restrict e = xi ? xi + r * d : NULL;
 
-		for (size_t j = 0; j < d; j++) {
-			float v = a[j] + (b ? b[j] : 0.0f) + (e ? e[j] : 0.0f);
-
-			a[j] = v;
-			if (act)
-				x[j] = v > 0.0f ? v : slope * v;
-		}
+		if (b && e)
+			for (size_t j = 0; j < d; j++)
+				a[j] += b[j] + e[j];
+		else if (b)
+			for (size_t j = 0; j < d; j++)
+				a[j] += b[j];
+		else if (e)
+			for (size_t j = 0; j < d; j++)
+				a[j] += e[j];
+		if (act)
+			for (size_t j = 0; j < d; j++)
+				x[j] = a[j] > 0.0f ? a[j] : slope * a[j];
 	}
 }
 

@@ -244,6 +244,35 @@ void danp_shuffle(size_t *perm, size_t n, struct danp_rng *r);
 void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 		 int augment, struct danp_rng *r, float *x, int32_t *y);
 
+/* ---- epochs ------------------------------------------------------------ */
+
+/* Called after every batch; a nonzero return stops the epoch after it. */
+typedef int (*danp_progress_fn)(void *ctx, size_t batch, size_t n_batches,
+				double loss);
+
+struct danp_epoch {
+	size_t batch_size;	/* <= max_batch; the last partial batch is kept */
+	size_t start_batch;	/* resume: skip the batches before this one */
+	int augment;		/* CIFAR crop and flip */
+	danp_progress_fn progress;
+	void *progress_ctx;
+	/* results */
+	size_t batches_done;	/* index after the last batch trained */
+	size_t samples;		/* samples trained in this call */
+	double loss;		/* their mean loss */
+	int stopped;		/* progress asked to stop */
+};
+
+/*
+ * One epoch over @ds: permutation from @rng (so resuming from the same
+ * @rng state reproduces it), batches gathered (augmented on request) and
+ * stepped.  On return *rng has advanced past the permutation and the
+ * augmentation draws.
+ */
+int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
+		     struct danp_rng *rng, struct danp_epoch *ep,
+		     struct danp_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * danp-bench: train the reference MNIST recipe (784-500-500-500-10,
+ * Bernoulli noise sigma 0.0125 uncentred, Adam, B 64) and report seconds
+ * per epoch, samples/s, GFLOP/s, the OpenBLAS sgemm rate at the step's
+ * shapes measured in the same run, clean and noisy test accuracy per
+ * epoch, and peak memory, as JSON.
+ *
+ * The noise here is a bench-local Bernoulli generator (one random bit per
+ * value), so the figures measure libdanp, not a noise source.
+ */
+#include <cblas.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include "libdanp.h"
+
+struct bern {
+	struct danp_rng rng;
+	float sigma;
+	uint64_t consumed;
+};
+
+static int bern_fill(void *ctx, unsigned int layer, float *out, size_t rows,
+		     size_t cols)
+{
+	struct bern *b = ctx;
+	size_t n = rows * cols;
+
+	(void)layer;
+	for (size_t i = 0; i < n; i += 64) {
+		uint64_t bits = danp_rng_next(&b->rng);
+		size_t m = n - i < 64 ? n - i : 64;
+
+		for (size_t k = 0; k < m; k++)
+			out[i + k] = (float)((bits >> k) & 1) * b->sigma;
+	}
+	b->consumed += n;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* sgemm GFLOP/s at the shapes of one DANP step (stacked 2B rows). */
+static double sgemm_rate(void)
+{
+	static const int shapes[][3] = {	/* M, N, K */
+		{ 128, 500, 500 }, { 64, 784, 784 }, { 64, 500, 784 },
+		{ 500, 500, 64 }, { 784, 784, 64 },
+	};
+	float *a = calloc(1024 * 1024, 4), *b = calloc(1024 * 1024, 4),
+	      *c = calloc(1024 * 1024, 4);
+	double flops = 0, t0 = now();
+
+	for (int i = 0; i < 1024 * 1024; i++)
+		a[i] = b[i] = 1e-3f * (float)(i % 97);
+	while (now() - t0 < 2.0)
+		for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+
+			for (int r = 0; r < 10; r++)
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+					    M, N, K, 1, a, K, b, K, 0, c, N);
+			flops += 10.0 * 2.0 * M * N * K;
+		}
+	t0 = now() - t0;
+	free(a);
+	free(b);
+	free(c);
+	return flops / t0 / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: danp-bench [--data DIR] [--epochs N] [--threads N] "
+		"[--seed N] [--rule danp|bp|...] [--center] [--max-batches N] "
+		"[--no-sgemm] [--lr X] [--json FILE]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", 1, 0, 'd' }, { "epochs", 1, 0, 'e' },
+		{ "threads", 1, 0, 't' }, { "seed", 1, 0, 's' },
+		{ "rule", 1, 0, 'r' }, { "center", 0, 0, 'c' },
+		{ "max-batches", 1, 0, 'm' }, { "json", 1, 0, 'j' },
+		{ "no-sgemm", 0, 0, 'n' }, { "lr", 1, 0, 'l' },
+		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+	};
+	const char *dir = "data/mnist", *json = NULL;
+	int epochs = 1, threads = 1, center = 0, do_sgemm = 1, o;
+	unsigned long long seed = 42;
+	size_t max_batches = 0;
+	float lr = 0;
+	enum danp_rule rule = DANP_RULE_DANP;
+	struct danp_dataset tr, te;
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_net *net;
+	struct danp_err err;
+	struct danp_rng rng;
+	struct bern noise;
+	char a[512], b[512];
+	double gemm = 0, tsum = 0, macs;
+	FILE *out = stdout;
+	struct rusage ru;
+
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': dir = optarg; break;
+		case 'e': epochs = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'r':
+			if (danp_rule_parse(optarg, &rule)) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'c': center = 1; break;
+		case 'm': max_batches = (size_t)atol(optarg); break;
+		case 'j': json = optarg; break;
+		case 'n': do_sgemm = 0; break;
+		case 'l': lr = (float)atof(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	openblas_set_num_threads(threads);
+	snprintf(a, sizeof(a), "%s/train-images-idx3-ubyte", dir);
+	snprintf(b, sizeof(b), "%s/train-labels-idx1-ubyte", dir);
+	if (danp_load_idx(&tr, a, b, &err)) {
+		fprintf(stderr, "danp-bench: %s\n", err.msg);
+		return 1;
+	}
+	snprintf(a, sizeof(a), "%s/t10k-images-idx3-ubyte", dir);
+	snprintf(b, sizeof(b), "%s/t10k-labels-idx1-ubyte", dir);
+	if (danp_load_idx(&te, a, b, &err)) {
+		fprintf(stderr, "danp-bench: %s\n", err.msg);
+		return 1;
+	}
+	danp_normalize_mnist(&tr);
+	danp_normalize_mnist(&te);
+	if (max_batches && max_batches * 64 < tr.n)
+		tr.n = max_batches * 64;
+	danp_spec_parse(&spec, "784-500-500-500-10", &err);
+	danp_params_default(&p);
+	p.rule = rule;
+	p.decor_center = center;
+	if (rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR)
+		p.lr = 0.1f / 512;	/* paper Table I: 0.1 * 2^-9 */
+	if (lr > 0)
+		p.lr = lr;
+	noise.sigma = 0.0125f;
+	noise.consumed = 0;
+	danp_rng_seed(&noise.rng, seed ^ 0x6e6f697365ULL);
+	p.noise = bern_fill;
+	p.noise_ctx = &noise;
+	if (danp_net_create(&net, &spec, &p, seed, &err)) {
+		fprintf(stderr, "danp-bench: %s\n", err.msg);
+		return 1;
+	}
+	if (do_sgemm)
+		gemm = sgemm_rate();
+	if (json && !(out = fopen(json, "w"))) {
+		perror(json);
+		return 1;
+	}
+	danp_rng_seed(&rng, seed);
+	macs = danp_step_macs(net, 64) * (double)tr.n / 64.0;
+	fprintf(out, "{\n  \"bench\": \"danp-mnist-epoch\",\n  \"rule\": \"%s\",\n"
+		"  \"arch\": \"784-500-500-500-10\",\n  \"batch\": 64,\n"
+		"  \"threads\": %d,\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
+		"  \"lr\": %g,\n  \"samples_per_epoch\": %zu,\n"
+		"  \"gflop_per_epoch\": %.2f,\n  \"sgemm_gflops\": %.1f,\n"
+		"  \"epochs\": [\n", danp_rule_name(rule), threads, seed, center,
+		p.lr, tr.n, 2 * macs / 1e9, gemm);
+	for (int e = 0; e < epochs; e++) {
+		struct danp_epoch ep = { .batch_size = 64 };
+		struct danp_batch tb = { .x = te.x, .labels = te.y, .n = te.n };
+		struct danp_eval clean, noisy;
+		double t0 = now(), dt;
+
+		if (danp_train_epoch(net, &tr, &rng, &ep, &err)) {
+			fprintf(stderr, "danp-bench: %s\n", err.msg);
+			return 1;
+		}
+		dt = now() - t0;
+		tsum += dt;
+		danp_evaluate(net, &tb, 0, &clean, &err);
+		danp_evaluate(net, &tb, 1, &noisy, &err);
+		fprintf(out, "    { \"epoch\": %d, \"seconds\": %.3f, "
+			"\"samples_per_s\": %.0f, \"gflops\": %.1f, "
+			"\"sgemm_fraction\": %.3f, \"train_loss\": %.5f, "
+			"\"test_acc_clean\": %.4f, \"test_acc_noisy\": %.4f }%s\n",
+			e + 1, dt, (double)ep.samples / dt, 2 * macs / dt / 1e9,
+			gemm > 0 ? 2 * macs / dt / 1e9 / gemm : 0, ep.loss,
+			clean.accuracy, noisy.accuracy, e + 1 < epochs ? "," : "");
+		fflush(out);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(out, "  ],\n  \"mean_seconds_per_epoch\": %.3f,\n"
+		"  \"noise_values\": %llu,\n  \"peak_rss_mb\": %.1f\n}\n",
+		tsum / epochs, (unsigned long long)noise.consumed,
+		(double)ru.ru_maxrss / 1024.0);
+	if (out != stdout)
+		fclose(out);
+	danp_net_destroy(net);
+	danp_dataset_free(&tr);
+	danp_dataset_free(&te);
+	return 0;
+}

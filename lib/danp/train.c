@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Epoch driver shared by smtj-train and the benchmark. */
+#include <errno.h>
+#include <stdlib.h>
+#include "danp-internal.h"
+
+int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
+		     struct danp_rng *rng, struct danp_epoch *ep,
+		     struct danp_err *err)
+{
+	size_t bs = ep->batch_size, nb, *perm;
+	float *x;
+	int32_t *y;
+	double lsum = 0;
+	int ret = 0;
+
+	ep->samples = 0;
+	ep->loss = 0;
+	ep->stopped = 0;
+	if (bs == 0 || bs > net->p.max_batch)
+		return danp_seterr(err, -EINVAL, "batch size %zu: need 1..%zu",
+				   bs, net->p.max_batch);
+	if (ds->dim != net->spec.sizes[0])
+		return danp_seterr(err, -EINVAL, "dataset has %zu features, "
+				   "network input %zu", ds->dim,
+				   net->spec.sizes[0]);
+	nb = (ds->n + bs - 1) / bs;
+	perm = malloc(ds->n * sizeof(size_t));
+	x = malloc(bs * ds->dim * sizeof(float));
+	y = malloc(bs * sizeof(int32_t));
+	if (!perm || !x || !y) {
+		ret = danp_seterr(err, -ENOMEM, "out of memory for batches");
+		goto out;
+	}
+	danp_shuffle(perm, ds->n, rng);
+	ep->batches_done = ep->start_batch;
+	for (size_t i = ep->start_batch; i < nb; i++) {
+		size_t off = i * bs, m = ds->n - off < bs ? ds->n - off : bs;
+		struct danp_batch b = { .x = x, .labels = y, .n = m };
+		double loss;
+
+		danp_gather(ds, perm + off, m, ep->augment, rng, x, y);
+		ret = danp_step(net, &b, &loss, err);
+		if (ret)
+			goto out;
+		lsum += loss * (double)m;
+		ep->samples += m;
+		ep->batches_done = i + 1;
+		if (ep->progress &&
+		    ep->progress(ep->progress_ctx, i + 1, nb, lsum / (double)ep->samples)) {
+			ep->stopped = 1;
+			break;
+		}
+	}
+	ep->loss = ep->samples ? lsum / (double)ep->samples : 0;
+out:
+	free(perm);
+	free(x);
+	free(y);
+	return ret;
+}
