@@ -25,7 +25,7 @@ $(LIBDANP_SO): $(DANP_OBJS)
 	$(CC) -shared -Wl,-soname,libdanp.so.0 -o $@ $^ $(DANP_LDLIBS)
 
 # ---- host unit tests --------------------------------------------------------
-DANP_TESTS := grad anp decor adam train
+DANP_TESTS := grad anp decor adam train data
 DANP_TEST_BINS := $(patsubst %,$(O)/tests/unit/danp/test-%,$(DANP_TESTS))
 UNIT_TESTS += $(DANP_TEST_BINS)
 

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Loaders on good and malformed files (each error must name the file and
+ * the offset or line), normalisation, shuffling, augmentation, and
+ * checkpoints (round trip, resume equivalence, corruption detected).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "libdanp.h"
+#include "noise.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/danp-test-XXXXXX";
+
+static const char *path(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static void write_file(const char *p, const void *data, size_t n, int gz)
+{
+	if (gz) {
+		gzFile g = gzopen(p, "wb");
+
+		gzwrite(g, data, (unsigned int)n);
+		gzclose(g);
+	} else {
+		FILE *f = fopen(p, "wb");
+
+		fwrite(data, 1, n, f);
+		fclose(f);
+	}
+}
+
+/* IDX images: n images of 2x3, pixel i*7+j. */
+static size_t idx_images(uint8_t *b, uint32_t n)
+{
+	uint8_t h[16] = { 0, 0, 8, 3, 0, 0, 0, (uint8_t)n, 0, 0, 0, 2, 0, 0, 0, 3 };
+
+	memcpy(b, h, 16);
+	for (uint32_t i = 0; i < n * 6; i++)
+		b[16 + i] = (uint8_t)(i * 7);
+	return 16 + n * 6;
+}
+
+static size_t idx_labels(uint8_t *b, uint32_t n)
+{
+	uint8_t h[8] = { 0, 0, 8, 1, 0, 0, 0, (uint8_t)n };
+
+	memcpy(b, h, 8);
+	for (uint32_t i = 0; i < n; i++)
+		b[8 + i] = (uint8_t)(i % 4);
+	return 8 + n;
+}
+
+static int has(const struct danp_err *e, const char *a, const char *b)
+{
+	return strstr(e->msg, a) && (!b || strstr(e->msg, b));
+}
+
+static void test_idx(void)
+{
+	uint8_t im[256], lb[64];
+	size_t ni = idx_images(im, 5), nl = idx_labels(lb, 5);
+	struct danp_dataset ds;
+	struct danp_err err;
+	int ret;
+
+	write_file(path("im"), im, ni, 0);
+	write_file(path("lb.gz"), lb, nl, 1);
+	ret = danp_load_idx(&ds, path("im"), path("lb.gz"), &err);
+	tap_ok(!ret && ds.n == 5 && ds.dim == 6 && ds.height == 2 &&
+	       ds.width == 3 && ds.x[7] == 49 && ds.y[3] == 3 &&
+	       ds.n_classes == 4, "IDX raw images + gzip labels load");
+	if (!ret)
+		danp_dataset_free(&ds);
+
+	im[2] = 9;
+	write_file(path("bad"), im, ni, 0);
+	ret = danp_load_idx(&ds, path("bad"), path("lb.gz"), &err);
+	tap_ok(ret == -EINVAL && has(&err, path("bad"), "offset 0"),
+	       "IDX wrong magic: %s", err.msg);
+	im[2] = 8;
+	write_file(path("trunc.gz"), im, ni - 4, 1);
+	ret = danp_load_idx(&ds, path("trunc.gz"), path("lb.gz"), &err);
+	tap_ok(ret == -EINVAL && has(&err, "truncated", "offset 42"),
+	       "IDX truncated data: %s", err.msg);
+	write_file(path("short"), im, 10, 0);
+	ret = danp_load_idx(&ds, path("short"), path("lb.gz"), &err);
+	tap_ok(ret == -EINVAL && has(&err, "truncated header", "offset 10"),
+	       "IDX truncated header: %s", err.msg);
+	nl = idx_labels(lb, 4);
+	write_file(path("lb4"), lb, nl, 0);
+	ret = danp_load_idx(&ds, path("im"), path("lb4"), &err);
+	tap_ok(ret == -EINVAL && has(&err, "4 labels", "5 images"),
+	       "IDX counts disagree: %s", err.msg);
+	write_file(path("long"), im, ni + 3, 0);
+	ret = danp_load_idx(&ds, path("long"), path("lb.gz"), &err);
+	tap_ok(ret == -EINVAL && has(&err, "unexpected bytes", "offset 46"),
+	       "IDX trailing bytes: %s", err.msg);
+	{
+		/* A corrupt gzip stream (valid header, garbage body). */
+		uint8_t g[64] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+
+		memset(g + 10, 0xff, 40);
+		write_file(path("corrupt.gz"), g, 50, 0);
+		ret = danp_load_idx(&ds, path("corrupt.gz"), path("lb.gz"), &err);
+		tap_ok(ret < 0 && has(&err, path("corrupt.gz"), NULL),
+		       "IDX corrupt gzip: %s", err.msg);
+	}
+	ret = danp_load_idx(&ds, path("missing"), path("lb.gz"), &err);
+	tap_ok(ret == -ENOENT && has(&err, "missing", NULL),
+	       "IDX missing file: %s", err.msg);
+}
+
+static void test_cifar(void)
+{
+	static uint8_t buf[3 * 3074];
+	struct danp_dataset ds;
+	struct danp_err err;
+	const char *one[1];
+	int ret;
+
+	for (int r = 0; r < 3; r++) {
+		buf[r * 3073] = (uint8_t)(r + 1);
+		for (int j = 0; j < 3072; j++)
+			buf[r * 3073 + 1 + j] = (uint8_t)(j % 256);
+	}
+	write_file(path("c10"), buf, 3 * 3073, 0);
+	one[0] = path("c10");
+	ret = danp_load_cifar(&ds, one, 1, 10, &err);
+	tap_ok(!ret && ds.n == 3 && ds.dim == 3072 && ds.y[2] == 3 &&
+	       ds.x[3072 + 1025] == 1 && ds.channels == 3,
+	       "CIFAR-10 loads");
+	if (!ret) {
+		struct danp_rng r;
+		size_t perm[3] = { 0, 1, 2 };
+		float *x = malloc(3 * 3072 * 4);
+		int32_t y[3];
+		int same = 1;
+
+		danp_normalize_cifar(&ds);
+		tap_ok(fabsf(ds.x[0] - (0 - 0.4914f) / 0.2023f) < 1e-5f &&
+		       fabsf(ds.x[2048 + 255] - (1 - 0.4465f) / 0.2010f) < 1e-5f,
+		       "CIFAR per-channel normalisation");
+		danp_rng_seed(&r, 1);
+		danp_gather(&ds, perm, 3, 0, &r, x, y);
+		same = !memcmp(x, ds.x, 3 * 3072 * 4) && y[1] == 2;
+		danp_gather(&ds, perm, 3, 1, &r, x, y);
+		tap_ok(same && memcmp(x, ds.x, 3 * 3072 * 4),
+		       "gather copies; augmentation changes images");
+		free(x);
+		danp_dataset_free(&ds);
+	}
+	write_file(path("c10t"), buf, 3 * 3073 - 5, 0);
+	one[0] = path("c10t");
+	ret = danp_load_cifar(&ds, one, 1, 10, &err);
+	tap_ok(ret == -EINVAL && has(&err, "c10t", "offset 6146"),
+	       "CIFAR truncated: %s", err.msg);
+	buf[3073] = 10;
+	write_file(path("c10l"), buf, 3 * 3073, 0);
+	one[0] = path("c10l");
+	ret = danp_load_cifar(&ds, one, 1, 10, &err);
+	tap_ok(ret == -ERANGE && has(&err, "label 10", "offset 3073"),
+	       "CIFAR label out of range: %s", err.msg);
+	/* CIFAR-100: coarse, fine, pixels. */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = 19;
+	buf[1] = 99;
+	buf[3074] = 20;
+	write_file(path("c100"), buf, 3074, 0);
+	one[0] = path("c100");
+	ret = danp_load_cifar(&ds, one, 1, 100, &err);
+	tap_ok(!ret && ds.n == 1 && ds.y[0] == 99 && ds.n_classes == 100,
+	       "CIFAR-100 fine label");
+	if (!ret)
+		danp_dataset_free(&ds);
+	write_file(path("c100b"), buf, 2 * 3074, 0);
+	one[0] = path("c100b");
+	ret = danp_load_cifar(&ds, one, 1, 100, &err);
+	tap_ok(ret == -ERANGE && has(&err, "label 20", "offset 3074"),
+	       "CIFAR-100 coarse label out of range: %s", err.msg);
+}
+
+static void test_csv(void)
+{
+	static const char good[] = "label,a,b\n1,0.5,2\n\n0, -1 ,3e2\r\n2,4,5";
+	struct danp_dataset ds;
+	struct danp_err err;
+	int ret;
+
+	write_file(path("g.csv"), good, sizeof(good) - 1, 0);
+	ret = danp_load_csv(&ds, path("g.csv"), &err);
+	tap_ok(!ret && ds.n == 3 && ds.dim == 2 && ds.x[3] == 300 &&
+	       ds.y[2] == 2 && ds.n_classes == 3, "CSV with header loads");
+	if (!ret)
+		danp_dataset_free(&ds);
+	ret = danp_parse_csv(&ds, "1,2,3\n1,2\n", 10, "cols.csv", &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 2", "offset 6"),
+	       "CSV wrong column count: %s", err.msg);
+	ret = danp_parse_csv(&ds, "1,2,3\n1,x,3\n", 12, "nan.csv", &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 2", "not a number"),
+	       "CSV bad number: %s", err.msg);
+	ret = danp_parse_csv(&ds, "1.5,2\n", 6, "lab.csv", &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 1", "class index"),
+	       "CSV fractional label: %s", err.msg);
+	ret = danp_parse_csv(&ds, "a,b\n", 4, "empty.csv", &err);
+	tap_ok(ret == -EINVAL && has(&err, "no samples", NULL),
+	       "CSV header only: %s", err.msg);
+}
+
+static void test_shuffle(void)
+{
+	struct danp_rng a, b;
+	size_t p[100], q[100], seen[100] = { 0 };
+	int ok = 1;
+
+	danp_rng_seed(&a, 5);
+	danp_rng_seed(&b, 5);
+	danp_shuffle(p, 100, &a);
+	danp_shuffle(q, 100, &b);
+	for (int i = 0; i < 100; i++)
+		seen[p[i]]++;
+	for (int i = 0; i < 100; i++)
+		ok &= seen[i] == 1 && p[i] == q[i];
+	tap_ok(ok, "shuffle is a seeded permutation");
+}
+
+static int train(struct danp_net *net, struct danp_rng *r, int steps)
+{
+	float x[8 * 4];
+	int32_t y[8];
+	struct danp_batch b = { .x = x, .labels = y, .n = 8 };
+	struct danp_err err;
+
+	for (int s = 0; s < steps; s++) {
+		for (int i = 0; i < 32; i++)
+			x[i] = (float)danp_rng_normal(r);
+		for (int i = 0; i < 8; i++)
+			y[i] = (int32_t)(danp_rng_next(r) % 3);
+		if (danp_step(net, &b, NULL, &err))
+			return -1;
+	}
+	return 0;
+}
+
+static void test_ckpt(void)
+{
+	static const size_t sizes[] = { 4, 6, 3 };
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_net *a, *b;
+	struct danp_err err;
+	struct danp_rng ra, rb;
+	struct test_noise na, nb;
+	uint64_t user[DANP_CKPT_USER] = { 7, 8 }, got[DANP_CKPT_USER];
+	size_t np;
+	int ret;
+
+	danp_spec_mlp(&spec, sizes, 2, &err);
+	danp_params_default(&p);
+	p.max_batch = 8;
+	p.decor_center = 1;
+	p.decor_lr = 1e-3f;
+	p.lr = 1e-2f;
+	test_noise_init(&na, 0, 0.01f, 3);
+	p.noise = test_noise_fn;
+	p.noise_ctx = &na;
+	danp_net_create(&a, &spec, &p, 1, &err);
+	danp_rng_seed(&ra, 2);
+	train(a, &ra, 5);
+	ret = danp_ckpt_save(a, path("ck"), user, &err);
+	tap_ok(!ret, "checkpoint saved");
+	/* Continue a; separately load and continue with the same state. */
+	rb = ra;
+	nb = na;
+	train(a, &ra, 5);
+	ret = danp_ckpt_load(&b, path("ck"), got, &err);
+	tap_ok(!ret && got[0] == 7 && got[1] == 8 && danp_net_steps(b) == 5,
+	       "checkpoint loads with user data and step count");
+	if (ret)
+		return;
+	danp_net_set_noise(b, test_noise_fn, &nb);
+	train(b, &rb, 5);
+	np = danp_net_n_params(a);
+	tap_ok(!memcmp(danp_net_weights(a, 0), danp_net_weights(b, 0), np * 4) &&
+	       !memcmp(danp_net_decor(a, 1), danp_net_decor(b, 1), 36 * 4) &&
+	       !memcmp(danp_net_center(a, 0), danp_net_center(b, 0), 16),
+	       "resumed training is bit-identical to uninterrupted training");
+	danp_net_destroy(b);
+	{
+		FILE *f = fopen(path("ck"), "r+b");
+
+		fseek(f, 200, SEEK_SET);
+		fputc(0x55, f);
+		fclose(f);
+	}
+	ret = danp_ckpt_load(&b, path("ck"), NULL, &err);
+	tap_ok(ret == -EINVAL && has(&err, "checksum", NULL),
+	       "corrupt checkpoint rejected: %s", err.msg);
+	write_file(path("ck2"), "DANPCK01", 8, 0);
+	ret = danp_ckpt_load(&b, path("ck2"), NULL, &err);
+	tap_ok(ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
+	ret = danp_ckpt_save(a, "/nonexistent-dir/ck", NULL, &err);
+	tap_ok(ret == -ENOENT && has(&err, "nonexistent", NULL),
+	       "unwritable checkpoint path: %s", err.msg);
+	danp_net_destroy(a);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_idx();
+	test_cifar();
+	test_csv();
+	test_shuffle();
+	test_ckpt();
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			printf("# could not remove %s\n", dir);
+	}
+	return tap_done();
+}
