@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * smtj ioctls: the info query, every simulator configuration field at its
+ * valid edges and just past them, reserved fields, sizes, unknown commands,
+ * consumer settings, exclusivity of SET_SIM, and the sysfs attributes.
+ */
+#include "smtj_test.h"
+
+FIXTURE(dev) {
+	int fd;
+	struct smtj_sim_config cfg;
+};
+
+FIXTURE_SETUP(dev)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	self->fd = smtj_open(0, O_RDWR);
+	ASSERT_LE(0, self->fd) TH_LOG("open /dev/smtj0: %s", strerror(errno));
+	smtj_cfg(&self->cfg, 0, 100000, 1);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, info_defaults)
+{
+	struct smtj_sim_config def;
+	struct smtj_info info;
+	long page = sysconf(_SC_PAGESIZE);
+
+	smtj_model_default_config(&def);
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(SMTJ_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(SMTJ_BACKEND_SIM, info.backend);
+	EXPECT_EQ(def.adc_bits, info.sample_bits);
+	EXPECT_EQ(16, info.sample_storage_bits);
+	EXPECT_EQ(0, info.sample_signed);
+	EXPECT_EQ(0, info.offset);
+	EXPECT_EQ(def.scale_fv, info.scale_fv);
+	EXPECT_EQ(def.rate_hz, info.rate_hz);
+	EXPECT_EQ(65536, info.ring_samples);
+	EXPECT_EQ(0, info.ring_data_offset % page);
+	EXPECT_LE(page, info.ring_data_offset);
+	EXPECT_EQ(65536 * 2, info.ring_data_size);
+	EXPECT_EQ(0, info.flags & SMTJ_INFO_F_MAPPED);
+	EXPECT_EQ(0, info.lost);
+	EXPECT_EQ(0, info.reserved[0] | info.reserved[1] |
+		     info.reserved[2] | info.reserved[3]);
+}
+
+TEST_F(dev, info_counters_advance)
+{
+	struct smtj_info a, b;
+	uint16_t buf[256];
+
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &self->cfg));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &a));
+	ASSERT_EQ(256, smtj_read_samples(self->fd, buf, 256, 5000));
+	smtj_sleep_ms(20);
+	ASSERT_EQ(0, smtj_get_info(self->fd, &b));
+	EXPECT_LT(a.produced, b.produced);
+	EXPECT_LE(a.delivered + 256, b.delivered);
+	EXPECT_LE(b.delivered, b.produced);
+	EXPECT_EQ(0, b.lost);
+}
+
+TEST_F(dev, info_size)
+{
+	struct smtj_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info) - 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, &info));
+	info.size = sizeof(info) + 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, &info));
+	info.size = 0;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, &info));
+	info.size = sizeof(info);
+	EXPECT_EQ(0, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, &info));
+}
+
+TEST_F(dev, unknown_ioctl)
+{
+	char buf[256] = { 0 };
+
+	EXPECT_EQ(-ENOTTY, smtj_ioctl(self->fd, _IO(SMTJ_IOC_MAGIC, 0x7f), buf));
+	EXPECT_EQ(-ENOTTY, smtj_ioctl(self->fd,
+				      _IOWR(SMTJ_IOC_MAGIC, 0x05, struct smtj_info), buf));
+	EXPECT_EQ(-ENOTTY, smtj_ioctl(self->fd, _IO('x', 0x00), buf));
+}
+
+TEST_F(dev, get_sim_roundtrip)
+{
+	struct smtj_sim_config got, def;
+
+	smtj_model_default_config(&def);
+	memset(&got, 0, sizeof(got));
+	got.size = sizeof(got);
+	/* before any SET_SIM: the defaults */
+	ASSERT_EQ(0, smtj_ioctl(self->fd, SMTJ_IOC_GET_SIM, &got));
+	EXPECT_EQ(sizeof(got), got.size);
+	EXPECT_EQ(def.rate_hz, got.rate_hz);
+	EXPECT_EQ(def.nr_junctions, got.nr_junctions);
+	EXPECT_EQ(def.adc_bits, got.adc_bits);
+	EXPECT_EQ(def.noise_sigma, got.noise_sigma);
+	EXPECT_EQ(0, memcmp(def.p_leave, got.p_leave, sizeof(def.p_leave)));
+	EXPECT_EQ(0, memcmp(def.level, got.level, sizeof(def.level)));
+	EXPECT_EQ(def.scale_fv, got.scale_fv);
+
+	self->cfg.nr_junctions = 3;
+	self->cfg.adc_bits = 12;
+	for (int j = 0; j < 3; j++) {
+		self->cfg.p_leave[j][0] = 1000 + j;
+		self->cfg.p_leave[j][1] = 2000 + j;
+	}
+	for (int s = 0; s < 8; s++)
+		self->cfg.level[s] = 100 * s + 7;
+	self->cfg.seed = 0x1234567890abcdefULL;
+	self->cfg.noise_sigma = 777;
+	self->cfg.scale_fv = 123456789;
+	self->cfg.rate_hz = 4321;
+	self->cfg.flags = SMTJ_SIM_F_UNTHROTTLED;
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &self->cfg));
+	memset(&got, 0, sizeof(got));
+	got.size = sizeof(got);
+	ASSERT_EQ(0, smtj_ioctl(self->fd, SMTJ_IOC_GET_SIM, &got));
+	EXPECT_EQ(0, memcmp(&self->cfg, &got, sizeof(got)));
+
+	struct smtj_info info;
+
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(12, info.sample_bits);
+	EXPECT_EQ(123456789, info.scale_fv);
+	EXPECT_EQ(4321, info.rate_hz);
+	EXPECT_EQ(SMTJ_INFO_F_UNTHROTTLED,
+		  info.flags & (SMTJ_INFO_F_UNTHROTTLED | SMTJ_INFO_F_PATTERN));
+	self->cfg.flags = SMTJ_SIM_F_PATTERN;
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &self->cfg));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(SMTJ_INFO_F_PATTERN,
+		  info.flags & (SMTJ_INFO_F_UNTHROTTLED | SMTJ_INFO_F_PATTERN));
+	/* leave the device as it was */
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &def));
+}
+
+/*
+ * One configuration field at a time: @mutate changes the valid base
+ * configuration, @expect is the SET_SIM result.  The result must also
+ * agree with the library's smtj_model_validate().
+ */
+static void try_sim(struct __test_metadata *_metadata, int fd,
+		    void (*mutate)(struct smtj_sim_config *, uint64_t),
+		    uint64_t v, int expect, const char *what)
+{
+	struct smtj_sim_config cfg;
+
+	smtj_cfg(&cfg, 0, 100000, 7);
+	mutate(&cfg, v);
+	EXPECT_EQ(expect, smtj_model_validate(&cfg))
+		TH_LOG("model: %s = %llu", what, (unsigned long long)v);
+	EXPECT_EQ(expect, smtj_set_sim(fd, &cfg))
+		TH_LOG("SET_SIM: %s = %llu", what, (unsigned long long)v);
+}
+
+static void m_flags(struct smtj_sim_config *c, uint64_t v) { c->flags = (uint32_t)v; }
+static void m_rate(struct smtj_sim_config *c, uint64_t v) { c->rate_hz = (uint32_t)v; }
+static void m_sigma(struct smtj_sim_config *c, uint64_t v) { c->noise_sigma = (uint32_t)v; }
+static void m_scale(struct smtj_sim_config *c, uint64_t v) { c->scale_fv = v; }
+static void m_p00(struct smtj_sim_config *c, uint64_t v) { c->p_leave[0][0] = (uint32_t)v; }
+static void m_p01(struct smtj_sim_config *c, uint64_t v) { c->p_leave[0][1] = (uint32_t)v; }
+static void m_p10(struct smtj_sim_config *c, uint64_t v) { c->p_leave[1][0] = (uint32_t)v; }
+static void m_p71(struct smtj_sim_config *c, uint64_t v) { c->p_leave[7][1] = (uint32_t)v; }
+static void m_lev1(struct smtj_sim_config *c, uint64_t v) { c->level[1] = (uint16_t)v; }
+static void m_lev2(struct smtj_sim_config *c, uint64_t v) { c->level[2] = (uint16_t)v; }
+static void m_lev255(struct smtj_sim_config *c, uint64_t v) { c->level[255] = (uint16_t)v; }
+static void m_res0(struct smtj_sim_config *c, uint64_t v) { c->reserved[0] = v; }
+static void m_res3(struct smtj_sim_config *c, uint64_t v) { c->reserved[3] = v; }
+
+static void m_junctions(struct smtj_sim_config *c, uint64_t v)
+{
+	c->nr_junctions = (uint32_t)v;
+	if (v >= 1 && v <= SMTJ_SIM_MAX_JUNCTIONS) {
+		for (uint32_t j = 0; j < v; j++)
+			c->p_leave[j][0] = c->p_leave[j][1] = 50000000;
+		for (uint32_t s = 0; s < (1U << v); s++)
+			c->level[s] = (uint16_t)(100 + s);
+	}
+}
+
+static void m_bits(struct smtj_sim_config *c, uint64_t v)
+{
+	c->adc_bits = (uint32_t)v;
+	c->level[0] = 0;
+	c->level[1] = 1;
+}
+
+/* adc_bits = v, level[1] at the top code of v bits (+@over) */
+static void m_top(struct smtj_sim_config *c, uint64_t v, int over)
+{
+	c->adc_bits = (uint32_t)v;
+	c->level[1] = (uint16_t)(((1U << v) - 1) + (uint32_t)over);
+}
+static void m_top8(struct smtj_sim_config *c, uint64_t v) { (void)v; m_top(c, 8, 0); }
+static void m_top8p(struct smtj_sim_config *c, uint64_t v) { (void)v; m_top(c, 8, 1); }
+static void m_top15(struct smtj_sim_config *c, uint64_t v) { (void)v; m_top(c, 15, 0); }
+static void m_top15p(struct smtj_sim_config *c, uint64_t v) { (void)v; m_top(c, 15, 1); }
+static void m_top16(struct smtj_sim_config *c, uint64_t v) { (void)v; m_top(c, 16, 0); }
+
+TEST_F(dev, set_sim_edges)
+{
+	const uint32_t P1 = SMTJ_SIM_PROB_ONE;
+	struct smtj_sim_config def;
+
+	try_sim(_metadata, self->fd, m_flags, 0, 0, "flags");
+	try_sim(_metadata, self->fd, m_flags, SMTJ_SIM_F_ALL, 0, "flags");
+	try_sim(_metadata, self->fd, m_flags, SMTJ_SIM_F_ALL + 1, -EINVAL, "flags");
+	try_sim(_metadata, self->fd, m_flags, 1U << 31, -EINVAL, "flags");
+
+	try_sim(_metadata, self->fd, m_rate, SMTJ_SIM_RATE_MIN, 0, "rate_hz");
+	try_sim(_metadata, self->fd, m_rate, SMTJ_SIM_RATE_MAX, 0, "rate_hz");
+	try_sim(_metadata, self->fd, m_rate, SMTJ_SIM_RATE_MIN - 1, -EINVAL, "rate_hz");
+	try_sim(_metadata, self->fd, m_rate, SMTJ_SIM_RATE_MAX + 1, -EINVAL, "rate_hz");
+
+	try_sim(_metadata, self->fd, m_junctions, 1, 0, "nr_junctions");
+	try_sim(_metadata, self->fd, m_junctions, SMTJ_SIM_MAX_JUNCTIONS, 0, "nr_junctions");
+	try_sim(_metadata, self->fd, m_junctions, 0, -EINVAL, "nr_junctions");
+	try_sim(_metadata, self->fd, m_junctions, SMTJ_SIM_MAX_JUNCTIONS + 1, -EINVAL,
+		"nr_junctions");
+
+	try_sim(_metadata, self->fd, m_bits, 8, 0, "adc_bits");
+	try_sim(_metadata, self->fd, m_bits, 16, 0, "adc_bits");
+	try_sim(_metadata, self->fd, m_bits, 7, -EINVAL, "adc_bits");
+	try_sim(_metadata, self->fd, m_bits, 17, -EINVAL, "adc_bits");
+	try_sim(_metadata, self->fd, m_bits, 0, -EINVAL, "adc_bits");
+
+	try_sim(_metadata, self->fd, m_sigma, 0, 0, "noise_sigma");
+	try_sim(_metadata, self->fd, m_sigma, SMTJ_SIM_SIGMA_MAX, 0, "noise_sigma");
+	try_sim(_metadata, self->fd, m_sigma, SMTJ_SIM_SIGMA_MAX + 1, -EINVAL, "noise_sigma");
+
+	try_sim(_metadata, self->fd, m_scale, 1, 0, "scale_fv");
+	try_sim(_metadata, self->fd, m_scale, UINT64_MAX, 0, "scale_fv");
+	try_sim(_metadata, self->fd, m_scale, 0, -EINVAL, "scale_fv");
+
+	try_sim(_metadata, self->fd, m_p00, 0, 0, "p_leave[0][0]");
+	try_sim(_metadata, self->fd, m_p00, P1, 0, "p_leave[0][0]");
+	try_sim(_metadata, self->fd, m_p00, P1 + 1, -EINVAL, "p_leave[0][0]");
+	try_sim(_metadata, self->fd, m_p01, P1, 0, "p_leave[0][1]");
+	try_sim(_metadata, self->fd, m_p01, P1 + 1, -EINVAL, "p_leave[0][1]");
+	try_sim(_metadata, self->fd, m_p01, UINT32_MAX, -EINVAL, "p_leave[0][1]");
+	/* entries beyond nr_junctions (1) must be zero */
+	try_sim(_metadata, self->fd, m_p10, 1, -EINVAL, "p_leave[1][0]");
+	try_sim(_metadata, self->fd, m_p71, 1, -EINVAL, "p_leave[7][1]");
+	try_sim(_metadata, self->fd, m_lev2, 1, -EINVAL, "level[2]");
+	try_sim(_metadata, self->fd, m_lev255, 1, -EINVAL, "level[255]");
+
+	/* levels < 2^adc_bits */
+	try_sim(_metadata, self->fd, m_top8, 0, 0, "level[1] = 255, 8 bits");
+	try_sim(_metadata, self->fd, m_top8p, 0, -EINVAL, "level[1] = 256, 8 bits");
+	try_sim(_metadata, self->fd, m_top15, 0, 0, "level[1] = 32767, 15 bits");
+	try_sim(_metadata, self->fd, m_top15p, 0, -EINVAL, "level[1] = 32768, 15 bits");
+	try_sim(_metadata, self->fd, m_top16, 0, 0, "level[1] = 65535, 16 bits");
+	try_sim(_metadata, self->fd, m_lev1, 1U << 14, -EINVAL, "level[1] = 2^14, 14 bits");
+	try_sim(_metadata, self->fd, m_lev1, (1U << 14) - 1, 0, "level[1] = 2^14-1, 14 bits");
+
+	try_sim(_metadata, self->fd, m_res0, 1, -EINVAL, "reserved[0]");
+	try_sim(_metadata, self->fd, m_res3, 1ULL << 63, -EINVAL, "reserved[3]");
+
+	smtj_model_default_config(&def);
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &def));
+}
+
+TEST_F(dev, set_sim_size)
+{
+	struct smtj_sim_config cfg = self->cfg;
+
+	cfg.size = sizeof(cfg) - 1;
+	EXPECT_EQ(-EINVAL, smtj_set_sim(self->fd, &cfg));
+	cfg.size = sizeof(cfg) + 1;
+	EXPECT_EQ(-EINVAL, smtj_set_sim(self->fd, &cfg));
+	cfg.size = 0;
+	EXPECT_EQ(-EINVAL, smtj_set_sim(self->fd, &cfg));
+	cfg.size = sizeof(cfg);
+	EXPECT_EQ(0, smtj_set_sim(self->fd, &cfg));
+
+	struct smtj_sim_config got;
+
+	memset(&got, 0, sizeof(got));
+	got.size = sizeof(got) - 8;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_GET_SIM, &got));
+	got.size = sizeof(got) + 8;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_GET_SIM, &got));
+}
+
+TEST_F(dev, set_sim_exclusive)
+{
+	int other = smtj_open(0, O_RDONLY);
+
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-EBUSY, smtj_set_sim(self->fd, &self->cfg));
+	EXPECT_EQ(-EBUSY, smtj_set_sim(other, &self->cfg));
+	close(other);
+	EXPECT_EQ(0, smtj_set_sim(self->fd, &self->cfg));
+
+	/* another device's files do not count */
+	other = smtj_open(1, O_RDONLY);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(0, smtj_set_sim(self->fd, &self->cfg));
+	close(other);
+}
+
+TEST_F(dev, consumer_edges)
+{
+	struct smtj_consumer c;
+	struct smtj_info info;
+
+	ASSERT_EQ(0, smtj_get_consumer(self->fd, &c));
+	EXPECT_EQ(sizeof(c), c.size);
+	EXPECT_EQ(65536, c.ring_samples);
+	EXPECT_LE(1, c.watermark);
+	EXPECT_GE(c.ring_samples, c.watermark);
+
+	EXPECT_EQ(0, smtj_set_consumer(self->fd, SMTJ_RING_MIN, 1));
+	EXPECT_EQ(0, smtj_set_consumer(self->fd, SMTJ_RING_MIN, SMTJ_RING_MIN));
+	ASSERT_EQ(0, smtj_get_consumer(self->fd, &c));
+	EXPECT_EQ(SMTJ_RING_MIN, c.ring_samples);
+	EXPECT_EQ(SMTJ_RING_MIN, c.watermark);
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(SMTJ_RING_MIN, info.ring_samples);
+	EXPECT_EQ(SMTJ_RING_MIN * 2, info.ring_data_size);
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, SMTJ_RING_MIN, SMTJ_RING_MIN + 1));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, SMTJ_RING_MIN, 0));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, SMTJ_RING_MIN / 2, 1));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, SMTJ_RING_MIN + 1, 1));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, 3 * SMTJ_RING_MIN, 1));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, 0, 1));
+	EXPECT_EQ(-EINVAL, smtj_set_consumer(self->fd, SMTJ_RING_MAX * 2, 1));
+	EXPECT_EQ(0, smtj_set_consumer(self->fd, SMTJ_RING_MAX, SMTJ_RING_MAX));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(SMTJ_RING_MAX, info.ring_samples);
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.ring_samples = 4096;
+	c.watermark = 1;
+	c.flags = 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, &c));
+	c.flags = 0;
+	c.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, &c));
+	c.reserved[1] = 0;
+	c.size = sizeof(c) - 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, &c));
+	c.size = sizeof(c) + 1;
+	EXPECT_EQ(-EINVAL, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, &c));
+	c.size = sizeof(c);
+	EXPECT_EQ(0, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, &c));
+	ASSERT_EQ(0, smtj_get_consumer(self->fd, &c));
+	EXPECT_EQ(4096, c.ring_samples);
+	EXPECT_EQ(1, c.watermark);
+}
+
+TEST_F(dev, sysfs_attributes)
+{
+	static const char *const attrs[] = {
+		"backend", "sample_rate", "sample_bits", "scale", "produced",
+		"delivered", "lost", "consumers", "default_ring_samples",
+	};
+	struct smtj_sim_config def;
+	char buf[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		int r = smtj_sysfs_read(0, attrs[i], buf, sizeof(buf));
+
+		EXPECT_EQ(0, r) TH_LOG("attribute %u (%s)", i, attrs[i] ?: "?");
+	}
+	smtj_model_default_config(&def);
+	ASSERT_EQ(0, smtj_sysfs_read(0, "backend", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "sim")) TH_LOG("backend: '%s'", buf);
+	EXPECT_EQ(def.rate_hz, smtj_sysfs_u64(0, "sample_rate"));
+	EXPECT_EQ(def.adc_bits, smtj_sysfs_u64(0, "sample_bits"));
+	EXPECT_EQ(65536, smtj_sysfs_u64(0, "default_ring_samples"));
+	EXPECT_EQ(1, smtj_sysfs_u64(0, "consumers"));
+
+	int other = smtj_open(0, O_RDONLY);
+
+	ASSERT_LE(0, other);
+	EXPECT_EQ(2, smtj_sysfs_u64(0, "consumers"));
+	close(other);
+	EXPECT_EQ(1, smtj_sysfs_u64(0, "consumers"));
+	EXPECT_EQ(0, smtj_sysfs_u64(1, "consumers"));
+	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "produced"));
+	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "delivered"));
+	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "lost"));
+}
+
+SMTJ_TEST_MAIN

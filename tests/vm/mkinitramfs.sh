@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Build the test VM's initramfs (cpio newc, gzip).
+#   mkinitramfs.sh OUT.cpio.gz ROOTDIR
+# from the environment:
+#   VM_BUSYBOX   a statically linked busybox for the guest
+#   SMTJ_KO      the module under test
+#   VM_MODDIR    /lib/modules/<kver> of the guest kernel (for dependencies)
+#   SELFTEST_DIR directory of the statically linked selftests
+#   VM_TESTS     the tests.list naming the programs to run
+#   VM_INIT      the /init script
+set -euo pipefail
+out=$1
+root=$2
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+for v in VM_BUSYBOX SMTJ_KO VM_MODDIR SELFTEST_DIR VM_TESTS VM_INIT; do
+	[ -n "${!v:-}" ] || die "$v is not set"
+done
+[ -f "$SMTJ_KO" ] || die "module $SMTJ_KO does not exist"
+[ -x "$VM_BUSYBOX" ] || die "busybox $VM_BUSYBOX does not exist"
+static() { ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
+static "$VM_BUSYBOX" || die "$VM_BUSYBOX is not statically linked (install busybox-static)"
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/smtj,lib/modules,selftests,proc,sys,dev,tmp,run}
+cp "$VM_BUSYBOX" "$root/bin/busybox"
+# /init installs the other applet links itself: the guest's busybox may not
+# run on this host.
+ln -s busybox "$root/bin/sh"
+install -m 0755 "$VM_INIT" "$root/init"
+cp "$SMTJ_KO" "$root/lib/modules/smtj.ko"
+cp "$VM_TESTS" "$root/etc/smtj/tests.list"
+
+# Dependencies of smtj.ko from the guest kernel's modules, in load order.
+declare -A seen=()
+order=()
+find_mod() {
+	local n=${1//-/_} f b
+	while IFS= read -r f; do
+		b=$(basename "$f")
+		b=${b%%.ko*}
+		[ "${b//-/_}" = "$n" ] && { echo "$f"; return 0; }
+	done < <(find "$VM_MODDIR/kernel" -name "*.ko*" 2>/dev/null)
+	return 1
+}
+add_deps() {
+	local f=$1 d p
+	for d in $(modinfo -F depends "$f" 2>/dev/null | tr ',' ' '); do
+		[ -n "${seen[$d]:-}" ] && continue
+		seen[$d]=1
+		p=$(find_mod "$d") || die "dependency $d of $(basename "$f") not found in $VM_MODDIR"
+		add_deps "$p"
+		order+=("$p")
+	done
+}
+add_deps "$SMTJ_KO"
+: >"$root/lib/modules/deps.order"
+for p in "${order[@]}"; do
+	b=$(basename "$p")
+	case "$b" in
+	*.ko.xz) xz -dc "$p" >"$root/lib/modules/${b%.xz}"; b=${b%.xz} ;;
+	*.ko.zst) zstd -qdc "$p" >"$root/lib/modules/${b%.zst}"; b=${b%.zst} ;;
+	*.ko.gz) gzip -dc "$p" >"$root/lib/modules/${b%.gz}"; b=${b%.gz} ;;
+	*) cp "$p" "$root/lib/modules/$b" ;;
+	esac
+	echo "$b" >>"$root/lib/modules/deps.order"
+done
+
+grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" | while read -r prog _; do
+	[ -x "$SELFTEST_DIR/$prog" ] || die "selftest $prog (listed in $VM_TESTS) is not built"
+	static "$SELFTEST_DIR/$prog" || die "$prog is not statically linked"
+	cp "$SELFTEST_DIR/$prog" "$root/selftests/$prog"
+done
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet -R 0:0) | gzip -6 >"$out.tmp"
+mv "$out.tmp" "$out"

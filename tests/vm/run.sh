@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Boot the test VM, collect the selftests' TAP and judge the run.
+# Settings come from the environment (tests/vm/vm.mk and arch.make set them):
+#   VM_QEMU VM_MACHINE VM_SERIAL VM_KERNEL VM_DTB VM_INITRD VM_CONSOLE
+#   VM_TAPDEV VM_OUT (run directory) VM_KVM_CPUFLAGS
+#   VM_ACCEL   auto (default), kvm or tcg
+#   VM_TIMEOUT seconds for the whole boot (default 240)
+#   VM_NAME    name of the counts file (default vm)
+#   SMTJ_COUNTS  if set, "PASSED FAILED" goes to $SMTJ_COUNTS/$VM_NAME
+#
+# Passes only if every announced TAP plan is complete, every test passed,
+# every program ran with the module loaded and unloaded cleanly, /init wrote
+# its final line and the kernel log shows no warning, BUG, oops or
+# corruption report.  QEMU's exit status means nothing (it is 0 after a
+# guest panic too).
+set -uo pipefail
+: "${VM_ACCEL:=auto}" "${VM_TIMEOUT:=240}" "${VM_NAME:=vm}" "${VM_MEM:=512}" "${VM_SMP:=2}"
+: "${VM_KVM_CPUFLAGS:=vmx|svm}" "${VM_DTB:=}" "${VM_MACHINE:=}"
+for v in VM_QEMU VM_SERIAL VM_KERNEL VM_INITRD VM_CONSOLE VM_TAPDEV VM_OUT; do
+	[ -n "${!v:-}" ] || { echo "vm: $v is not set" >&2; exit 2; }
+done
+[ -r "$VM_KERNEL" ] || { echo "vm: kernel $VM_KERNEL is not readable" >&2; exit 2; }
+mkdir -p "$VM_OUT"
+console=$VM_OUT/console.log
+tap=$VM_OUT/tap.log
+
+qemu() {	# qemu ACCEL TIMEOUT EXTRA-APPEND
+	rm -f "$console" "$tap"
+	# shellcheck disable=SC2086
+	timeout -k 5 "$2" "$VM_QEMU" $VM_MACHINE -accel "$1" -m "$VM_MEM" -smp "$VM_SMP" \
+		-no-reboot -nodefaults -display none -monitor none $VM_SERIAL \
+		-kernel "$VM_KERNEL" ${VM_DTB:+-dtb "$VM_DTB"} -initrd "$VM_INITRD" \
+		-append "console=$VM_CONSOLE panic=-1 oops=panic tapdev=$VM_TAPDEV $3" \
+		</dev/null >"$VM_OUT/qemu.log" 2>&1
+}
+
+# KVM only where it really works: NOTES.md has machines whose /dev/kvm hangs
+# a stock kernel, so a short boot must reach /init first.
+accel=$VM_ACCEL
+if [ "$accel" = auto ]; then
+	accel=tcg
+	if [ -w /dev/kvm ] && grep -qwE "$VM_KVM_CPUFLAGS" /proc/cpuinfo; then
+		qemu kvm 30 smtj_probe=1
+		if tr -d '\r' <"$console" 2>/dev/null | grep -q '^smtj-vm: probe ok'; then
+			accel=kvm
+		else
+			echo "vm: KVM probe did not reach /init in 30 s; using TCG"
+		fi
+	fi
+fi
+
+start=$SECONDS
+qemu "$accel" "$VM_TIMEOUT" ""
+qrc=$?
+elapsed=$((SECONDS - start))
+[ -f "$tap" ] || : >"$tap"
+[ -f "$console" ] || : >"$console"
+tr -d '\r' <"$tap" >"$VM_OUT/tap.txt"
+tr -d '\r' <"$console" >"$VM_OUT/console.txt"
+
+# Per program: announced plan, ok, not ok / skipped, exit status.
+# Output lines: R prog plan pass fail missing rc note
+awk -v out="$VM_OUT" '
+function flush() {}
+/^# smtj-vm: plan / { plan[$4] = $5; order[++np] = $4; next }
+/^# smtj-vm: begin / { cur = $4; began[cur] = 1; next }
+/^# smtj-vm: end / { sub(/^rc=/, "", $5); rc[$4] = $5; cur = ""; next }
+/^# smtj-vm: insmod-failed / { note[$4] = note[$4] " insmod-failed"; next }
+/^# smtj-vm: rmmod-failed / { note[$4] = note[$4] " rmmod-failed"; next }
+/^# smtj-vm: done/ { done = 1; next }
+cur == "" { next }
+/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); seenplan[cur] = $0 + 0; next }
+/^ok [0-9]+/ {
+	if ($0 ~ /# *SKIP/) { fail[cur]++; failed[cur] = failed[cur] "\n    skipped: " $0 }
+	else pass[cur]++
+	next
+}
+/^not ok [0-9]+/ { fail[cur]++; failed[cur] = failed[cur] "\n    " $0; next }
+END {
+	for (i = 1; i <= np; i++) {
+		p = order[i]
+		n = plan[p]
+		if (n !~ /^[0-9]+$/) n = (p in seenplan) ? seenplan[p] : 1
+		if (n == 0) { n = 1; note[p] = note[p] " empty-plan" }
+		if ((p in seenplan) && seenplan[p] != plan[p]) note[p] = note[p] " plan-mismatch"
+		if (!(p in began)) note[p] = note[p] " not-run"
+		else if (!(p in rc)) note[p] = note[p] " no-exit"
+		else if (rc[p] != 0) note[p] = note[p] " exit=" rc[p]
+		ran = pass[p] + fail[p]
+		miss = n - ran; if (miss < 0) miss = 0
+		printf "R %s %d %d %d %d %s\n", p, n, pass[p] + 0, fail[p] + 0, miss, note[p]
+		if (failed[p] != "") printf "F %s%s\n", p, failed[p]
+	}
+	printf "D %d %d\n", done + 0, np
+}' "$VM_OUT/tap.txt" >"$VM_OUT/summary.txt"
+
+total=0 passed=0 failed=0 bad=0
+echo "vm: $(basename "$VM_KERNEL"), accel $accel, $elapsed s (qemu exit $qrc); logs in $VM_OUT"
+while read -r kind prog plan pass fail miss note; do
+	[ "$kind" = R ] || continue
+	total=$((total + plan))
+	passed=$((passed + pass))
+	status=ok
+	if [ "$pass" -ne "$plan" ] || [ -n "$note" ]; then
+		status=FAILED
+		bad=1
+	fi
+	printf 'vm:   %-28s %3d/%-3d passed  %s%s\n' "$prog" "$pass" "$plan" "$status" \
+		"${note:+ ($note )}"
+done <"$VM_OUT/summary.txt"
+failed=$((total - passed))
+
+read -r _ done nprog < <(grep '^D ' "$VM_OUT/summary.txt")
+if [ "${nprog:-0}" -eq 0 ]; then
+	echo "vm: FAILED: /init announced no test programs"
+	bad=1
+	failed=$((failed + 1))
+fi
+if [ "${done:-0}" -ne 1 ] || ! grep -q '^smtj-vm: done' "$VM_OUT/console.txt"; then
+	echo "vm: FAILED: /init did not write its final line (timeout ${VM_TIMEOUT}s, crash or panic?)"
+	bad=1
+	[ "$failed" -eq 0 ] && failed=1
+fi
+
+# Failed tests, each with the harness's lines for it.
+if grep -q '^F ' "$VM_OUT/summary.txt"; then
+	echo "vm: failed tests:"
+	awk '/^F /{p=1; sub(/^F /, "  "); print; next} /^[RD] /{p=0} p' "$VM_OUT/summary.txt"
+	echo "vm: their log lines:"
+	awk '
+	/^#  RUN / { buf = $0; n = 1; next }
+	n && /^(ok|not ok) / { if ($0 ~ /^not ok/ || $0 ~ /# *SKIP/) print buf "\n" $0; n = 0; next }
+	n { if (n < 40) buf = buf "\n" $0; n++ }' "$VM_OUT/tap.txt" | sed 's/^/    /' | head -n 200
+fi
+
+# The kernel log: the console holds it live and the dump /init made.
+pat='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|sleeping function called from invalid context|list_add corruption|list_del corruption|refcount_t|general protection fault|Kernel panic|kernel BUG|Call Trace'
+if grep -nE "$pat" "$VM_OUT/console.txt" >"$VM_OUT/kernel-problems.txt"; then
+	echo "vm: FAILED: the kernel log reports problems:"
+	grep -n -E -A 12 "$pat" "$VM_OUT/console.txt" | head -n 60 | sed 's/^/    /'
+	bad=1
+	failed=$((failed + 1))
+fi
+if grep -q 'smtj-vm: \(insmod-failed\|rmmod-failed\)' "$VM_OUT/tap.txt"; then
+	grep 'smtj-vm: \(insmod-failed\|rmmod-failed\)' "$VM_OUT/tap.txt" | sed 's/^/vm: FAILED: /'
+	grep -E 'smtj|insmod|rmmod|Unknown symbol' "$VM_OUT/console.txt" | grep -v 'smtj-vm' | tail -n 10 | sed 's/^/    /'
+	[ "$failed" -eq 0 ] && failed=1
+	bad=1
+fi
+
+[ -n "${SMTJ_COUNTS:-}" ] && echo "$passed $failed" >"$SMTJ_COUNTS/$VM_NAME"
+echo "vm: $passed passed, $failed failed (of $total test points)"
+[ "$bad" -eq 0 ] && [ "$failed" -eq 0 ]
