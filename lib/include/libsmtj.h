@@ -6,16 +6,14 @@
  * and, when the caller passes a struct smtj_err, a message naming the cause
  * (file and offset for parsers).  Handles are opaque; the library keeps no
  * global mutable state, so independent handles may be used from different
- * threads.
- *
- * (Skeleton written first so libdanp/smtj-train and libsmtj agree on the
- * noise interface; the rest of the API is added by the libsmtj work.)
+ * threads.  Documentation/userspace-api/libsmtj.rst describes every part.
  */
 #ifndef LIBSMTJ_H
 #define LIBSMTJ_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/smtj.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +26,9 @@ struct smtj_err {
 	int code;		/* negative errno, 0 when no error */
 	char msg[256];		/* human-readable cause, NUL-terminated */
 };
+
+/* "MAJOR.MINOR" of the library actually linked. */
+const char *smtj_version(void);
 
 /* ---- noise sources ---------------------------------------------------- */
 
@@ -58,6 +59,224 @@ int smtj_noise_fill(struct smtj_noise *src, unsigned int stream, float *out,
 uint64_t smtj_noise_consumed(const struct smtj_noise *src);
 
 void smtj_noise_destroy(struct smtj_noise *src);
+
+/* Canonical description of the source with every default filled in
+ * (for results files); valid until the source is destroyed. */
+const char *smtj_noise_describe(const struct smtj_noise *src);
+
+/* Moments of the conditioned output as the source knows them (theory for
+ * models, the data for replay); 0 or -ENODATA when unknown. */
+int smtj_noise_moments(const struct smtj_noise *src, double *mean,
+		       double *sd);
+
+/* ---- simulator (the kernel's junction array, bit for bit) ------------- */
+
+struct smtj_sim;
+
+/* The paper's two-state fit on a 14-bit ADC (what the kernel defaults to). */
+void smtj_sim_default_config(struct smtj_sim_config *cfg);
+int smtj_sim_validate(const struct smtj_sim_config *cfg, struct smtj_err *err);
+/* Same seed and config as a simulated device: same sample stream. */
+int smtj_sim_create(struct smtj_sim **out, const struct smtj_sim_config *cfg,
+		    struct smtj_err *err);
+void smtj_sim_fill(struct smtj_sim *sim, uint16_t *out, size_t n);
+/* Index of the next sample. */
+uint64_t smtj_sim_index(const struct smtj_sim *sim);
+void smtj_sim_destroy(struct smtj_sim *sim);
+
+/*
+ * Physical junction model.  Junction j dwells in state s (0 = parallel,
+ * low resistance; 1 = antiparallel) for tau = tau0 * exp(delta_eff), with
+ *   delta = delta[j] * t_ref / temp                   (Eb/kBT at temp)
+ *   current bias: delta_eff = delta * (1 -/+ i_ratio)  (P: -, AP: +)
+ *   field bias:   delta_eff = delta * (1 -/+ h_ratio)^2
+ * and leaves it with probability p = 1 - exp(-1 / (rate_hz * tau)) per
+ * sample.  The n junctions are in series with series resistor r_series
+ * across vdd; the ADC (bits, vref) reads the voltage across the junctions.
+ */
+struct smtj_junction_params {
+	unsigned int n;			/* junctions in series, 1..8 */
+	double tau0;			/* attempt time, s (1e-9) */
+	double delta[SMTJ_SIM_MAX_JUNCTIONS];	/* Eb/kBT at t_ref */
+	double temp, t_ref;		/* K (300, 300) */
+	double i_ratio;			/* I/Ic, current bias */
+	double h_ratio;			/* H/Hk, field bias */
+	double r_p[SMTJ_SIM_MAX_JUNCTIONS];	/* ohm */
+	double r_ap[SMTJ_SIM_MAX_JUNCTIONS];	/* ohm */
+	double r_series;		/* ohm */
+	double vdd;			/* V */
+	double vref;			/* ADC full scale, V */
+	unsigned int adc_bits;		/* 8..16 */
+	double noise_v;			/* read noise std, V */
+	double rate_hz;			/* sample rate */
+};
+
+void smtj_junction_default(struct smtj_junction_params *p);
+/* Mean dwell times of junction @j (s), for tests and reports. */
+int smtj_junction_dwell(const struct smtj_junction_params *p, unsigned int j,
+			double *tau_p, double *tau_ap, struct smtj_err *err);
+/* Physics -> simulator config; @seed and rate copied in. */
+int smtj_junction_to_sim(const struct smtj_junction_params *p, uint64_t seed,
+			 struct smtj_sim_config *cfg, struct smtj_err *err);
+
+/* ---- recorded series -------------------------------------------------- */
+
+enum smtj_series_format {
+	SMTJ_FMT_AUTO,		/* by extension: .f32, .csv, else raw u16 */
+	SMTJ_FMT_U16,		/* raw device dump: host-order 16-bit codes */
+	SMTJ_FMT_F32,		/* little-endian float32 volts */
+	SMTJ_FMT_CSV,		/* one value a line (last column if several) */
+};
+
+struct smtj_series {
+	float *v;		/* values (volts, or codes for u16) */
+	size_t n;
+};
+
+/* Parse an in-memory file; @name is used in messages.  Empty, short
+ * (a partial record) or malformed input is refused naming the offset. */
+int smtj_series_parse(struct smtj_series *s, const void *buf, size_t len,
+		      enum smtj_series_format fmt, const char *name,
+		      struct smtj_err *err);
+int smtj_series_load(struct smtj_series *s, const char *path,
+		     enum smtj_series_format fmt, struct smtj_err *err);
+void smtj_series_free(struct smtj_series *s);
+int smtj_series_format_parse(const char *s, enum smtj_series_format *fmt);
+
+/* ---- statistics ------------------------------------------------------- */
+
+struct smtj_hist {
+	double lo, hi;		/* range; bin width (hi - lo) / nbins */
+	size_t nbins;
+	uint64_t *count;
+	uint64_t below, above;	/* outside [lo, hi) */
+};
+
+/* Histogram over [lo, hi); lo == hi picks the data range. */
+int smtj_hist(struct smtj_hist *h, const float *x, size_t n, size_t nbins,
+	      double lo, double hi, struct smtj_err *err);
+void smtj_hist_free(struct smtj_hist *h);
+
+struct smtj_levels {
+	unsigned int n;		/* levels found, ascending */
+	double level[SMTJ_SIM_MAX_LEVELS];
+	double weight[SMTJ_SIM_MAX_LEVELS];	/* fraction of samples */
+	double sd[SMTJ_SIM_MAX_LEVELS];		/* spread around each */
+};
+
+/* Find up to @max levels (peaks of the histogram, refined by k-means in
+ * one dimension).  @max = 2 for a single junction. */
+int smtj_levels_detect(struct smtj_levels *lv, const float *x, size_t n,
+		       unsigned int max, struct smtj_err *err);
+
+/* Dwell times of a two-state series thresholded at @thresh (1 above).
+ * The first and last (censored) runs are dropped. */
+struct smtj_dwell {
+	uint64_t *len[2];	/* run lengths in samples, per state */
+	size_t count[2];
+	double mean[2];		/* mean dwell per state, samples */
+	double sem[2];		/* its standard error */
+	uint64_t max_len;
+};
+int smtj_dwell(struct smtj_dwell *d, const float *x, size_t n,
+	       double thresh, struct smtj_err *err);
+/* Distribution of run lengths of @state: hist[k] = runs of length k + 1,
+ * k < nbins; longer runs in the last bin. */
+int smtj_dwell_hist(const struct smtj_dwell *d, unsigned int state,
+		    uint64_t *hist, size_t nbins);
+void smtj_dwell_free(struct smtj_dwell *d);
+
+/* Normalised autocorrelation r[0..maxlag] (r[0] = 1).  Direct sums for
+ * short series or few lags, FFTW (zero-padded) otherwise. */
+int smtj_acf(const float *x, size_t n, double *r, size_t maxlag,
+	     struct smtj_err *err);
+int smtj_acf_direct(const float *x, size_t n, double *r, size_t maxlag,
+		    struct smtj_err *err);
+int smtj_acf_fft(const float *x, size_t n, double *r, size_t maxlag,
+		 struct smtj_err *err);
+
+/*
+ * Néel–Arrhenius fit of dwell times against bias: ln tau = ln tau0 +
+ * delta * (1 - sign * b) by weighted least squares, b the bias ratio
+ * (I/Ic or a field in units of its switching field), sign +1 for the
+ * state the bias destabilises.  Returns tau0, delta and their standard
+ * errors.
+ */
+struct smtj_arrhenius {
+	double tau0, delta;
+	double tau0_se, delta_se;
+	double chi2;		/* weighted residual sum */
+};
+int smtj_arrhenius_fit(const double *bias, const double *tau,
+		       const double *tau_se, size_t n, double sign,
+		       struct smtj_arrhenius *fit, struct smtj_err *err);
+
+/* ---- devices ---------------------------------------------------------- */
+
+struct smtj_dev;
+
+/* @name: a path ("/dev/smtj0") or an index ("0"). */
+int smtj_dev_open(struct smtj_dev **out, const char *name, int nonblock,
+		  struct smtj_err *err);
+/* Adopt an open descriptor (not closed by smtj_dev_close when !own). */
+int smtj_dev_from_fd(struct smtj_dev **out, int fd, int own, const char *name,
+		     struct smtj_err *err);
+void smtj_dev_close(struct smtj_dev *dev);
+int smtj_dev_fd(const struct smtj_dev *dev);
+const char *smtj_dev_name(const struct smtj_dev *dev);
+int smtj_dev_info(struct smtj_dev *dev, struct smtj_info *info,
+		  struct smtj_err *err);
+int smtj_dev_get_sim(struct smtj_dev *dev, struct smtj_sim_config *cfg,
+		     struct smtj_err *err);
+int smtj_dev_set_sim(struct smtj_dev *dev, const struct smtj_sim_config *cfg,
+		     struct smtj_err *err);
+int smtj_dev_get_consumer(struct smtj_dev *dev, struct smtj_consumer *c,
+			  struct smtj_err *err);
+int smtj_dev_set_consumer(struct smtj_dev *dev, uint32_t ring_samples,
+			  uint32_t watermark, struct smtj_err *err);
+/* Volts of a sample code according to @info. */
+double smtj_code_volts(const struct smtj_info *info, uint16_t code);
+
+enum smtj_transport {
+	SMTJ_TR_AUTO,		/* io_uring, else read() */
+	SMTJ_TR_READ,
+	SMTJ_TR_MMAP,
+	SMTJ_TR_URING,
+};
+const char *smtj_transport_name(enum smtj_transport t);
+int smtj_transport_parse(const char *s, enum smtj_transport *t);
+
+struct smtj_stream_opts {
+	enum smtj_transport transport;
+	size_t batch;		/* samples per read (io_uring/read), 4096 */
+	unsigned int depth;	/* io_uring reads in flight, >= 2 (4) */
+};
+
+/* A borrowed span of samples, valid until smtj_stream_release. */
+struct smtj_batch {
+	const uint16_t *data;
+	size_t n;
+	uint64_t lost;		/* samples lost since the previous batch */
+};
+
+struct smtj_stream;
+
+int smtj_stream_open(struct smtj_stream **out, struct smtj_dev *dev,
+		     const struct smtj_stream_opts *opts, struct smtj_err *err);
+/* Transport actually used, and a note when it differs from the request
+ * (e.g. io_uring unavailable: EPERM), else "". */
+enum smtj_transport smtj_stream_transport(const struct smtj_stream *s);
+const char *smtj_stream_note(const struct smtj_stream *s);
+/* Borrow the next batch (blocks unless the device was opened nonblocking:
+ * -EAGAIN).  -ENODEV once the device is gone.  At most one batch is
+ * borrowed at a time. */
+int smtj_stream_next(struct smtj_stream *s, struct smtj_batch *b,
+		     struct smtj_err *err);
+void smtj_stream_release(struct smtj_stream *s, struct smtj_batch *b);
+/* Copy exactly @n samples (looping over batches); *lost adds up losses. */
+int smtj_stream_read(struct smtj_stream *s, uint16_t *out, size_t n,
+		     uint64_t *lost, struct smtj_err *err);
+void smtj_stream_close(struct smtj_stream *s);
 
 #ifdef __cplusplus
 }

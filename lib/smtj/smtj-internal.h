@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsmtj internals shared by its files: errors, the random generator,
+ * the normal sampler, the spec parser and the noise-source interface.
+ */
+#ifndef SMTJ_INTERNAL_H
+#define SMTJ_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "libsmtj.h"
+
+#define SMTJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+__attribute__((format(printf, 3, 4)))
+int smtj_seterr(struct smtj_err *err, int code, const char *fmt, ...);
+
+/* ---- xoshiro256** (a private copy per handle: no shared state) -------- */
+
+struct srng {
+	uint64_t s[4];
+};
+
+static inline uint64_t srng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t srng_next(struct srng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = srng_rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = srng_rotl(s[3], 45);
+	return out;
+}
+
+/* Seed from (seed, a, b): distinct (a, b) give unrelated streams because
+ * the three words go through splitmix64 before filling the state. */
+void srng_seed(struct srng *r, uint64_t seed, uint64_t a, uint64_t b);
+/* Uniform in (0, 1): never 0, so logs are safe. */
+static inline double srng_uniform(struct srng *r)
+{
+	return ((srng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* ---- Gaussian: ziggurat, 128 layers (tables per handle) --------------- */
+
+struct znorm {
+	uint32_t k[128];
+	float w[128];
+	float f[128];
+};
+
+void znorm_init(struct znorm *z);
+float znorm_slow(const struct znorm *z, struct srng *r, uint64_t w);
+
+/* Standard normal from one 64-bit word: bits 0-6 pick the layer, bits
+ * 32-63 the signed abscissa (bits 7-31 stay free for callers); falls back
+ * to the generator for the 1.2 % of draws outside the rectangles. */
+static inline float znorm_draw(const struct znorm *z, struct srng *r,
+			       uint64_t w)
+{
+	unsigned int i = w & 127;
+	int32_t h = (int32_t)(uint32_t)(w >> 32);
+	uint32_t a = h < 0 ? -(uint32_t)h : (uint32_t)h;
+
+	if (a < z->k[i])
+		return (float)h * z->w[i];
+	return znorm_slow(z, r, w);
+}
+
+/* ---- spec: "name:key=value,flag,..." ---------------------------------- */
+
+#define SMTJ_SPEC_MAX_KV 48
+
+struct smtj_spec {
+	char name[32];
+	unsigned int n;
+	struct {
+		char key[32];
+		char val[480];
+		int has_val;
+		int used;
+	} kv[SMTJ_SPEC_MAX_KV];
+};
+
+int smtj_spec_parse(struct smtj_spec *sp, const char *text,
+		    struct smtj_err *err);
+/* Getters: 0 when absent (default kept), 1 when found, <0 on bad value. */
+int smtj_spec_double(struct smtj_spec *sp, const char *key, double *v,
+		     struct smtj_err *err);
+int smtj_spec_uint(struct smtj_spec *sp, const char *key, unsigned int *v,
+		   struct smtj_err *err);
+int smtj_spec_u64(struct smtj_spec *sp, const char *key, uint64_t *v,
+		  struct smtj_err *err);
+int smtj_spec_str(struct smtj_spec *sp, const char *key, const char **v,
+		  struct smtj_err *err);
+/* '/'-separated list; a single value fills all @max entries. */
+int smtj_spec_dlist(struct smtj_spec *sp, const char *key, double *v,
+		    unsigned int max, unsigned int *count,
+		    struct smtj_err *err);
+/* A bare key (no '='): 1 present, 0 absent, <0 if given a value. */
+int smtj_spec_flag(struct smtj_spec *sp, const char *key,
+		   struct smtj_err *err);
+/* -EINVAL naming the first key nobody asked for. */
+int smtj_spec_unused(const struct smtj_spec *sp, struct smtj_err *err);
+
+/* ---- noise sources ---------------------------------------------------- */
+
+struct smtj_src;
+
+struct smtj_src_ops {
+	/* Raw values (before conditioning). */
+	int (*fill)(struct smtj_src *s, unsigned int stream, float *out,
+		    size_t rows, size_t cols, struct smtj_err *err);
+	void (*destroy)(struct smtj_src *s);
+};
+
+/* Every source starts with this; the constructors fill the moments of
+ * the raw output and the two extreme levels (binary threshold). */
+struct smtj_src {
+	const struct smtj_src_ops *ops;
+	int serial;		/* one sequence shared by every stream */
+	int has_moments;
+	double mean, sd;
+	double lo, hi;		/* lowest and highest level */
+	char desc[256];		/* canonical parameters */
+};
+
+typedef int (*smtj_src_ctor)(struct smtj_src **out, struct smtj_spec *sp,
+			     uint64_t seed, struct smtj_err *err);
+
+int smtj_src_gauss(struct smtj_src **out, struct smtj_spec *sp,
+		   uint64_t seed, struct smtj_err *err);
+int smtj_src_bernoulli(struct smtj_src **out, struct smtj_spec *sp,
+		       uint64_t seed, struct smtj_err *err);
+int smtj_src_hmm(struct smtj_src **out, struct smtj_spec *sp, uint64_t seed,
+		 struct smtj_err *err);
+int smtj_src_junction(struct smtj_src **out, struct smtj_spec *sp,
+		      uint64_t seed, struct smtj_err *err);
+int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
+		    uint64_t seed, struct smtj_err *err);
+int smtj_src_device(struct smtj_src **out, struct smtj_spec *sp,
+		    uint64_t seed, struct smtj_err *err);
+
+/* Per-stream state of per-node sources: grown on demand. */
+struct smtj_streams {
+	void **v;
+	size_t n;
+};
+#define SMTJ_MAX_STREAMS 65536U
+/* Slot of @stream (NULL-initialised when new); NULL and an error when
+ * out of memory or range. */
+void **smtj_streams_slot(struct smtj_streams *t, unsigned int stream,
+			 struct smtj_err *err);
+void smtj_streams_free(struct smtj_streams *t, void (*fn)(void *));
+/* A generator per stream, seeded from (seed, stream). */
+struct srng *smtj_streams_rng(struct smtj_streams *t, unsigned int stream,
+			      uint64_t seed, struct smtj_err *err);
+
+/* Arduino-style sampler around a serial source. */
+struct smtj_sampler;
+int smtj_sampler_create(struct smtj_sampler **out, unsigned int window,
+			unsigned int advance, uint64_t seed,
+			struct smtj_err *err);
+int smtj_sampler_fill(struct smtj_sampler *sm, struct smtj_src *src,
+		      float *out, size_t n, struct smtj_err *err);
+void smtj_sampler_destroy(struct smtj_sampler *sm);
+
+/* Shared junction-model plumbing (sim.c): volts of every code. */
+int smtj_sim_levels_volts(const struct smtj_sim_config *cfg, double *lo,
+			  double *hi);
+
+/* Whole-file reader with a size cap; *buf malloc'ed. */
+int smtj_read_file(const char *path, void **buf, size_t *len,
+		   struct smtj_err *err);
+
+#endif /* SMTJ_INTERNAL_H */
