@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * smtj-train: train a dense network with DANP (or BP, NP, ANP) on noise
+ * from a libsmtj source.  See smtj-train(1).
+ */
+#include <cblas.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "libsmtj.h"
+#include "train.h"
+
+#define CKPT_TAG 0x314e5254544a4d53ULL	/* "SMTJTRN1" */
+#define TRAIN_EVAL_MAX 10000		/* training-set accuracy subset */
+
+enum { U_TAG, U_EPOCH, U_BATCH, U_RNG, U_SEED = U_RNG + 4, U_NOISE };
+
+struct opts {
+	const char *dataset, *data_dir, *train_csv, *test_csv, *arch, *noise;
+	const char *output, *checkpoint;
+	enum danp_rule rule;
+	enum danp_loss loss;
+	enum danp_optim optim;
+	enum danp_reduce reduce;
+	float lr, decor_lr;
+	unsigned int epochs, threads;
+	size_t batch;
+	uint64_t seed;
+	int json, resume, center, cosine, quiet, progress;
+};
+
+static volatile int stop_flag;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: smtj-train [options]\n"
+"  -r, --rule RULE        bp, dbp (BP with decorrelation), np, anp, danp [danp]\n"
+"  -d, --dataset NAME     mnist, fashion, cifar10, cifar100, csv [mnist]\n"
+"  -D, --data DIR         dataset directory [data/mnist, ...]\n"
+"      --train FILE, --test FILE   CSV files for --dataset csv\n"
+"  -a, --arch SIZES       e.g. 784-500-500-500-10 [in-500-500-500-classes]\n"
+"  -n, --noise SPEC       libsmtj noise spec [bernoulli:sigma=0.0125,h=1]\n"
+"  -e, --epochs N         [5]      -b, --batch N   [64]\n"
+"  -l, --lr X             optimiser learning rate [per dataset, REFERENCE.md]\n"
+"  -E, --decor-lr X       decorrelation rate eps_R [per dataset]\n"
+"      --optim adam|sgd   --loss ce|mse   --reduce sum|mean\n"
+"      --decor-center     the reference's decorrelation centring bias\n"
+"  -s, --seed N           [42]     -t, --threads N  [1]\n"
+"  -o, --output FILE      per-epoch results; --format csv|json [csv]\n"
+"  -c, --checkpoint FILE  written atomically every epoch and on Ctrl-C\n"
+"      --resume           continue from --checkpoint\n"
+"      --cosine           report cosine(update, true gradient) per epoch\n"
+"  -q, --quiet            no summary lines;  --no-progress\n"
+"  -h, --help             -V, --version\n");
+}
+
+static int parse_enum(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "rule", 1, 0, 'r' }, { "dataset", 1, 0, 'd' },
+		{ "data", 1, 0, 'D' }, { "train", 1, 0, 1 }, { "test", 1, 0, 2 },
+		{ "arch", 1, 0, 'a' }, { "noise", 1, 0, 'n' },
+		{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
+		{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
+		{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
+		{ "decor-center", 0, 0, 6 }, { "seed", 1, 0, 's' },
+		{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
+		{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
+		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
+		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
+		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
+	};
+	static const char *const optims[] = { "adam", "sgd" };
+	static const char *const losses[] = { "ce", "mse" };
+	static const char *const reduces[] = { "sum", "mean" };
+	static const char *const formats[] = { "csv", "json" };
+	int c, v;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "r:d:D:a:n:e:b:l:E:s:t:o:c:qhV", lo,
+				NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (danp_rule_parse(optarg, &o->rule))
+				goto bad;
+			break;
+		case 'd': o->dataset = optarg; break;
+		case 'D': o->data_dir = optarg; break;
+		case 1: o->train_csv = optarg; break;
+		case 2: o->test_csv = optarg; break;
+		case 'a': o->arch = optarg; break;
+		case 'n': o->noise = optarg; break;
+		case 'e':
+			o->epochs = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end || !o->epochs)
+				goto bad;
+			break;
+		case 'b':
+			o->batch = strtoul(optarg, &end, 10);
+			if (*end || !o->batch)
+				goto bad;
+			break;
+		case 'l':
+			o->lr = strtof(optarg, &end);
+			if (*end || !(o->lr > 0))
+				goto bad;
+			break;
+		case 'E':
+			o->decor_lr = strtof(optarg, &end);
+			if (*end || !(o->decor_lr >= 0))
+				goto bad;
+			break;
+		case 3:
+			if ((v = parse_enum(optarg, optims, 2)) < 0)
+				goto bad;
+			o->optim = (enum danp_optim)v;
+			break;
+		case 4:
+			if ((v = parse_enum(optarg, losses, 2)) < 0)
+				goto bad;
+			o->loss = (enum danp_loss)v;
+			break;
+		case 5:
+			if ((v = parse_enum(optarg, reduces, 2)) < 0)
+				goto bad;
+			o->reduce = (enum danp_reduce)v;
+			break;
+		case 6: o->center = 1; break;
+		case 's':
+			o->seed = strtoull(optarg, &end, 0);
+			if (*end)
+				goto bad;
+			break;
+		case 't':
+			o->threads = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end || !o->threads || o->threads > 256)
+				goto bad;
+			break;
+		case 'o': o->output = optarg; break;
+		case 7:
+			if ((v = parse_enum(optarg, formats, 2)) < 0)
+				goto bad;
+			o->json = v;
+			break;
+		case 'c': o->checkpoint = optarg; break;
+		case 8: o->resume = 1; break;
+		case 9: o->cosine = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 10: o->progress = 0; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V':
+			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
+			       LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR,
+			       smtj_version());
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+		continue;
+bad:
+		fprintf(stderr, "smtj-train: bad value '%s' for -%c\n", optarg,
+			c > 32 ? c : '-');
+		return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "smtj-train: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->resume && !o->checkpoint) {
+		fprintf(stderr, "smtj-train: --resume needs --checkpoint\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-epoch noise seed: resuming at epoch e recreates the same stream. */
+static uint64_t epoch_seed(uint64_t seed, unsigned int epoch)
+{
+	return seed * 0x9e3779b97f4a7c15ULL + epoch + 1;
+}
+
+static int save(struct danp_net *net, const struct opts *o, unsigned int epoch,
+		size_t batch, const struct danp_rng *rng, uint64_t consumed)
+{
+	uint64_t u[DANP_CKPT_USER] = { 0 };
+	struct danp_err err;
+
+	if (!o->checkpoint)
+		return 0;
+	u[U_TAG] = CKPT_TAG;
+	u[U_EPOCH] = epoch;
+	u[U_BATCH] = batch;
+	memcpy(&u[U_RNG], rng->s, sizeof(rng->s));
+	u[U_SEED] = o->seed;
+	u[U_NOISE] = consumed;
+	if (danp_ckpt_save(net, o->checkpoint, u, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int evaluate(struct danp_net *net, const struct danp_dataset *ds,
+		    size_t max, int noisy, struct danp_eval *ev)
+{
+	struct danp_batch b = { .x = ds->x, .labels = ds->y,
+				.n = ds->n < max ? ds->n : max };
+	struct danp_err err;
+
+	if (danp_evaluate(net, &b, noisy, ev, &err)) {
+		fprintf(stderr, "smtj-train: evaluation: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int cosine_batch(struct danp_net *net, const struct danp_dataset *ds,
+			size_t batch, double *cos)
+{
+	struct danp_batch b = { .x = ds->x, .labels = ds->y,
+				.n = ds->n < batch ? ds->n : batch };
+	struct danp_err err;
+
+	if (danp_grad_cosine(net, &b, cos, &err)) {
+		fprintf(stderr, "smtj-train: cosine: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static struct danp_net *make_net(struct opts *o, const struct train_data *d,
+				 uint64_t *user)
+{
+	struct danp_net *net;
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_err err;
+	char arch[64];
+	float lr, dlr;
+
+	if (o->resume) {
+		if (danp_ckpt_load(&net, o->checkpoint, user, &err)) {
+			fprintf(stderr, "smtj-train: %s\n", err.msg);
+			return NULL;
+		}
+		if (user[U_TAG] != CKPT_TAG) {
+			fprintf(stderr, "smtj-train: %s: not written by smtj-train\n",
+				o->checkpoint);
+			danp_net_destroy(net);
+			return NULL;
+		}
+		o->seed = user[U_SEED];
+		o->rule = danp_net_params(net)->rule;
+		o->batch = o->batch ? o->batch : danp_net_params(net)->max_batch;
+		if (o->lr > 0 || o->decor_lr >= 0)
+			danp_net_set_lr(net,
+					o->lr > 0 ? o->lr : danp_net_params(net)->lr,
+					o->decor_lr >= 0 ? o->decor_lr :
+					danp_net_params(net)->decor_lr);
+		return net;
+	}
+	if (!o->arch) {
+		snprintf(arch, sizeof(arch), "%zu-500-500-500-%zu", d->train.dim,
+			 d->train.n_classes);
+		o->arch = arch;
+	}
+	if (danp_spec_parse(&spec, o->arch, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return NULL;
+	}
+	data_defaults(o->dataset, o->rule, o->noise, &lr, &dlr);
+	danp_params_default(&p);
+	p.rule = o->rule;
+	p.loss = o->loss;
+	p.optim = o->optim;
+	p.reduce = o->reduce;
+	p.lr = o->lr > 0 ? o->lr : lr;
+	p.decor_lr = o->decor_lr >= 0 ? o->decor_lr : dlr;
+	p.decor_center = o->center;
+	p.max_batch = o->batch ? o->batch : 64;
+	/* NP needs the noise variance: Bernoulli sigma^2/4 is the default. */
+	p.np_sigma2 = 0.0125f * 0.0125f / 4;
+	o->batch = p.max_batch;
+	if (danp_net_create(&net, &spec, &p, o->seed, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return NULL;
+	}
+	o->arch = NULL;	/* points into this frame */
+	return net;
+}
+
+static void header_json(char *buf, size_t len, const struct opts *o,
+			struct danp_net *net)
+{
+	const struct danp_params *p = danp_net_params(net);
+	const struct danp_spec *s = danp_net_spec(net);
+	char arch[256] = "";
+	size_t k = 0;
+
+	for (unsigned int i = 0; i <= s->n_layers && k < sizeof(arch) - 16; i++)
+		k += (size_t)snprintf(arch + k, sizeof(arch) - k, "%s%zu",
+				      i ? "-" : "", s->sizes[i]);
+	snprintf(buf, len,
+		 "  \"tool\": \"smtj-train\", \"libdanp\": \"%d.%d\", \"libsmtj\": \"%s\",\n"
+		 "  \"dataset\": \"%s\", \"arch\": \"%s\", \"rule\": \"%s\",\n"
+		 "  \"noise\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
+		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
+		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
+		 "  \"train_eval_samples\": %d",
+		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
+		 o->dataset, arch, danp_rule_name(p->rule), o->noise,
+		 (unsigned long long)o->seed, o->threads, o->batch,
+		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
+		 p->loss == DANP_LOSS_CE ? "ce" : "mse",
+		 p->reduce == DANP_REDUCE_SUM ? "sum" : "mean", p->lr,
+		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.dataset = "mnist", .noise = "bernoulli:sigma=0.0125,h=1",
+		.rule = DANP_RULE_DANP, .epochs = 5, .seed = 42, .threads = 1,
+		.decor_lr = -1, .progress = 1,
+	};
+	uint64_t user[DANP_CKPT_USER] = { 0 }, consumed = 0;
+	struct train_data d;
+	struct danp_net *net;
+	struct danp_err err;
+	struct danp_rng rng;
+	struct report *rep = NULL;
+	struct sigaction sa;
+	unsigned int e0 = 0;
+	size_t start_batch = 0;
+	char msg[512], hdr[2048];
+	int rc = 1;
+
+	if (parse_opts(argc, argv, &o))
+		return 2;
+	/* Oversubscribing the cores costs 2.5x (NOTES.md). */
+	openblas_set_num_threads((int)o.threads);
+	if (data_load(&d, o.dataset, o.data_dir, o.train_csv, o.test_csv, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return 1;
+	}
+	net = make_net(&o, &d, user);
+	if (!net)
+		goto out_data;
+	if (danp_net_spec(net)->sizes[0] != d.train.dim) {
+		fprintf(stderr, "smtj-train: network input %zu, dataset %zu features\n",
+			danp_net_spec(net)->sizes[0], d.train.dim);
+		goto out_net;
+	}
+	danp_rng_seed(&rng, o.seed ^ 0x73687566666c65ULL);
+	if (o.resume) {
+		e0 = (unsigned int)user[U_EPOCH];
+		start_batch = (size_t)user[U_BATCH];
+		memcpy(rng.s, &user[U_RNG], sizeof(rng.s));
+		consumed = user[U_NOISE];
+	}
+	header_json(hdr, sizeof(hdr), &o, net);
+	if (o.output && report_open(&rep, o.output, o.json, hdr,
+				    o.resume ? e0 : 0, msg, sizeof(msg))) {
+		fprintf(stderr, "smtj-train: %s\n", msg);
+		goto out_net;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sa.sa_flags = SA_RESETHAND;	/* a second Ctrl-C kills */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (unsigned int e = e0; e < o.epochs; e++) {
+		struct train_noise *tn = NULL;
+		struct progress pr = {
+			.enabled = o.progress && isatty(2), .epoch = e + 1,
+			.epochs = o.epochs, .batch_size = o.batch,
+			.stop = &stop_flag,
+		};
+		struct danp_epoch ep = {
+			.batch_size = o.batch, .start_batch = start_batch,
+			.augment = d.augment, .progress = progress_cb,
+			.progress_ctx = &pr,
+		};
+		struct danp_rng at_start = rng;
+		struct epoch_row row = { .epoch = e + 1 };
+		struct danp_eval ev;
+		int need_noise = danp_net_params(net)->rule >= DANP_RULE_NP;
+
+		if (noise_open(&tn, o.noise, epoch_seed(o.seed, e), msg,
+			       sizeof(msg))) {
+			fprintf(stderr, "smtj-train: %s\n", msg);
+			goto out_rep;
+		}
+		danp_net_set_noise(net, noise_fill, tn);
+		pr.t0 = now_seconds();
+		if (danp_train_epoch(net, &d.train, &rng, &ep, &err)) {
+			progress_end(&pr);
+			fprintf(stderr, "smtj-train: epoch %u: %s%s%s\n", e + 1,
+				err.msg, need_noise ? ": " : "",
+				need_noise ? noise_error(tn) : "");
+			noise_close(tn);
+			goto out_rep;
+		}
+		row.seconds = now_seconds() - pr.t0;
+		progress_end(&pr);
+		if (ep.stopped) {
+			consumed += noise_consumed(tn);
+			noise_close(tn);
+			rc = save(net, &o, e, ep.batches_done, &at_start, consumed) ? 1 : 130;
+			if (!o.quiet)
+				fprintf(stderr, "smtj-train: interrupted in epoch %u "
+					"after batch %zu%s\n", e + 1, ep.batches_done,
+					o.checkpoint ? "; checkpoint saved" : "");
+			goto out_rep;
+		}
+		row.train_loss = ep.loss;
+		row.samples_per_s = (double)ep.samples / row.seconds;
+		if (evaluate(net, &d.test, d.test.n, 0, &ev))
+			goto out_noise;
+		row.test_loss = ev.loss;
+		row.test_acc = ev.accuracy;
+		if (evaluate(net, &d.train, TRAIN_EVAL_MAX, 0, &ev))
+			goto out_noise;
+		row.train_acc = ev.accuracy;
+		if (need_noise) {
+			if (evaluate(net, &d.test, d.test.n, 1, &ev))
+				goto out_noise;
+			row.test_acc_noisy = ev.accuracy;
+			if (evaluate(net, &d.train, TRAIN_EVAL_MAX, 1, &ev))
+				goto out_noise;
+			row.train_acc_noisy = ev.accuracy;
+		} else {
+			row.test_acc_noisy = row.test_acc;
+			row.train_acc_noisy = row.train_acc;
+		}
+		if (o.cosine && cosine_batch(net, &d.train, o.batch, &row.cosine))
+			goto out_noise;
+		consumed += noise_consumed(tn);
+		noise_close(tn);
+		tn = NULL;
+		row.noise_values = consumed;
+		if (rep && report_add(rep, &row, o.cosine, msg, sizeof(msg))) {
+			fprintf(stderr, "smtj-train: %s\n", msg);
+			goto out_rep;
+		}
+		if (save(net, &o, e + 1, 0, &rng, consumed))
+			goto out_rep;
+		start_batch = 0;
+		if (!o.quiet)
+			printf("epoch %u: loss %.4f test %.2f %% (noisy %.2f %%) "
+			       "train %.2f %% %.1f s %.0f samples/s\n", e + 1,
+			       row.train_loss, 100 * row.test_acc,
+			       100 * row.test_acc_noisy, 100 * row.train_acc,
+			       row.seconds, row.samples_per_s);
+		fflush(stdout);
+		if (stop_flag) {
+			rc = 130;
+			goto out_rep;
+		}
+		continue;
+out_noise:
+		noise_close(tn);
+		goto out_rep;
+	}
+	rc = 0;
+out_rep:
+	report_close(rep);
+out_net:
+	danp_net_destroy(net);
+out_data:
+	data_free(&d);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* smtj-train: declarations shared between its files. */
+#ifndef SMTJ_TRAIN_H
+#define SMTJ_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "libdanp.h"
+
+/* ---- datasets (dataset.c) ---- */
+struct train_data {
+	const char *name;	/* mnist, fashion, cifar10, cifar100, csv */
+	struct danp_dataset train, test;
+	int augment;
+};
+int data_load(struct train_data *d, const char *name, const char *dir,
+	      const char *train_csv, const char *test_csv, struct danp_err *err);
+void data_free(struct train_data *d);
+/* Reference hyperparameters for (dataset, rule, noise spec). */
+void data_defaults(const char *dataset, enum danp_rule rule,
+		   const char *noise_spec, float *lr, float *decor_lr);
+
+/* ---- noise (noise.c): libsmtj sources behind danp_noise_fn ---- */
+struct train_noise;
+int noise_open(struct train_noise **out, const char *spec, uint64_t seed,
+	       char *msg, size_t msglen);
+/* The callback libdanp calls; @ctx is a struct train_noise. */
+int noise_fill(void *ctx, unsigned int layer, float *out, size_t rows,
+	       size_t cols);
+uint64_t noise_consumed(const struct train_noise *n);
+const char *noise_error(const struct train_noise *n);
+void noise_close(struct train_noise *n);
+
+/* ---- results file (report.c) ---- */
+struct epoch_row {
+	unsigned int epoch;
+	double train_loss, train_acc, train_acc_noisy;
+	double test_loss, test_acc, test_acc_noisy;
+	double seconds, samples_per_s, cosine;
+	uint64_t noise_values;
+};
+struct report;
+/* @keep_epochs: rows of an earlier run kept on --resume (0: start anew). */
+int report_open(struct report **out, const char *path, int json,
+		const char *header_json, unsigned int keep_epochs,
+		char *msg, size_t msglen);
+int report_add(struct report *r, const struct epoch_row *row, int cosine,
+	       char *msg, size_t msglen);
+void report_close(struct report *r);
+
+/* ---- progress bar (progress.c) ---- */
+struct progress {
+	int enabled;
+	unsigned int epoch, epochs;
+	size_t batch_size;
+	double t0;
+	volatile int *stop;	/* set by SIGINT */
+};
+int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss);
+void progress_end(struct progress *p);
+double now_seconds(void);
+
+#endif
