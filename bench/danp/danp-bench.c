@@ -186,7 +186,6 @@ int main(int argc, char **argv)
 		p.lr, tr.n, 2 * macs / 1e9, gemm);
 	for (int e = 0; e < epochs; e++) {
 		struct danp_epoch ep = { .batch_size = 64 };
-		struct danp_batch tb = { .x = te.x, .labels = te.y, .n = te.n };
 		struct danp_eval clean, noisy;
 		double t0 = now(), dt;
 
@@ -196,8 +195,8 @@ int main(int argc, char **argv)
 		}
 		dt = now() - t0;
 		tsum += dt;
-		danp_evaluate(net, &tb, 0, &clean, &err);
-		danp_evaluate(net, &tb, 1, &noisy, &err);
+		danp_evaluate_dataset(net, &te, 0, 0, &clean, &err);
+		danp_evaluate_dataset(net, &te, 0, 1, &noisy, &err);
 		fprintf(out, "    { \"epoch\": %d, \"seconds\": %.3f, "
 			"\"samples_per_s\": %.0f, \"gflops\": %.1f, "
 			"\"sgemm_fraction\": %.3f, \"train_loss\": %.5f, "

@@ -16,7 +16,7 @@ int danp_parse_cifar(struct danp_dataset *ds, const uint8_t *buf, size_t len,
 		     struct danp_err *err)
 {
 	size_t lb, rec, n, old = ds->n;
-	float *x;
+	uint8_t *x;
 	int32_t *y;
 
 	if (classes != 10 && classes != 100)
@@ -38,22 +38,26 @@ int danp_parse_cifar(struct danp_dataset *ds, const uint8_t *buf, size_t len,
 					   lb == 2 && r[0] >= 20 ? r[0] : r[lb - 1],
 					   i * rec + (lb == 2 && r[0] >= 20 ? 0 : lb - 1));
 	}
-	x = realloc(ds->x, (old + n) * CIFAR_PIXELS * sizeof(float));
+	if (ds->x)
+		return danp_seterr(err, -EINVAL, "%s: dataset already holds floats",
+				   name);
+	x = realloc(ds->x8, (old + n) * CIFAR_PIXELS);
 	if (!x)
 		return danp_seterr(err, -ENOMEM, "%s: out of memory", name);
-	ds->x = x;
+	ds->x8 = x;
 	y = realloc(ds->y, (old + n) * sizeof(int32_t));
 	if (!y)
 		return danp_seterr(err, -ENOMEM, "%s: out of memory", name);
 	ds->y = y;
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *r = buf + i * rec;
-		float *dst = x + (old + i) * CIFAR_PIXELS;
 
 		y[old + i] = r[lb - 1];
-		for (size_t j = 0; j < CIFAR_PIXELS; j++)
-			dst[j] = r[lb + j];
+		memcpy(x + (old + i) * CIFAR_PIXELS, r + lb, CIFAR_PIXELS);
 	}
+	if (!old)
+		for (int c = 0; c < 3; c++)
+			ds->scale[c] = 1;
 	ds->n = old + n;
 	ds->dim = CIFAR_PIXELS;
 	ds->n_classes = classes;

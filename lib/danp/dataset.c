@@ -7,6 +7,7 @@
 void danp_dataset_free(struct danp_dataset *ds)
 {
 	free(ds->x);
+	free(ds->x8);
 	free(ds->y);
 	*ds = (struct danp_dataset){ 0 };
 }
@@ -14,16 +15,27 @@ void danp_dataset_free(struct danp_dataset *ds)
 void danp_normalize(struct danp_dataset *ds, const float *mean,
 		    const float *std, size_t channels)
 {
-	size_t per = channels ? ds->dim / channels : ds->dim;
+	size_t per;
 
-	for (size_t i = 0; i < ds->n; i++)
-		for (size_t c = 0; c < channels; c++) {
+	if (channels < 1 || channels > 3 || ds->dim % channels)
+		return;
+	per = ds->dim / channels;
+	for (size_t c = 0; c < channels; c++) {
+		float s = 1.0f / (255.0f * std[c]), m = -mean[c] / std[c];
+
+		if (ds->x8) {
+			/* Folded into the byte-to-float conversion. */
+			ds->scale[c] = s;
+			ds->shift[c] = m;
+			continue;
+		}
+		for (size_t i = 0; i < ds->n; i++) {
 			float *p = ds->x + i * ds->dim + c * per;
-			float m = mean[c], s = 1.0f / std[c];
 
 			for (size_t j = 0; j < per; j++)
-				p[j] = (p[j] / 255.0f - m) * s;
+				p[j] = p[j] * s + m;
 		}
+	}
 }
 
 void danp_normalize_mnist(struct danp_dataset *ds)
@@ -41,10 +53,30 @@ void danp_normalize_cifar(struct danp_dataset *ds)
 	danp_normalize(ds, mean, std, 3);
 }
 
+/* One sample as floats, channel c of @per values at a time. */
+static void row(const struct danp_dataset *ds, size_t i, float *dst)
+{
+	size_t ch = ds->channels >= 1 && ds->channels <= 3 ? ds->channels : 1;
+	size_t per = ds->dim / ch;
+
+	if (!ds->x8) {
+		memcpy(dst, ds->x + i * ds->dim, ds->dim * sizeof(float));
+		return;
+	}
+	for (size_t c = 0; c < ch; c++) {
+		const uint8_t *s = ds->x8 + i * ds->dim + c * per;
+		float a = ds->scale[c], b = ds->shift[c];
+
+		for (size_t j = 0; j < per; j++)
+			dst[c * per + j] = (float)s[j] * a + b;
+	}
+}
+
 /*
  * Random crop of size HxW from the image padded by 4 on each side, then a
  * horizontal flip with probability 1/2.  torchvision pads the raw image
- * with 0 before normalising, so the pad value here is -mean/std.
+ * with 0 before normalising, so the pad value is the shift (0 * scale +
+ * shift).
  */
 static void crop_flip(const float *src, float *dst, size_t C, size_t H,
 		      size_t W, const float *padval, struct danp_rng *r)
@@ -69,21 +101,21 @@ static void crop_flip(const float *src, float *dst, size_t C, size_t H,
 void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 		 int augment, struct danp_rng *r, float *x, int32_t *y)
 {
-	/* Pad value: a raw 0 pixel after danp_normalize_cifar. */
-	static const float cifar_pad[3] = { -0.4914f / 0.2023f,
-					    -0.4822f / 0.1994f,
-					    -0.4465f / 0.2010f };
 	int aug = augment && ds->channels == 3 && ds->height && ds->width &&
 		  ds->channels * ds->height * ds->width == ds->dim;
+	float *tmp = aug ? malloc(ds->dim * sizeof(float)) : NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const float *src = ds->x + perm[i] * ds->dim;
+		size_t k = perm ? perm[i] : i;
 
-		if (aug)
-			crop_flip(src, x + i * ds->dim, ds->channels,
-				  ds->height, ds->width, cifar_pad, r);
-		else
-			memcpy(x + i * ds->dim, src, ds->dim * sizeof(float));
-		y[i] = ds->y[perm[i]];
+		if (tmp) {
+			row(ds, k, tmp);
+			crop_flip(tmp, x + i * ds->dim, ds->channels,
+				  ds->height, ds->width, ds->shift, r);
+		} else {
+			row(ds, k, x + i * ds->dim);
+		}
+		y[i] = ds->y[k];
 	}
+	free(tmp);
 }

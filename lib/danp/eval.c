@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Inference and evaluation in chunks of the network's workspace. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "danp-internal.h"
 
@@ -65,4 +66,48 @@ int danp_evaluate(struct danp_net *net, const struct danp_batch *b,
 	res->loss = loss / (double)b->n;
 	res->accuracy = (double)correct / (double)b->n;
 	return 0;
+}
+
+int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
+			  size_t max, int noisy, struct danp_eval *res,
+			  struct danp_err *err)
+{
+	size_t n = max && max < ds->n ? max : ds->n, chunk = net->rows_max;
+	float *x = malloc(chunk * ds->dim * sizeof(float));
+	int32_t *y = malloc(chunk * sizeof(int32_t));
+	double loss = 0, acc = 0;
+	int ret = 0;
+
+	if (!x || !y) {
+		ret = danp_seterr(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (ds->dim != net->spec.sizes[0] || !n) {
+		ret = danp_seterr(err, -EINVAL, "dataset of %zu x %zu does not fit "
+				  "input %zu", ds->n, ds->dim, net->spec.sizes[0]);
+		goto out;
+	}
+	/* Chunks are gathered (bytes -> floats) then evaluated. */
+	for (size_t i = 0; i < n; i += chunk) {
+		size_t m = n - i < chunk ? n - i : chunk;
+		struct danp_dataset part = *ds;
+		struct danp_batch b = { .x = x, .labels = y, .n = m };
+		struct danp_eval ev;
+
+		part.x = ds->x ? ds->x + i * ds->dim : NULL;
+		part.x8 = ds->x8 ? ds->x8 + i * ds->dim : NULL;
+		part.y = ds->y + i;
+		danp_gather(&part, NULL, m, 0, NULL, x, y);
+		ret = danp_evaluate(net, &b, noisy, &ev, err);
+		if (ret)
+			goto out;
+		loss += ev.loss * (double)m;
+		acc += ev.accuracy * (double)m;
+	}
+	res->loss = loss / (double)n;
+	res->accuracy = acc / (double)n;
+out:
+	free(x);
+	free(y);
+	return ret;
 }

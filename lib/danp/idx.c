@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "danp-internal.h"
 
 static int idx_header(const uint8_t *buf, size_t len, const char *name,
@@ -49,21 +50,20 @@ static int idx_header(const uint8_t *buf, size_t len, const char *name,
 }
 
 int danp_parse_idx_images(const uint8_t *buf, size_t len, const char *name,
-			  float **x, size_t *n, size_t *h, size_t *w,
+			  uint8_t **x, size_t *n, size_t *h, size_t *w,
 			  struct danp_err *err)
 {
 	uint32_t dims[3] = { 0 };
 	size_t total = 0;
-	float *p;
+	uint8_t *p;
 	int ret = idx_header(buf, len, name, 3, dims, &total, err);
 
 	if (ret)
 		return ret;
-	p = malloc(total * sizeof(float));
+	p = malloc(total);
 	if (!p)
 		return danp_seterr(err, -ENOMEM, "%s: out of memory", name);
-	for (size_t i = 0; i < total; i++)
-		p[i] = buf[16 + i];
+	memcpy(p, buf + 16, total);
 	*x = p;
 	*n = dims[0];
 	*h = dims[1];
@@ -94,9 +94,8 @@ int danp_parse_idx_labels(const uint8_t *buf, size_t len, const char *name,
 int danp_load_idx(struct danp_dataset *ds, const char *images,
 		  const char *labels, struct danp_err *err)
 {
-	uint8_t *buf;
+	uint8_t *buf, *x;
 	size_t len, n, h, w, nl;
-	float *x;
 	int32_t *y;
 	int ret;
 
@@ -128,8 +127,9 @@ int danp_load_idx(struct danp_dataset *ds, const char *images,
 	ds->channels = 1;
 	ds->height = h;
 	ds->width = w;
-	ds->x = x;
+	ds->x8 = x;
 	ds->y = y;
+	ds->scale[0] = 1;
 	ds->n_classes = 0;
 	for (size_t i = 0; i < n; i++)
 		if ((size_t)y[i] + 1 > ds->n_classes)

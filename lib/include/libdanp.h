@@ -186,19 +186,24 @@ struct danp_dataset {
 	size_t n, dim;		/* samples, features per sample */
 	size_t n_classes;
 	size_t channels, height, width;	/* image shape, 0 if not an image */
+	/* Features: floats (CSV), or raw bytes (IDX, CIFAR; a quarter of the
+	 * memory) turned into floats by danp_gather as x8 * scale + shift per
+	 * channel.  Exactly one of x and x8 is set. */
 	float *x;		/* n x dim */
+	uint8_t *x8;		/* n x dim */
+	float scale[3], shift[3];
 	int32_t *y;		/* n labels */
 };
 
 void danp_dataset_free(struct danp_dataset *ds);
 
-/* IDX image + label files, raw or gzip (zlib detects which); pixels as
- * 0..255 floats.  Errors name the file and the byte offset. */
+/* IDX image + label files, raw or gzip (zlib detects which); pixels kept
+ * as bytes (0..255 until normalised).  Errors name the file and offset. */
 int danp_load_idx(struct danp_dataset *ds, const char *images,
 		  const char *labels, struct danp_err *err);
 /* Parsers of in-memory (decompressed) IDX files, @name for messages. */
 int danp_parse_idx_images(const uint8_t *buf, size_t len, const char *name,
-			  float **x, size_t *n, size_t *h, size_t *w,
+			  uint8_t **x, size_t *n, size_t *h, size_t *w,
 			  struct danp_err *err);
 int danp_parse_idx_labels(const uint8_t *buf, size_t len, const char *name,
 			  int32_t **y, size_t *n, struct danp_err *err);
@@ -223,7 +228,8 @@ int danp_parse_csv(struct danp_dataset *ds, const char *buf, size_t len,
 int danp_read_file(const char *path, uint8_t **buf, size_t *len,
 		   struct danp_err *err);
 
-/* x <- (x/255 - mean[c]) / std[c] per channel (channel-major samples). */
+/* x <- (x/255 - mean[c]) / std[c] per channel (channel-major samples,
+ * at most 3 channels); for byte data this sets scale and shift. */
 void danp_normalize(struct danp_dataset *ds, const float *mean,
 		    const float *std, size_t channels);
 void danp_normalize_mnist(struct danp_dataset *ds);
@@ -238,11 +244,16 @@ double danp_rng_normal(struct danp_rng *r);
 
 /* Fisher-Yates permutation of 0..n-1. */
 void danp_shuffle(size_t *perm, size_t n, struct danp_rng *r);
-/* Gather rows perm[0..n) of @ds into x/y (CIFAR augmentation: random crop
- * with padding 4 and horizontal flip when @augment and the set has an
- * image shape). */
+/* Gather rows perm[0..n) of @ds into x/y as normalised floats (CIFAR
+ * augmentation: random crop with padding 4 and horizontal flip, when
+ * @augment and the set has a 3-channel image shape).  @perm NULL means
+ * rows 0..n-1. */
 void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 		 int augment, struct danp_rng *r, float *x, int32_t *y);
+/* Evaluate on the first @max samples of @ds (all when @max is 0). */
+int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
+			  size_t max, int noisy, struct danp_eval *res,
+			  struct danp_err *err);
 
 /* ---- epochs ------------------------------------------------------------ */
 

@@ -223,11 +223,9 @@ static int save(struct danp_net *net, const struct opts *o, unsigned int epoch,
 static int evaluate(struct danp_net *net, const struct danp_dataset *ds,
 		    size_t max, int noisy, struct danp_eval *ev)
 {
-	struct danp_batch b = { .x = ds->x, .labels = ds->y,
-				.n = ds->n < max ? ds->n : max };
 	struct danp_err err;
 
-	if (danp_evaluate(net, &b, noisy, ev, &err)) {
+	if (danp_evaluate_dataset(net, ds, max, noisy, ev, &err)) {
 		fprintf(stderr, "smtj-train: evaluation: %s\n", err.msg);
 		return -1;
 	}
@@ -237,15 +235,27 @@ static int evaluate(struct danp_net *net, const struct danp_dataset *ds,
 static int cosine_batch(struct danp_net *net, const struct danp_dataset *ds,
 			size_t batch, double *cos)
 {
-	struct danp_batch b = { .x = ds->x, .labels = ds->y,
-				.n = ds->n < batch ? ds->n : batch };
+	size_t n = ds->n < batch ? ds->n : batch;
+	float *x = malloc(n * ds->dim * sizeof(float));
+	int32_t *y = malloc(n * sizeof(int32_t));
+	struct danp_batch b = { .x = x, .labels = y, .n = n };
 	struct danp_err err;
+	int ret = 0;
 
-	if (danp_grad_cosine(net, &b, cos, &err)) {
-		fprintf(stderr, "smtj-train: cosine: %s\n", err.msg);
-		return -1;
+	/* The first batch of the training set, without augmentation. */
+	if (!x || !y) {
+		fprintf(stderr, "smtj-train: out of memory\n");
+		ret = -1;
+	} else {
+		danp_gather(ds, NULL, n, 0, NULL, x, y);
+		if (danp_grad_cosine(net, &b, cos, &err)) {
+			fprintf(stderr, "smtj-train: cosine: %s\n", err.msg);
+			ret = -1;
+		}
 	}
-	return 0;
+	free(x);
+	free(y);
+	return ret;
 }
 
 static struct danp_net *make_net(struct opts *o, const struct train_data *d,

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct danp_err err;
 	size_t n, h, w;
-	float *x;
+	uint8_t *x;
 	int32_t *y;
 
 	if (size < 1)

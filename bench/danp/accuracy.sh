@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Reproduce the accuracy experiments of issue 3 (not part of make check):
+# the reference MNIST recipe (784-500-500-500-10, Bernoulli sigma 0.0125
+# uncentred, Adam lr 4.8828e-5, eps_R 1.9073e-7, B 64) for seeds 42-44,
+# and BP (Adam lr 0.1*2^-9, loss summed), 5 epochs each, clean and noisy
+# evaluation.  Usage: accuracy.sh [OUTDIR] [extra smtj-train options]
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${1:-$TOP/build/accuracy}
+[ $# -gt 0 ] && shift
+TRAIN=${SMTJ_TRAIN:-$TOP/build/host/utils/smtj-train/smtj-train}
+THREADS=${THREADS:-1}
+mkdir -p "$OUT"
+"$TOP/scripts/fetch-mnist.sh"
+
+run() {
+	name=$1
+	shift
+	echo "== $name" >&2
+	"$TRAIN" --dataset mnist --data "$TOP/data/mnist" --epochs 5 \
+		--threads "$THREADS" --no-progress --format json \
+		--output "$OUT/$name.json" "$@"
+}
+
+for s in 42 43 44; do
+	run "danp-seed$s" --rule danp --seed "$s" "$@"
+done
+run bp-seed42 --rule bp --seed 42 "$@"
+
+# Summary: clean test accuracy per epoch, then the mean of the DANP seeds.
+for f in "$OUT"/*.json; do
+	printf '%-16s' "$(basename "$f" .json)"
+	sed -n 's/.*"test_acc": \([0-9.]*\), "test_acc_noisy": \([0-9.]*\).*/\1 \2/p' "$f" |
+		awk '{ printf " %5.2f(%5.2f)", 100 * $1, 100 * $2 } END { print "" }'
+done
+for f in "$OUT"/danp-seed*.json; do
+	sed -n 's/.*"epoch": 5,.*"test_acc": \([0-9.]*\),.*/\1/p' "$f"
+done | awk '{ s += $1; if (min == "" || $1 < min) min = $1; n++ }
+	END { if (n) printf "DANP epoch 5: mean %.2f %%, min %.2f %% over %d seeds\n", 100 * s / n, 100 * min, n }'
