@@ -75,9 +75,6 @@ int smtj_acf_fft(const float *x, size_t n, double *r, size_t maxlag,
 		fftw_free(spec);
 		return smtj_seterr(err, -ENOMEM, "autocorrelation: out of memory");
 	}
-	/* FFTW's planner has process-wide state; make it safe to call from
-	 * independent handles on different threads. */
-	fftw_make_planner_thread_safe();
 	fwd = fftw_plan_dft_r2c_1d((int)len, buf, spec, FFTW_ESTIMATE);
 	inv = fftw_plan_dft_c2r_1d((int)len, spec, buf, FFTW_ESTIMATE);
 	if (!fwd || !inv) {

@@ -7,7 +7,7 @@ SMTJ_OBJS := $(patsubst %.c,$(O)/%.o,$(SMTJ_SRCS))
 LIBSMTJ_A := $(O)/lib/libsmtj.a
 LIBSMTJ_SO := $(O)/lib/libsmtj.so
 LIBSMTJ_PC := $(O)/lib/pkgconfig/libsmtj.pc
-SMTJ_LDLIBS := -luring -lfftw3_threads -lfftw3 -lpthread -lm
+SMTJ_LDLIBS := -luring -lfftw3 -lm
 PREFIX ?= /usr/local
 
 LIBS += $(LIBSMTJ_A) $(LIBSMTJ_SO) $(LIBSMTJ_PC)

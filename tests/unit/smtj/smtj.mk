@@ -6,4 +6,4 @@ SMTJ_TESTS := $(patsubst tests/unit/smtj/%.c,$(O)/tests/unit/smtj/%,$(SMTJ_TEST_
 UNIT_TESTS += $(SMTJ_TESTS)
 
 $(O)/tests/unit/smtj/%: $(O)/tests/unit/smtj/%.o $(LIBSMTJ_A)
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS) -lpthread
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS)

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# libsmtj fuzzers: the spec parser and each series parser (u16, f32, csv),
+# clang -fsanitize=fuzzer,address,undefined, ~5 s each on a seed corpus.
+
+SMTJ_FUZZ_DIR := $(BUILD)/fuzz/smtj
+SMTJ_FUZZ_LIBSRC = $(SMTJ_SRCS)
+SMTJ_FUZZERS := spec u16 f32 csv
+FUZZ_RUNS += $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS))
+.PHONY: $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS)) smtj-fuzz-corpus
+
+SMTJ_FUZZ_CC = clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj
+
+$(SMTJ_FUZZ_DIR)/fuzz-spec: tests/fuzz/smtj/fuzz-spec.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
+	@mkdir -p $(dir $@)
+	$(SMTJ_FUZZ_CC) -o $@ $< $(SMTJ_FUZZ_LIBSRC) $(SMTJ_LDLIBS)
+
+$(SMTJ_FUZZ_DIR)/fuzz-%: tests/fuzz/smtj/fuzz-series.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
+	@mkdir -p $(dir $@)
+	$(SMTJ_FUZZ_CC) -DSERIES_FMT=SMTJ_FMT_$(shell echo $* | tr a-z A-Z) \
+		-o $@ $< $(SMTJ_FUZZ_LIBSRC) $(SMTJ_LDLIBS)
+
+smtj-fuzz-corpus:
+	@tests/fuzz/smtj/mkcorpus.sh $(SMTJ_FUZZ_DIR)/seed
+
+$(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS)): fuzz-smtj-%: $(SMTJ_FUZZ_DIR)/fuzz-% smtj-fuzz-corpus
+	@mkdir -p $(SMTJ_FUZZ_DIR)/corpus-$*
+	$< -max_total_time=5 -max_len=4096 -print_final_stats=0 \
+		$(SMTJ_FUZZ_DIR)/corpus-$* $(SMTJ_FUZZ_DIR)/seed/$* 2>$(SMTJ_FUZZ_DIR)/fuzz-$*.log \
+		|| { tail -n 40 $(SMTJ_FUZZ_DIR)/fuzz-$*.log; exit 1; }
+	@grep -h 'DONE\|stat::number_of_executed_units' $(SMTJ_FUZZ_DIR)/fuzz-$*.log | tail -n 1
