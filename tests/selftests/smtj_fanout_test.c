@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Fan-out (DESIGN.md contracts 1 and 2): four concurrent consumers of one
+ * device in pattern mode (sample k = k & 0xffff) receive every sample at
+ * most once, and exactly once while they keep up; a consumer that stalls
+ * loses samples, sees the loss counted, and the others lose nothing.
+ *
+ * Each consumer's samples arrive in increasing index order, with gaps far
+ * below 65536, so a consumer unwraps the 16-bit values into indices.  Every
+ * index below the smallest of the consumers' last indices has been handed to
+ * some consumer and read by it, so the union must cover that range.
+ */
+#include <pthread.h>
+
+#include "smtj_test.h"
+
+#define NCONS		4
+#define TARGET		60000	/* samples in all (< 65536: no wrap in total) */
+#define CAP		(1U << 17)
+
+struct consumer {
+	int fd;
+	int stalled;		/* does not read until the end */
+	uint64_t *idx;
+	size_t n;
+	int have_last;
+	uint64_t last;
+	int err;
+	int order_ok;
+};
+
+static volatile int stop;
+static volatile size_t total;
+
+static void take(struct consumer *c, const uint16_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x;
+
+		if (!c->have_last)
+			x = buf[i];
+		else
+			x = c->last + (uint16_t)(buf[i] - (uint16_t)c->last);
+		if (c->have_last && x <= c->last)
+			c->order_ok = 0;
+		c->have_last = 1;
+		c->last = x;
+		if (c->n < CAP)
+			c->idx[c->n++] = x;
+	}
+	__atomic_add_fetch(&total, n, __ATOMIC_RELAXED);
+}
+
+/* Read what is there without blocking: 0 when drained, else -errno. */
+static int drain(struct consumer *c)
+{
+	uint16_t buf[512];
+
+	for (;;) {
+		ssize_t r = read(c->fd, buf, sizeof(buf));
+
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		take(c, buf, (size_t)r / 2);
+	}
+}
+
+static void *reader(void *arg)
+{
+	struct consumer *c = arg;
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	while (!stop) {
+		if (c->stalled) {
+			smtj_sleep_ms(5);
+			continue;
+		}
+		poll(&p, 1, 20);
+		c->err = drain(c);
+		if (c->err)
+			break;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Run NCONS consumers on /dev/smtj0 in pattern mode at @rate until TARGET
+ * samples were read; consumer @stall (or -1) has a ring of @ring samples
+ * and reads only at the end, the others have 65536 and keep up.  Checks at most once always, exactly once (with
+ * no loss) for the consumers that keep up.
+ */
+static void fanout(struct __test_metadata *_metadata, uint32_t rate,
+		   uint32_t ring, int stall)
+{
+	struct consumer c[NCONS];
+	pthread_t th[NCONS];
+	struct smtj_sim_config cfg;
+	struct smtj_info info;
+	uint64_t *all, min_last = UINT64_MAX, lost_sum = 0, end;
+	size_t n_all = 0, i, missing = 0;
+	int k;
+
+	memset(c, 0, sizeof(c));
+	stop = 0;
+	total = 0;
+	for (k = 0; k < NCONS; k++) {
+		c[k].fd = smtj_open(0, O_RDWR | O_NONBLOCK);
+		ASSERT_LE(0, c[k].fd);
+		c[k].idx = calloc(CAP, sizeof(uint64_t));
+		ASSERT_NE(NULL, c[k].idx);
+		c[k].order_ok = 1;
+		c[k].stalled = k == stall;
+		ASSERT_EQ(0, smtj_set_consumer(c[k].fd, k == stall ? ring : 65536, 1));
+		if (k == 0) {
+			/* restart the stream at 0 while this is the only file */
+			smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, rate, 1);
+			ASSERT_EQ(0, smtj_set_sim(c[0].fd, &cfg));
+		}
+	}
+	EXPECT_EQ(NCONS, smtj_sysfs_u64(0, "consumers"));
+	for (k = 0; k < NCONS; k++)
+		ASSERT_EQ(0, pthread_create(&th[k], NULL, reader, &c[k]));
+	end = smtj_now_ns() + 20000000000ULL;
+	while (total < TARGET && smtj_now_ns() < end)
+		smtj_sleep_ms(10);
+	stop = 1;
+	for (k = 0; k < NCONS; k++)
+		pthread_join(th[k], NULL);
+	ASSERT_LE(TARGET, total) TH_LOG("only %zu samples in 20 s", (size_t)total);
+	if (stall >= 0)		/* what the stalled ring kept */
+		EXPECT_EQ(0, drain(&c[stall]));
+
+	for (k = 0; k < NCONS; k++) {
+		ASSERT_EQ(0, c[k].err) TH_LOG("consumer %d: %s", k, strerror(-c[k].err));
+		EXPECT_TRUE(c[k].order_ok) TH_LOG("consumer %d: out of order", k);
+		ASSERT_EQ(0, smtj_get_info(c[k].fd, &info));
+		EXPECT_LE(c[k].n, info.delivered);
+		if (k == stall) {
+			EXPECT_LT(0, info.lost) TH_LOG("stalled consumer lost nothing");
+		} else {
+			EXPECT_EQ(0, info.lost) TH_LOG("consumer %d lost %llu", k,
+						       (unsigned long long)info.lost);
+			/* round robin: everyone that reads gets a share */
+			EXPECT_LT(total / 20, c[k].n) TH_LOG("consumer %d got %zu of %zu",
+							    k, c[k].n, (size_t)total);
+			if (c[k].have_last && c[k].last < min_last)
+				min_last = c[k].last;
+		}
+		lost_sum += info.lost;
+		n_all += c[k].n;
+	}
+	all = calloc(n_all ? n_all : 1, sizeof(uint64_t));
+	ASSERT_NE(NULL, all);
+	for (n_all = 0, k = 0; k < NCONS; k++) {
+		memcpy(all + n_all, c[k].idx, c[k].n * sizeof(uint64_t));
+		n_all += c[k].n;
+	}
+	qsort(all, n_all, sizeof(uint64_t), cmp_u64);
+	for (i = 1; i < n_all; i++)
+		if (all[i] == all[i - 1])
+			break;
+	EXPECT_EQ(n_all, i) TH_LOG("sample %llu delivered twice",
+				   (unsigned long long)all[i < n_all ? i : 0]);
+	/* the union covers [0, min_last] but for what was lost */
+	ASSERT_NE(UINT64_MAX, min_last);
+	for (i = 0; i < n_all && all[i] <= min_last; i++)
+		;
+	missing = (size_t)(min_last + 1) - i;
+	if (lost_sum == 0) {
+		EXPECT_EQ(0, missing) TH_LOG("%zu of the first %llu samples never arrived",
+					    missing, (unsigned long long)min_last + 1);
+	} else {
+		EXPECT_GE(lost_sum, missing);
+	}
+	EXPECT_LE(min_last + 1, smtj_sysfs_u64(0, "produced"));
+	free(all);
+	for (k = 0; k < NCONS; k++) {
+		close(c[k].fd);
+		free(c[k].idx);
+	}
+}
+
+TEST(four_consumers_exactly_once)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	fanout(_metadata, 50000, 65536, -1);
+}
+
+TEST(four_consumers_one_stalled)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	fanout(_metadata, 50000, 1024, 3);
+}
+
+SMTJ_TEST_MAIN

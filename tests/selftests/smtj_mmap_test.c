@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The mmap ring: geometry, the producer index advancing, the consumer index
+ * honoured, clamped when beyond the producer and never moved backwards,
+ * loss counted on overrun, writable mappings of the data refused, mappings
+ * past either region refused, and settings locked while mapped.
+ */
+#include "smtj_test.h"
+
+FIXTURE(ring) {
+	int fd;
+	struct smtj_info info;
+	struct smtj_map m;
+	uint64_t t_start;
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	self->fd = smtj_open(0, O_RDWR);
+	ASSERT_LE(0, self->fd) TH_LOG("open /dev/smtj0: %s", strerror(errno));
+	memset(&self->m, 0, sizeof(self->m));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	smtj_unmap_ring(&self->m);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* A pattern-mode stream at @rate into a ring of @samples, then map it. */
+static void start(struct __test_metadata *_metadata,
+		  FIXTURE_DATA(ring) *self, uint32_t samples, uint32_t rate)
+{
+	struct smtj_sim_config cfg;
+
+	ASSERT_EQ(0, smtj_set_consumer(self->fd, samples, 1));
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, rate, 5);
+	self->t_start = smtj_now_ns();
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &self->info));
+	ASSERT_EQ(samples, self->info.ring_samples);
+	ASSERT_EQ(0, smtj_map_ring(self->fd, &self->info, &self->m))
+		TH_LOG("mmap: %s", strerror(errno));
+}
+
+static uint16_t sample_at(FIXTURE_DATA(ring) *self, uint64_t i)
+{
+	return self->m.data[i & (self->info.ring_samples - 1)];
+}
+
+/* Samples [from, to) of the ring are consecutive pattern values. */
+static uint64_t first_gap(FIXTURE_DATA(ring) *self, uint64_t from, uint64_t to)
+{
+	for (uint64_t i = from + 1; i < to; i++)
+		if (sample_at(self, i) != (uint16_t)(sample_at(self, i - 1) + 1))
+			return i;
+	return to;
+}
+
+TEST_F(ring, geometry)
+{
+	struct smtj_ring_header *h;
+	struct smtj_info info;
+	long page = sysconf(_SC_PAGESIZE);
+
+	start(_metadata, self, 4096, 10000);
+	h = self->m.hdr;
+	EXPECT_EQ(SMTJ_RING_MAGIC, h->magic);
+	EXPECT_EQ(SMTJ_RING_VERSION, h->version);
+	EXPECT_EQ(4096, h->nr_samples);
+	EXPECT_EQ(2, h->sample_size);
+	EXPECT_EQ(self->info.ring_data_offset, h->data_offset);
+	EXPECT_EQ(sizeof(*h), h->header_size);
+	EXPECT_EQ(0, self->info.ring_data_offset % page);
+	EXPECT_EQ((4096 * 2 + page - 1) / page * page, self->info.ring_data_size);
+	EXPECT_GE(h->nr_samples, smtj_ring_producer(&self->m) - h->consumer);
+
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_TRUE(info.flags & SMTJ_INFO_F_MAPPED);
+	smtj_unmap_ring(&self->m);
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_FALSE(info.flags & SMTJ_INFO_F_MAPPED);
+}
+
+TEST_F(ring, settings_locked_while_mapped)
+{
+	struct smtj_sim_config cfg;
+
+	start(_metadata, self, 4096, 10000);
+	EXPECT_EQ(-EBUSY, smtj_set_consumer(self->fd, 8192, 1));
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1000, 1);
+	EXPECT_EQ(-EBUSY, smtj_set_sim(self->fd, &cfg));
+	smtj_unmap_ring(&self->m);
+	EXPECT_EQ(0, smtj_set_consumer(self->fd, 8192, 1));
+	EXPECT_EQ(0, smtj_set_sim(self->fd, &cfg));
+}
+
+TEST_F(ring, producer_advances)
+{
+	struct smtj_ring_header *h;
+	uint64_t p0, p1, c, newest, now;
+
+	start(_metadata, self, 65536, 20000);
+	h = self->m.hdr;
+	p0 = smtj_ring_producer(&self->m);
+	smtj_sleep_ms(100);
+	p1 = smtj_ring_producer(&self->m);
+	newest = h->newest_index;
+	now = smtj_now_ns();
+	EXPECT_LT(p0, p1);
+	EXPECT_LE(1000, p1 - p0);	/* 2000 expected in 100 ms */
+	c = h->consumer;
+	ASSERT_LE(c, p1);
+	ASSERT_GE(65536, p1 - c);
+	/* the stream restarted at 0: index == value, nothing lost */
+	EXPECT_EQ(0, h->lost);
+	EXPECT_EQ(p1 - 1, newest) TH_LOG("producer %llu newest_index %llu",
+				       (unsigned long long)p1, (unsigned long long)newest);
+	EXPECT_EQ((uint16_t)newest, sample_at(self, p1 - 1));
+	EXPECT_EQ((uint16_t)c, sample_at(self, c));
+	EXPECT_EQ(p1, first_gap(self, c, p1));
+	EXPECT_LE(self->t_start, h->newest_time_ns);
+	EXPECT_GE(now, h->newest_time_ns);
+}
+
+TEST_F(ring, consumer_honoured)
+{
+	uint64_t c, p, end = smtj_now_ns() + 400000000ULL, moved = 0;
+
+	/* 1024 samples at 10 kHz: the ring fills in 100 ms unless consumed */
+	start(_metadata, self, 1024, 10000);
+	c = self->m.hdr->consumer;
+	while (smtj_now_ns() < end) {
+		p = smtj_ring_producer(&self->m);
+		ASSERT_GE(1024, p - c);
+		ASSERT_EQ(p, first_gap(self, c, p));
+		if (p > c)
+			ASSERT_EQ((uint16_t)(c), sample_at(self, c));
+		moved += p - c;
+		c = p;
+		smtj_ring_consume(&self->m, c);
+		smtj_sleep_ms(5);
+	}
+	EXPECT_LT(2048, moved);
+	EXPECT_EQ(0, self->m.hdr->lost);
+	struct smtj_info info;
+
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(0, info.lost);
+}
+
+TEST_F(ring, overrun_counts_loss)
+{
+	struct smtj_info info;
+	uint64_t c, p, lost, p2;
+
+	start(_metadata, self, 1024, 10000);
+	c = self->m.hdr->consumer;
+	smtj_sleep_ms(300);	/* ~3000 samples into 1024 places */
+	p = smtj_ring_producer(&self->m);
+	lost = self->m.hdr->lost;
+	ASSERT_GE(1024, p - c);
+	EXPECT_LT(0, lost);
+	/* the oldest samples stay: nothing unconsumed was overwritten */
+	EXPECT_EQ((uint16_t)c, sample_at(self, c));
+	EXPECT_EQ(p, first_gap(self, c, p));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_LE(lost, info.lost);
+	EXPECT_LE(info.lost, smtj_sysfs_u64(0, "lost"));
+
+	/* consume everything: the next sample shows the gap of what was lost */
+	smtj_ring_consume(&self->m, p);
+	smtj_sleep_ms(30);
+	p2 = smtj_ring_producer(&self->m);
+	ASSERT_LT(p, p2);
+	lost = self->m.hdr->lost;
+	smtj_sleep_ms(20);
+	EXPECT_EQ(lost, self->m.hdr->lost);	/* no loss while there is room */
+	EXPECT_EQ((uint16_t)(p + lost), sample_at(self, p))
+		TH_LOG("index %llu, lost %llu", (unsigned long long)p,
+		       (unsigned long long)lost);
+	EXPECT_EQ(p2, first_gap(self, p, p2));
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(lost, info.lost);
+}
+
+TEST_F(ring, consumer_beyond_producer_clamped)
+{
+	uint64_t p0, p1;
+
+	start(_metadata, self, 1024, 10000);
+	p0 = smtj_ring_producer(&self->m);
+	/* a consumer index in the future counts as "all consumed" */
+	smtj_ring_consume(&self->m, p0 + 1000000);
+	smtj_sleep_ms(300);
+	p1 = smtj_ring_producer(&self->m);
+	EXPECT_LT(p0 + 1024, p1) TH_LOG("producer stuck at %llu (from %llu)",
+					(unsigned long long)p1, (unsigned long long)p0);
+	EXPECT_EQ(0, self->m.hdr->lost);
+	/* the kernel never writes userspace's index */
+	EXPECT_EQ(p0 + 1000000, self->m.hdr->consumer);
+
+	/* back to a sane index: the ring works on */
+	smtj_ring_consume(&self->m, p1);
+	smtj_sleep_ms(30);
+	EXPECT_LT(p1, smtj_ring_producer(&self->m));
+	EXPECT_EQ(0, self->m.hdr->lost);
+}
+
+TEST_F(ring, consumer_never_moves_back)
+{
+	uint64_t c = 0, p, end = smtj_now_ns() + 250000000ULL;
+
+	start(_metadata, self, 1024, 10000);
+	while (smtj_now_ns() < end) {	/* consume past one ring's worth */
+		c = smtj_ring_producer(&self->m);
+		smtj_ring_consume(&self->m, c);
+		smtj_sleep_ms(5);
+	}
+	ASSERT_LT(2048, c);
+	smtj_sleep_ms(20);	/* the kernel has seen c */
+	/* rewinding would make 2048+ samples "unconsumed": a full ring */
+	smtj_ring_consume(&self->m, 0);
+	smtj_sleep_ms(40);	/* 400 samples: room for them */
+	p = smtj_ring_producer(&self->m);
+	EXPECT_LT(c, p);
+	EXPECT_EQ(0, self->m.hdr->lost);
+}
+
+TEST_F(ring, data_write_refused)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	start(_metadata, self, 4096, 10000);
+	p = mmap(NULL, self->info.ring_data_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, self->fd, self->info.ring_data_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	if (p != MAP_FAILED)
+		munmap(p, self->info.ring_data_size);
+	p = mmap(NULL, self->info.ring_data_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE, self->fd, self->info.ring_data_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	if (p != MAP_FAILED)
+		munmap(p, self->info.ring_data_size);
+	p = mmap(NULL, page, PROT_WRITE, MAP_SHARED, self->fd,
+		 self->info.ring_data_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	if (p != MAP_FAILED)
+		munmap(p, page);
+	/* nor can the read-only mapping be made writable */
+	errno = 0;
+	EXPECT_EQ(-1, mprotect((void *)self->m.data, self->m.data_len,
+			       PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+}
+
+TEST_F(ring, map_past_region_refused)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	off_t off = self->info.ring_data_offset;
+	size_t len;
+	void *p;
+
+	start(_metadata, self, 4096, 10000);
+	off = self->info.ring_data_offset;
+	len = self->info.ring_data_size;
+	struct {
+		size_t len;
+		off_t off;
+		int prot;
+		const char *what;
+	} bad[] = {
+		{ 2 * page, 0, PROT_READ | PROT_WRITE, "header + 1 page" },
+		{ 2 * page, 0, PROT_READ, "header + 1 page, read-only" },
+		{ len + page, off, PROT_READ, "data + 1 page" },
+		{ len, off + page, PROT_READ, "data from its second page" },
+		{ page, off + len, PROT_READ, "the page after the data" },
+		{ page, off + 64 * len, PROT_READ, "far past the data" },
+	};
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = mmap(NULL, bad[i].len, bad[i].prot, MAP_SHARED, self->fd, bad[i].off);
+		EXPECT_EQ(MAP_FAILED, p) TH_LOG("%s was mapped", bad[i].what);
+		if (p != MAP_FAILED)
+			munmap(p, bad[i].len);
+	}
+	if (off > page) {	/* a hole between header and data */
+		p = mmap(NULL, page, PROT_READ, MAP_SHARED, self->fd, page);
+		EXPECT_EQ(MAP_FAILED, p);
+		if (p != MAP_FAILED)
+			munmap(p, page);
+	}
+	/* the ring itself still works */
+	uint64_t p0 = smtj_ring_producer(&self->m);
+
+	smtj_sleep_ms(20);
+	EXPECT_LT(p0, smtj_ring_producer(&self->m));
+}
+
+SMTJ_TEST_MAIN
