@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# smtj-test-adc.ko: the test-only IIO ADC (telegraph waveform) that the VM
+# tests put under smtj's IIO backend.  Included by ../../Makefile; built for
+# the same kernel as smtj.ko (KVER / KARCH / ARCH / CROSS_COMPILE / KDIR,
+# resolved by kernel/kernel.mk into SMTJ_KDIR, SMTJ_KVER, SMTJ_KARCH), in
+# its own tree $(BUILD)/kmod-test/<arch>-<kver>/ of symlinks.
+#
+#   make smtj-test-adc                               x86_64, Debian 6.1
+#   . build/kernels/arm64-6.1/env; make smtj-test-adc KDIR=$KDIR \
+#         ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+#
+# Variables of kernel/kernel.mk are used only inside recipes (that file is
+# included after this one), so everything here is expanded late.
+
+STA_DIR = $(BUILD)/kmod-test/$(SMTJ_KARCH)-$(SMTJ_KVER)
+SMTJ_TEST_ADC_KO = $(STA_DIR)/smtj-test-adc.ko
+export SMTJ_TEST_ADC_KO
+STA_SRC := $(TOP)/tests/kmod/smtj-test-adc.c
+
+MODULES += smtj-test-adc
+STATIC_CHECKS += smtj-test-adc-w1 smtj-test-adc-sparse smtj-test-adc-checkpatch
+
+.PHONY: smtj-test-adc smtj-test-adc-w1 smtj-test-adc-sparse \
+	smtj-test-adc-checkpatch
+
+# $(call sta_tree,DIR): a kbuild tree of symlinks to the source.
+define sta_tree
+	@test -n "$(SMTJ_KDIR)" || { echo "kernel headers for KVER=$(KVER) $(SMTJ_KARCH) not found (set KDIR)" >&2; exit 1; }
+	@mkdir -p $(1)
+	@ln -sfn $(STA_SRC) $(1)/smtj-test-adc.c
+	@echo 'obj-m += smtj-test-adc.o' >$(1)/Kbuild
+endef
+
+# $(call sta_check,NAME,DIR,FLAGS): a fresh build with FLAGS that fails on
+# any warning, so that a second run cannot pass on stale objects.
+define sta_check
+	@rm -rf $(2)
+	$(call sta_tree,$(2))
+	@+$(SMTJ_KMAKE) M=$(2) $(3) modules >$(2).log 2>&1 || { cat $(2).log; exit 1; }
+	@if grep -E 'warning:|error:' $(2).log; then \
+		echo "$(1): findings ($(SMTJ_KVER))" >&2; exit 1; fi
+	@echo "$(1): clean ($(SMTJ_KVER))"
+endef
+
+# kbuild decides what is stale; always ask it.
+smtj-test-adc:
+	$(call sta_tree,$(STA_DIR))
+	+$(SMTJ_KMAKE) M=$(STA_DIR) modules
+
+smtj-test-adc-w1:
+	$(call sta_check,$@,$(BUILD)/kmod-test/w1-$(SMTJ_KARCH)-$(SMTJ_KVER),W=1)
+
+smtj-test-adc-sparse:
+	$(call sta_check,$@,$(BUILD)/kmod-test/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER),C=2 CF=-Wsparse-error)
+
+smtj-test-adc-checkpatch:
+	@$(TOP)/scripts/ksrc.sh $(BUILD)/ksrc
+	@mkdir -p $(BUILD)/kmod-test
+	@perl $(BUILD)/ksrc/scripts/checkpatch.pl --no-tree --strict --no-summary \
+		--show-types -f $(STA_SRC) >$(BUILD)/kmod-test/checkpatch.log 2>&1 || true
+	@if grep -E '^(ERROR|WARNING|CHECK)' $(BUILD)/kmod-test/checkpatch.log; then \
+		cat $(BUILD)/kmod-test/checkpatch.log; \
+		echo "smtj-test-adc-checkpatch: findings" >&2; exit 1; fi
+	@echo "smtj-test-adc-checkpatch: clean"

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * smtj-test-adc: a test-only IIO ADC whose one voltage channel follows a
+ * random telegraph waveform, so that smtj's IIO backend can be exercised end
+ * to end without hardware.
+ *
+ * The channel is a 14-bit unsigned code of a 3.3 V reference, the ADC of the
+ * smtj simulator's defaults.  Its raw value toggles between two codes:
+ *
+ *  - per-read mode (dwell_us=0, the default): before every read the state
+ *    flips with probability flip_ppm / 1e6, so successive reads form a
+ *    symmetric two-state Markov chain whose lag-k autocorrelation is
+ *    (1 - 2p)^k whatever the read rate;
+ *  - continuous mode (dwell_us>0): the state flips at exponentially
+ *    distributed times of mean dwell_us, like a junction in real time, and
+ *    a read returns the state at the moment of the read.
+ *
+ * Uniform noise of +-noise codes may be added.  The stream is a function of
+ * the seed (per-read mode).  Defaults are the paper's two-state fit: 48.0 mV
+ * and 36.2 mV, p = 0.0809.
+ *
+ * The device comes from the device tree (compatible "smtj,test-adc",
+ * #io-channel-cells = <1>), or, where there is no device tree, from
+ * instantiate=1: then the module creates a platform device itself and
+ * registers an IIO map so that the consumer device named by consumer=
+ * (default "smtj") finds the channel under the name "junctions".  With
+ * consumer_dev=1 it also creates that consumer platform device, with the
+ * properties the smtj binding defines, for smtj.ko to bind to.
+ *
+ * A triggered buffer is offered too: the device registers its own hrtimer
+ * trigger ("smtj-test-adc-dev<N>", rate in its sampling_frequency
+ * attribute), since Debian's 6.1 kernel has no software trigger.
+ */
+
+#include <linux/bits.h>
+#include <linux/hrtimer.h>
+#include <linux/iio/buffer.h>
+#include <linux/iio/driver.h>
+#include <linux/iio/iio.h>
+#include <linux/iio/machine.h>
+#include <linux/iio/sysfs.h>
+#include <linux/iio/trigger.h>
+#include <linux/iio/trigger_consumer.h>
+#include <linux/iio/triggered_buffer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/prandom.h>
+#include <linux/property.h>
+#include <linux/spinlock.h>
+
+#define STA_NAME	"smtj-test-adc"
+#define STA_BITS	14
+#define STA_VREF_MV	3300
+#define STA_CODE_MAX	(BIT(STA_BITS) - 1)
+#define STA_PPM		1000000U
+#define STA_TRIG_HZ_MAX	100000U
+
+static unsigned int level0 = 238;
+module_param(level0, uint, 0444);
+MODULE_PARM_DESC(level0, "ADC code of state 0 (default 238 = 48.0 mV)");
+
+static unsigned int level1 = 180;
+module_param(level1, uint, 0444);
+MODULE_PARM_DESC(level1, "ADC code of state 1 (default 180 = 36.2 mV)");
+
+static unsigned int flip_ppm = 80900;
+module_param(flip_ppm, uint, 0444);
+MODULE_PARM_DESC(flip_ppm, "per-read mode: flip probability per read, ppm");
+
+static unsigned int dwell_us;
+module_param(dwell_us, uint, 0444);
+MODULE_PARM_DESC(dwell_us, "continuous mode: mean dwell time in us (0: per-read mode)");
+
+static unsigned int noise;
+module_param(noise, uint, 0444);
+MODULE_PARM_DESC(noise, "uniform noise amplitude, +- codes");
+
+static unsigned long long seed = 1;
+module_param(seed, ullong, 0444);
+MODULE_PARM_DESC(seed, "seed of the waveform");
+
+static bool instantiate;
+module_param(instantiate, bool, 0444);
+MODULE_PARM_DESC(instantiate, "create a device and an IIO map (no device tree)");
+
+static char *consumer = "smtj";
+module_param(consumer, charp, 0444);
+MODULE_PARM_DESC(consumer, "device name of the IIO map's consumer");
+
+static bool consumer_dev;
+module_param(consumer_dev, bool, 0444);
+MODULE_PARM_DESC(consumer_dev, "with instantiate: also create the consumer platform device");
+
+static unsigned int consumer_rate_hz = 1000;
+module_param(consumer_rate_hz, uint, 0444);
+MODULE_PARM_DESC(consumer_rate_hz, "smtj,sample-rate-hz of the consumer device");
+
+/* One scan of the triggered buffer: the code, then the timestamp. */
+struct sta_scan {
+	u16 code;
+	u16 pad[3];
+	s64 ts;
+};
+
+struct sta_state {
+	spinlock_t lock;	/* protects everything below */
+	struct rnd_state rnd;
+	u32 flip_thresh;	/* per-read flip if prandom < this */
+	u64 dwell_ns;		/* continuous mode mean dwell, 0: per-read */
+	ktime_t next_flip;	/* continuous mode */
+	unsigned int state;
+	u16 level[2];
+	u16 noise;
+	u64 reads;
+	u64 flips;
+	/* triggered buffer */
+	struct iio_trigger *trig;
+	struct hrtimer timer;
+	ktime_t period;
+	u32 trig_hz;
+	struct sta_scan scan;
+};
+
+enum { STA_CH_TELEGRAPH, STA_CH_TIMESTAMP };
+
+static const struct iio_chan_spec sta_channels[] = {
+	[STA_CH_TELEGRAPH] = {
+		.type = IIO_VOLTAGE,
+		.indexed = 1,
+		.channel = 0,
+		.datasheet_name = "telegraph",
+		.info_mask_separate = BIT(IIO_CHAN_INFO_RAW),
+		.info_mask_shared_by_type = BIT(IIO_CHAN_INFO_SCALE),
+		.info_mask_shared_by_all = BIT(IIO_CHAN_INFO_SAMP_FREQ),
+		.scan_index = 0,
+		.scan_type = {
+			.sign = 'u',
+			.realbits = STA_BITS,
+			.storagebits = 16,
+			.endianness = IIO_CPU,
+		},
+	},
+	[STA_CH_TIMESTAMP] = IIO_CHAN_SOFT_TIMESTAMP(1),
+};
+
+static struct iio_map sta_maps[] = {
+	{
+		.adc_channel_label = "telegraph",
+		.consumer_channel = "junctions",
+	},
+	{ }
+};
+
+/* -ln(x / 2^32) for x in 1..2^32-1, in 16.16 fixed point. */
+static u32 sta_neg_ln_q16(u32 x)
+{
+	/* ln(2) in 0.32 fixed point */
+	const u64 ln2_q32 = 2977044472ULL;
+	unsigned int i, msb = fls(x) - 1;
+	u64 m = (u64)x << (31 - msb);	/* mantissa in [2^31, 2^32) */
+	u32 frac = 0, log2_q16;
+
+	/* log2(m / 2^31) in 0.16, one bit per squaring */
+	for (i = 0; i < 16; i++) {
+		m = (m * m) >> 31;
+		frac <<= 1;
+		if (m >= (1ULL << 32)) {
+			m >>= 1;
+			frac |= 1;
+		}
+	}
+	/* log2(x / 2^32) = msb - 32 + frac; negate it */
+	log2_q16 = ((32 - msb) << 16) - frac;
+	return (u32)(((u64)log2_q16 * ln2_q32) >> 32);
+}
+
+static u64 sta_exp_dwell(struct sta_state *st)
+{
+	u32 u = prandom_u32_state(&st->rnd) | 1;
+
+	return mul_u64_u32_shr(st->dwell_ns, sta_neg_ln_q16(u), 16) + 1;
+}
+
+/* The next code of the waveform; caller holds st->lock. */
+static u16 sta_sample_locked(struct sta_state *st)
+{
+	int code;
+
+	if (st->dwell_ns) {
+		ktime_t now = ktime_get();
+
+		/*
+		 * Long after the last flip the state is uncorrelated with it
+		 * (correlation exp(-2t/dwell)) and the process is memoryless:
+		 * start afresh instead of replaying every flip since.
+		 */
+		if (ktime_after(now, ktime_add_ns(st->next_flip,
+						  32 * st->dwell_ns))) {
+			st->state = prandom_u32_state(&st->rnd) & 1;
+			st->next_flip = ktime_add_ns(now, sta_exp_dwell(st));
+		}
+		while (ktime_compare(now, st->next_flip) >= 0) {
+			st->state ^= 1;
+			st->flips++;
+			st->next_flip = ktime_add_ns(st->next_flip,
+						     sta_exp_dwell(st));
+		}
+	} else if (prandom_u32_state(&st->rnd) < st->flip_thresh) {
+		st->state ^= 1;
+		st->flips++;
+	}
+	st->reads++;
+
+	code = st->level[st->state];
+	if (st->noise)
+		code += (int)(prandom_u32_state(&st->rnd) %
+			      (2U * st->noise + 1)) - st->noise;
+	return clamp(code, 0, (int)STA_CODE_MAX);
+}
+
+static u16 sta_sample(struct sta_state *st)
+{
+	unsigned long flags;
+	u16 code;
+
+	spin_lock_irqsave(&st->lock, flags);
+	code = sta_sample_locked(st);
+	spin_unlock_irqrestore(&st->lock, flags);
+	return code;
+}
+
+static int sta_read_raw(struct iio_dev *indio_dev,
+			struct iio_chan_spec const *chan,
+			int *val, int *val2, long mask)
+{
+	struct sta_state *st = iio_priv(indio_dev);
+	int ret;
+
+	switch (mask) {
+	case IIO_CHAN_INFO_RAW:
+		ret = iio_device_claim_direct_mode(indio_dev);
+		if (ret)
+			return ret;
+		*val = sta_sample(st);
+		iio_device_release_direct_mode(indio_dev);
+		return IIO_VAL_INT;
+	case IIO_CHAN_INFO_SCALE:
+		/* millivolts per code: 3300 / 2^14 */
+		*val = STA_VREF_MV;
+		*val2 = STA_BITS;
+		return IIO_VAL_FRACTIONAL_LOG2;
+	case IIO_CHAN_INFO_SAMP_FREQ:
+		*val = READ_ONCE(st->trig_hz);
+		return IIO_VAL_INT;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int sta_write_raw(struct iio_dev *indio_dev,
+			 struct iio_chan_spec const *chan,
+			 int val, int val2, long mask)
+{
+	struct sta_state *st = iio_priv(indio_dev);
+
+	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
+		return -EINVAL;
+	if (val < 1 || val > STA_TRIG_HZ_MAX || val2)
+		return -EINVAL;
+	if (iio_buffer_enabled(indio_dev))
+		return -EBUSY;
+	WRITE_ONCE(st->trig_hz, val);
+	return 0;
+}
+
+static const struct iio_info sta_info = {
+	.read_raw = sta_read_raw,
+	.write_raw = sta_write_raw,
+};
+
+static irqreturn_t sta_trigger_handler(int irq, void *p)
+{
+	struct iio_poll_func *pf = p;
+	struct iio_dev *indio_dev = pf->indio_dev;
+	struct sta_state *st = iio_priv(indio_dev);
+
+	st->scan.code = sta_sample(st);
+	iio_push_to_buffers_with_timestamp(indio_dev, &st->scan,
+					   iio_get_time_ns(indio_dev));
+	iio_trigger_notify_done(indio_dev->trig);
+	return IRQ_HANDLED;
+}
+
+static enum hrtimer_restart sta_timer_fn(struct hrtimer *timer)
+{
+	struct sta_state *st = container_of(timer, struct sta_state, timer);
+
+	hrtimer_forward_now(timer, st->period);
+	iio_trigger_poll(st->trig);
+	return HRTIMER_RESTART;
+}
+
+static int sta_trig_set_state(struct iio_trigger *trig, bool on)
+{
+	struct sta_state *st = iio_trigger_get_drvdata(trig);
+
+	if (on) {
+		st->period = ns_to_ktime(div_u64(NSEC_PER_SEC,
+						 READ_ONCE(st->trig_hz)));
+		hrtimer_start(&st->timer, st->period, HRTIMER_MODE_REL);
+	} else {
+		hrtimer_cancel(&st->timer);
+	}
+	return 0;
+}
+
+static const struct iio_trigger_ops sta_trigger_ops = {
+	.set_trigger_state = sta_trig_set_state,
+};
+
+static int sta_setup_trigger(struct device *dev, struct iio_dev *indio_dev)
+{
+	struct sta_state *st = iio_priv(indio_dev);
+	int ret;
+
+	st->trig_hz = 1000;
+	hrtimer_init(&st->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	st->timer.function = sta_timer_fn;
+
+	st->trig = devm_iio_trigger_alloc(dev, "%s-dev%d", indio_dev->name,
+					  iio_device_id(indio_dev));
+	if (!st->trig)
+		return -ENOMEM;
+	st->trig->ops = &sta_trigger_ops;
+	iio_trigger_set_drvdata(st->trig, st);
+	ret = devm_iio_trigger_register(dev, st->trig);
+	if (ret)
+		return ret;
+
+	return devm_iio_triggered_buffer_setup(dev, indio_dev, NULL,
+					       sta_trigger_handler, NULL);
+}
+
+static int sta_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct iio_dev *indio_dev;
+	struct sta_state *st;
+	int ret;
+
+	if (level0 > STA_CODE_MAX || level1 > STA_CODE_MAX ||
+	    flip_ppm > STA_PPM || noise > STA_CODE_MAX)
+		return dev_err_probe(dev, -EINVAL,
+				     "levels and noise must be <= %lu, flip_ppm <= %u\n",
+				     STA_CODE_MAX, STA_PPM);
+
+	indio_dev = devm_iio_device_alloc(dev, sizeof(*st));
+	if (!indio_dev)
+		return -ENOMEM;
+	st = iio_priv(indio_dev);
+	spin_lock_init(&st->lock);
+	prandom_seed_state(&st->rnd, seed);
+	st->flip_thresh = (u32)div_u64((u64)flip_ppm << 32, STA_PPM);
+	if (flip_ppm == STA_PPM)
+		st->flip_thresh = U32_MAX;
+	st->level[0] = level0;
+	st->level[1] = level1;
+	st->noise = noise;
+	st->state = prandom_u32_state(&st->rnd) & 1;
+	st->dwell_ns = (u64)dwell_us * NSEC_PER_USEC;
+	if (st->dwell_ns)
+		st->next_flip = ktime_add_ns(ktime_get(), sta_exp_dwell(st));
+
+	indio_dev->name = STA_NAME;
+	indio_dev->info = &sta_info;
+	indio_dev->modes = INDIO_DIRECT_MODE;
+	indio_dev->channels = sta_channels;
+	indio_dev->num_channels = ARRAY_SIZE(sta_channels);
+
+	ret = sta_setup_trigger(dev, indio_dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "triggered buffer setup failed\n");
+
+	ret = devm_iio_device_register(dev, indio_dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "IIO registration failed\n");
+
+	/* Without firmware description, consumers find us through a map. */
+	if (!dev_fwnode(dev)) {
+		sta_maps[0].consumer_dev_name = consumer;
+		ret = devm_iio_map_array_register(dev, indio_dev, sta_maps);
+		if (ret)
+			return dev_err_probe(dev, ret, "IIO map failed\n");
+	}
+
+	dev_info(dev, "telegraph %u/%u of %lu codes, %s %u, %s\n",
+		 level0, level1, STA_CODE_MAX,
+		 dwell_us ? "dwell_us" : "flip_ppm", dwell_us ? dwell_us : flip_ppm,
+		 dev_fwnode(dev) ? "firmware node" : "IIO map");
+	return 0;
+}
+
+static const struct of_device_id sta_of_match[] = {
+	{ .compatible = "smtj,test-adc" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, sta_of_match);
+
+static struct platform_driver sta_driver = {
+	.driver = {
+		.name = STA_NAME,
+		.of_match_table = sta_of_match,
+	},
+	.probe = sta_probe,
+};
+
+static struct platform_device *sta_pdev;
+static struct platform_device *sta_consumer_pdev;
+
+static int sta_create_consumer(void)
+{
+	const struct property_entry props[] = {
+		PROPERTY_ENTRY_U32("smtj,sample-rate-hz", consumer_rate_hz),
+		PROPERTY_ENTRY_U32("smtj,num-junctions", 1),
+		{ }
+	};
+	const struct platform_device_info info = {
+		.name = consumer,
+		.id = PLATFORM_DEVID_NONE,
+		.properties = props,
+	};
+
+	sta_consumer_pdev = platform_device_register_full(&info);
+	return PTR_ERR_OR_ZERO(sta_consumer_pdev);
+}
+
+static int __init sta_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&sta_driver);
+	if (ret || !instantiate)
+		return ret;
+
+	sta_pdev = platform_device_register_simple(STA_NAME, PLATFORM_DEVID_NONE,
+						   NULL, 0);
+	if (IS_ERR(sta_pdev)) {
+		ret = PTR_ERR(sta_pdev);
+		goto err_driver;
+	}
+	if (!consumer_dev)
+		return 0;
+	ret = sta_create_consumer();
+	if (ret)
+		goto err_device;
+	return 0;
+
+err_device:
+	platform_device_unregister(sta_pdev);
+err_driver:
+	platform_driver_unregister(&sta_driver);
+	return ret;
+}
+module_init(sta_init);
+
+static void __exit sta_exit(void)
+{
+	if (!IS_ERR_OR_NULL(sta_consumer_pdev))
+		platform_device_unregister(sta_consumer_pdev);
+	if (!IS_ERR_OR_NULL(sta_pdev))
+		platform_device_unregister(sta_pdev);
+	platform_driver_unregister(&sta_driver);
+}
+module_exit(sta_exit);
+
+MODULE_DESCRIPTION("smtj test ADC: IIO channel with a random telegraph waveform");
+MODULE_AUTHOR("smtj project");
+MODULE_LICENSE("GPL");
