@@ -367,6 +367,12 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
+	/* Ctrl-C from here on stops after the current batch. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sa.sa_flags = SA_RESETHAND;	/* a second Ctrl-C kills */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	/* Oversubscribing the cores costs 2.5x (NOTES.md). */
 	openblas_set_num_threads((int)o.threads);
 	if (data_load(&d, o.dataset, o.data_dir, o.train_csv, o.test_csv, &err)) {
@@ -394,11 +400,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smtj-train: %s\n", msg);
 		goto out_net;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sa.sa_flags = SA_RESETHAND;	/* a second Ctrl-C kills */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	for (unsigned int e = e0; e < o.epochs; e++) {
 		struct train_noise *tn = NULL;
 		struct progress pr = {

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# smtj-train end to end on small CSV data: options and exit codes, results
+# files, resume equivalence, Ctrl-C saving a checkpoint, bad input.
+# Usage: test-smtj-train.sh PATH-TO-smtj-train
+set -u
+T=${1:-${SMTJ_TRAIN:-smtj-train}}
+D=$(mktemp -d /tmp/smtj-train-test.XXXXXX)
+trap 'rm -rf "$D"' EXIT
+n=0
+fails=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+
+# Three Gaussian classes in 8 dimensions (awk's rand is seeded: fixed data).
+blobs() {
+	awk -v n="$1" -v seed="$2" -v dim="$3" 'BEGIN {
+		srand(seed); srand(7)
+		for (c = 0; c < 3; c++) for (j = 0; j < dim; j++) mu[c, j] = 2 * rand() - 1
+		srand(seed)
+		for (i = 0; i < n; i++) {
+			c = int(3 * rand()); line = c
+			for (j = 0; j < dim; j++) {
+				g = 0; for (k = 0; k < 12; k++) g += rand(); g -= 6
+				line = line "," (mu[c, j] + 0.3 * g)
+			}
+			print line
+		}
+	}'
+}
+blobs 1200 1 8 >"$D/tr.csv"
+blobs 300 2 8 >"$D/te.csv"
+A=(--dataset csv --train "$D/tr.csv" --test "$D/te.csv" --arch 8-32-3
+   --lr 2e-3 --decor-lr 1e-4 --noise gauss:sigma=0.01 --quiet --no-progress)
+
+"$T" --help >/dev/null; ok $? "--help exits 0"
+"$T" --bogus >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "unknown option exits 2"
+"$T" --epochs 0 >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "--epochs 0 exits 2"
+
+"$T" "${A[@]}" --epochs 3 --format json --output "$D/r.json" --cosine
+ok $? "3 epochs of DANP on CSV data"
+python3 -m json.tool "$D/r.json" >/dev/null 2>&1; ok $? "JSON results parse"
+acc=$(sed -n 's/.*"epoch": 3,.*"test_acc": \([0-9.]*\),.*/\1/p' "$D/r.json")
+awk -v a="${acc:-0}" 'BEGIN { exit !(a >= 0.9) }'; ok $? "test accuracy after 3 epochs ${acc:-?} >= 0.9"
+grep -q '"seed": 42' "$D/r.json" && grep -q '"noise": "gauss:sigma=0.01"' "$D/r.json"
+ok $? "results record seed and noise"
+
+# Resume at an epoch boundary reproduces the uninterrupted run exactly
+# (time columns excepted).
+"$T" "${A[@]}" --epochs 2 --checkpoint "$D/ck" --output "$D/a.csv" &&
+"$T" "${A[@]}" --epochs 4 --checkpoint "$D/ck" --resume --output "$D/a.csv" &&
+"$T" "${A[@]}" --epochs 4 --output "$D/b.csv"
+ok $? "train 2 + resume to 4, and 4 straight"
+diff <(cut -d, -f1-7,10 "$D/a.csv") <(cut -d, -f1-7,10 "$D/b.csv") >/dev/null
+ok $? "resumed results equal uninterrupted results"
+
+# Ctrl-C: a long run stops after the current batch, saves, exits 130.
+blobs 4000 3 64 >"$D/big.csv"
+blobs 300 2 64 >"$D/te64.csv"
+B=(--dataset csv --train "$D/big.csv" --test "$D/te64.csv" --arch 64-256-256-3
+   --noise gauss:sigma=0.01 --no-progress --quiet --batch 16)
+"$T" "${B[@]}" --epochs 100000 --checkpoint "$D/ck2" --output "$D/c.csv" &
+pid=$!
+# The results file appears once the data is loaded; then interrupt.
+for i in $(seq 300); do [ -s "$D/c.csv" ] && break; sleep 0.1; done
+sleep 0.3
+kill -INT $pid
+wait $pid
+st=$?
+[ $st -eq 130 ] && [ -s "$D/ck2" ]; ok $? "SIGINT: exit $st, checkpoint saved"
+ls "$D" | grep -q '\.tmp\.' ; [ $? -ne 0 ]; ok $? "no temporary files left behind"
+"$T" "${B[@]}" --epochs 1 --checkpoint "$D/ck2" --resume --output "$D/c.csv"
+ok $? "resume after SIGINT finishes the epoch"
+
+out=$("$T" --dataset csv --train "$D/missing.csv" --test "$D/te.csv" 2>&1); st=$?
+[ $st -eq 1 ] && [[ $out == *missing.csv* ]]; ok $? "missing data file: exit $st, message names it"
+printf '1,2\nx\n' >"$D/bad.csv"
+out=$("$T" --dataset csv --train "$D/bad.csv" --test "$D/te.csv" 2>&1); st=$?
+[ $st -eq 1 ] && [[ $out == *"line 2"* ]]; ok $? "malformed CSV: $out"
+out=$("$T" "${A[@]}" --noise nonsense:x=1 --epochs 1 2>&1); st=$?
+[ $st -eq 1 ] && [[ $out == *nonsense* ]]; ok $? "bad noise spec: $out"
+
+echo "1..$n"
+[ $fails -eq 0 ]
