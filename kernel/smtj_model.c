@@ -78,7 +78,7 @@ int smtj_model_validate(const struct smtj_sim_config *cfg)
 				(u32)cfg->level[j] >> cfg->adc_bits)
 			return -EINVAL;
 	}
-	for (j = 0; j < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); j++)
+	for (j = 0; j < ARRAY_SIZE(cfg->reserved); j++)
 		if (cfg->reserved[j])
 			return -EINVAL;
 	return 0;

@@ -26,15 +26,15 @@
 
 /* Simulator limits. */
 #define SMTJ_SIM_MAX_JUNCTIONS	8
-#define SMTJ_SIM_MAX_LEVELS	(1 << SMTJ_SIM_MAX_JUNCTIONS)
+#define SMTJ_SIM_MAX_LEVELS	256	/* 2^SMTJ_SIM_MAX_JUNCTIONS */
 #define SMTJ_SIM_PROB_ONE	1000000000U	/* probabilities are in 1e-9 */
 #define SMTJ_SIM_RATE_MIN	1U		/* samples per second */
 #define SMTJ_SIM_RATE_MAX	10000000U
 #define SMTJ_SIM_SIGMA_MAX	4096000U	/* 4096 codes, in 1/1000 code */
 
 /* struct smtj_sim_config.flags */
-#define SMTJ_SIM_F_PATTERN	(1U << 0)	/* sample k is (k & 0xffff) */
-#define SMTJ_SIM_F_UNTHROTTLED	(1U << 1)	/* produce as fast as consumed */
+#define SMTJ_SIM_F_PATTERN	0x1U	/* sample k is (k & 0xffff) */
+#define SMTJ_SIM_F_UNTHROTTLED	0x2U	/* produce as fast as consumed */
 #define SMTJ_SIM_F_ALL		(SMTJ_SIM_F_PATTERN | SMTJ_SIM_F_UNTHROTTLED)
 
 /*
@@ -62,9 +62,9 @@ struct smtj_info {
 	__u64 reserved[4];
 };
 
-#define SMTJ_INFO_F_UNTHROTTLED	(1U << 0)
-#define SMTJ_INFO_F_PATTERN	(1U << 1)
-#define SMTJ_INFO_F_MAPPED	(1U << 2)	/* this file's ring is mapped */
+#define SMTJ_INFO_F_UNTHROTTLED	0x1U
+#define SMTJ_INFO_F_PATTERN	0x2U
+#define SMTJ_INFO_F_MAPPED	0x4U	/* this file's ring is mapped */
 
 /*
  * Simulated junction array (SMTJ_BACKEND_SIM only; -ENODEV otherwise).
@@ -101,7 +101,7 @@ struct smtj_consumer {
 };
 
 #define SMTJ_RING_MIN		1024U
-#define SMTJ_RING_MAX		(1U << 24)
+#define SMTJ_RING_MAX		0x1000000U	/* 2^24 */
 
 #define SMTJ_IOC_MAGIC		0xB9
 #define SMTJ_IOC_GET_INFO	_IOWR(SMTJ_IOC_MAGIC, 0x00, struct smtj_info)

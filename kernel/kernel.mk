@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# smtj.ko: the module build and its static checks (included by ../Makefile).
+#
+#   make module                          x86_64, newest Debian 6.1 headers
+#   make module KVER=6.12                newest 6.12 headers installed
+#   make module ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
+#
+# Each kernel gets its own build tree, $(BUILD)/kmod/<arch>-<kver>/, made of
+# symlinks to Kbuild, kernel/ and include/, so the source tree stays clean.
+
+SMTJ_KARCH := $(or $(ARCH),$(KARCH))
+SMTJ_KMAKE_ARCH := $(patsubst x86_64,x86,$(SMTJ_KARCH))
+SMTJ_DEBARCH := $(patsubst x86_64,amd64,$(SMTJ_KARCH))
+# KDIR as given, else the newest headers whose version starts with KVER.
+SMTJ_KDIR := $(if $(wildcard $(KDIR)/Makefile),$(KDIR),$(lastword $(sort \
+	$(wildcard /usr/src/linux-headers-$(KVER)*-$(SMTJ_DEBARCH)))))
+SMTJ_KVER := $(patsubst linux-headers-%,%,$(notdir $(SMTJ_KDIR)))
+SMTJ_KMOD := $(BUILD)/kmod/$(SMTJ_KARCH)-$(SMTJ_KVER)
+SMTJ_KO := $(SMTJ_KMOD)/kernel/smtj.ko
+export SMTJ_KO
+
+SMTJ_KSRC := $(wildcard $(TOP)/kernel/*.c $(TOP)/kernel/*.h) \
+	$(TOP)/kernel/Kbuild $(TOP)/Kbuild $(TOP)/include/uapi/linux/smtj.h
+SMTJ_KMAKE = $(MAKE) -C $(SMTJ_KDIR) ARCH=$(SMTJ_KMAKE_ARCH) CONFIG_SMTJ=m
+SMTJ_CHECKPATCH_FILES := $(wildcard $(TOP)/kernel/*.[ch]) \
+	$(TOP)/include/uapi/linux/smtj.h
+SMTJ_CHECKPATCH = $(BUILD)/ksrc/scripts/checkpatch.pl --no-tree --strict \
+	--no-summary --show-types
+
+# $(call smtj_tree,DIR): DIR mirrors the module's sources as symlinks.
+define smtj_tree
+	@test -n "$(SMTJ_KDIR)" || { echo "kernel headers for KVER=$(KVER) $(SMTJ_KARCH) not found (set KDIR)" >&2; exit 1; }
+	@mkdir -p $(1)/kernel
+	@ln -sfn $(TOP)/Kbuild $(1)/Kbuild
+	@ln -sfn $(TOP)/include $(1)/include
+	@ln -sfn $(TOP)/kernel/Kbuild $(1)/kernel/Kbuild
+	@for f in $(TOP)/kernel/*.[ch]; do ln -sfn $$f $(1)/kernel/; done
+	@find $(1)/kernel -maxdepth 1 -xtype l -delete
+endef
+
+MODULES += $(SMTJ_KO)
+STATIC_CHECKS += smtj-w1 smtj-sparse smtj-checkpatch
+
+.PHONY: smtj-w1 smtj-sparse smtj-checkpatch
+
+$(SMTJ_KO): $(SMTJ_KSRC) $(TOP)/kernel/kernel.mk
+	$(call smtj_tree,$(SMTJ_KMOD))
+	+$(SMTJ_KMAKE) M=$(SMTJ_KMOD) modules
+
+# A fresh tree each time, so that a second run cannot pass on stale objects.
+smtj-w1:
+	@rm -rf $(BUILD)/kmod/w1-$(SMTJ_KARCH)-$(SMTJ_KVER)
+	$(call smtj_tree,$(BUILD)/kmod/w1-$(SMTJ_KARCH)-$(SMTJ_KVER))
+	@+$(SMTJ_KMAKE) M=$(BUILD)/kmod/w1-$(SMTJ_KARCH)-$(SMTJ_KVER) W=1 \
+		modules >$(BUILD)/kmod/w1.log 2>&1 || { cat $(BUILD)/kmod/w1.log; exit 1; }
+	@if grep -E 'warning:|error:' $(BUILD)/kmod/w1.log; then \
+		echo "smtj-w1: W=1 build has warnings" >&2; exit 1; fi
+	@echo "smtj-w1: W=1 clean ($(SMTJ_KVER))"
+
+smtj-sparse:
+	@rm -rf $(BUILD)/kmod/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER)
+	$(call smtj_tree,$(BUILD)/kmod/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER))
+	@+$(SMTJ_KMAKE) M=$(BUILD)/kmod/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER) \
+		C=2 CF=-Wsparse-error modules >$(BUILD)/kmod/sparse.log 2>&1 || \
+		{ cat $(BUILD)/kmod/sparse.log; exit 1; }
+	@if grep -E 'warning:|error:' $(BUILD)/kmod/sparse.log; then \
+		echo "smtj-sparse: sparse findings" >&2; exit 1; fi
+	@echo "smtj-sparse: clean ($(SMTJ_KVER))"
+
+# smtj_compat.h exists to test LINUX_VERSION_CODE (one source for 6.1 and
+# 6.12): that one file is checked with --ignore LINUX_VERSION_CODE, and
+# everything else with no exception.
+smtj-checkpatch:
+	@$(TOP)/scripts/ksrc.sh $(BUILD)/ksrc
+	@mkdir -p $(BUILD)/kmod
+	@{ perl $(SMTJ_CHECKPATCH) -f $(filter-out %/smtj_compat.h,$(SMTJ_CHECKPATCH_FILES)); \
+	   perl $(SMTJ_CHECKPATCH) --ignore LINUX_VERSION_CODE -f $(TOP)/kernel/smtj_compat.h; \
+	 } >$(BUILD)/kmod/checkpatch.log 2>&1 || true
+	@if grep -E '^(ERROR|WARNING|CHECK)' $(BUILD)/kmod/checkpatch.log; then \
+		cat $(BUILD)/kmod/checkpatch.log; \
+		echo "smtj-checkpatch: findings" >&2; exit 1; fi
+	@echo "smtj-checkpatch: clean"

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * smtj core: the smtj class, /dev/smtjN, fan-out of samples to sinks and
+ * the sysfs attributes.
+ *
+ * A backend registers a device and pushes samples; the core hands every
+ * sample to exactly one sink, round-robin in chunks of SMTJ_CHUNK
+ * consecutive indices.  A sink without room loses the whole piece and the
+ * loss is counted; the producer never waits.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "smtj_compat.h"
+#include "smtj_core.h"
+
+static struct class *smtj_class;
+static dev_t smtj_devt;
+static DEFINE_IDA(smtj_ida);
+
+void smtj_core_get(struct smtj_device *sdev)
+{
+	get_device(&sdev->dev);
+}
+
+void smtj_core_put(struct smtj_device *sdev)
+{
+	put_device(&sdev->dev);
+}
+
+static void smtj_dev_release(struct device *dev)
+{
+	struct smtj_device *sdev = container_of(dev, struct smtj_device, dev);
+
+	ida_free(&smtj_ida, sdev->minor);
+	mutex_destroy(&sdev->ops_lock);
+	kfree(sdev);
+}
+
+/* Pieces never straddle a chunk: [index, index + n) lies in one chunk. */
+static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
+			      unsigned int n, u64 index, u64 time_ns)
+{
+	u64 chunk = div_u64(index, SMTJ_CHUNK);
+	struct smtj_sink *sink;
+
+	lockdep_assert_held(&sdev->lock);
+	if (list_empty(&sdev->sinks))
+		return;
+	if (!sdev->rr) {
+		sdev->rr = list_first_entry(&sdev->sinks, struct smtj_sink, node);
+		sdev->rr_chunk = chunk;
+	} else if (chunk != sdev->rr_chunk) {
+		if (list_is_last(&sdev->rr->node, &sdev->sinks))
+			sdev->rr = list_first_entry(&sdev->sinks,
+						    struct smtj_sink, node);
+		else
+			sdev->rr = list_next_entry(sdev->rr, node);
+		sdev->rr_chunk = chunk;
+	}
+	sink = sdev->rr;
+	if (sink->ops->deliver(sink, samples, n, index, time_ns)) {
+		sink->delivered += n;
+		sdev->delivered += n;
+	} else {
+		sink->lost += n;
+		sdev->lost += n;
+	}
+}
+
+/**
+ * smtj_core_push() - hand samples to the consumers of a device
+ * @sdev: the device
+ * @samples: the samples
+ * @n: how many
+ * @index: device sample index of @samples[0]
+ * @t_first_ns: CLOCK_MONOTONIC time of @samples[0]
+ * @t_last_ns: CLOCK_MONOTONIC time of @samples[@n - 1]
+ *
+ * Callable from any context, including hard interrupts.  Never waits.
+ */
+void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
+		    unsigned int n, u64 index, u64 t_first_ns, u64 t_last_ns)
+{
+	u64 span = t_last_ns > t_first_ns ? t_last_ns - t_first_ns : 0;
+	unsigned long flags;
+	unsigned int off = 0;
+
+	if (!n)
+		return;
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (sdev->dead)
+		goto out;
+	sdev->produced += n;
+	while (off < n) {
+		u64 idx = index + off;
+		unsigned int len = SMTJ_CHUNK - (unsigned int)(idx % SMTJ_CHUNK);
+		u64 t = t_last_ns;
+
+		len = min(len, n - off);
+		if (off + len < n)
+			t = t_first_ns +
+			    mul_u64_u32_div(span, off + len - 1, n - 1);
+		smtj_core_deliver(sdev, samples + off, len, idx, t);
+		off += len;
+	}
+out:
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+EXPORT_SYMBOL_GPL(smtj_core_push);
+
+/**
+ * smtj_core_room() - the most samples any sink can take now
+ * @sdev: the device
+ *
+ * Unthrottled producers produce only while this is nonzero.
+ */
+unsigned int smtj_core_room(struct smtj_device *sdev)
+{
+	struct smtj_sink *sink;
+	unsigned int room = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (!sdev->dead)
+		list_for_each_entry(sink, &sdev->sinks, node)
+			room = max(room, sink->ops->room(sink));
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	return room;
+}
+EXPORT_SYMBOL_GPL(smtj_core_room);
+
+/**
+ * smtj_core_restart() - the stream restarts at index 0: empty every sink
+ * @sdev: the device
+ *
+ * Called by a backend's set_config while it cannot push.
+ */
+void smtj_core_restart(struct smtj_device *sdev)
+{
+	struct smtj_sink *sink;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	list_for_each_entry(sink, &sdev->sinks, node)
+		sink->ops->reset(sink);
+	sdev->rr = NULL;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+EXPORT_SYMBOL_GPL(smtj_core_restart);
+
+void smtj_core_set_format(struct smtj_device *sdev,
+			  const struct smtj_format *fmt)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	sdev->fmt = *fmt;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+EXPORT_SYMBOL_GPL(smtj_core_set_format);
+
+/* A consumer made room: unthrottled producers may go on. */
+void smtj_core_kick(struct smtj_device *sdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (!sdev->dead && sdev->ops->kick)
+		sdev->ops->kick(sdev);
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+
+/**
+ * smtj_sink_attach() - start receiving samples of a device
+ * @sdev: the device
+ * @sink: the sink, with @sink->ops set
+ *
+ * The first sink starts the backend.  May sleep.
+ * Return: 0, -ENODEV if the device is gone, or the backend's start error.
+ */
+int smtj_sink_attach(struct smtj_device *sdev, struct smtj_sink *sink)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	sink->delivered = 0;
+	sink->lost = 0;
+	mutex_lock(&sdev->ops_lock);
+	if (!sdev->ops) {
+		ret = -ENODEV;
+		goto out;
+	}
+	spin_lock_irqsave(&sdev->lock, flags);
+	list_add_tail(&sink->node, &sdev->sinks);
+	sdev->nr_sinks++;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	if (sdev->nr_sinks == 1) {
+		ret = sdev->ops->start(sdev);
+		if (ret) {
+			spin_lock_irqsave(&sdev->lock, flags);
+			list_del(&sink->node);
+			sdev->nr_sinks--;
+			spin_unlock_irqrestore(&sdev->lock, flags);
+		}
+	}
+out:
+	mutex_unlock(&sdev->ops_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(smtj_sink_attach);
+
+/**
+ * smtj_sink_detach() - stop receiving samples
+ * @sdev: the device
+ * @sink: an attached sink
+ *
+ * Also valid after the device was unregistered.  The last sink stops the
+ * backend.  May sleep.
+ */
+void smtj_sink_detach(struct smtj_device *sdev, struct smtj_sink *sink)
+{
+	unsigned long flags;
+
+	mutex_lock(&sdev->ops_lock);
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (sdev->rr == sink)
+		sdev->rr = list_is_first(&sink->node, &sdev->sinks) ? NULL :
+			   list_prev_entry(sink, node);
+	list_del(&sink->node);
+	sdev->nr_sinks--;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	if (!sdev->nr_sinks && sdev->ops)
+		sdev->ops->stop(sdev);
+	mutex_unlock(&sdev->ops_lock);
+}
+EXPORT_SYMBOL_GPL(smtj_sink_detach);
+
+/* sysfs */
+
+static const char *const smtj_backend_names[] = {
+	[SMTJ_BACKEND_SIM] = "sim",
+	[SMTJ_BACKEND_IIO] = "iio",
+};
+
+static struct smtj_device *to_smtj(struct device *dev)
+{
+	return container_of(dev, struct smtj_device, dev);
+}
+
+static struct smtj_format smtj_read_fmt(struct device *dev)
+{
+	struct smtj_device *sdev = to_smtj(dev);
+	struct smtj_format fmt;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	fmt = sdev->fmt;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	return fmt;
+}
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	u32 backend = smtj_read_fmt(dev).backend;
+	const char *name = "unknown";
+
+	if (backend < ARRAY_SIZE(smtj_backend_names) &&
+	    smtj_backend_names[backend])
+		name = smtj_backend_names[backend];
+	return sysfs_emit(buf, "%s\n", name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t sample_rate_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", smtj_read_fmt(dev).rate_hz);
+}
+static DEVICE_ATTR_RO(sample_rate);
+
+static ssize_t sample_bits_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", smtj_read_fmt(dev).sample_bits);
+}
+static DEVICE_ATTR_RO(sample_bits);
+
+#define SMTJ_FV_PER_V	1000000000000000ULL
+
+static ssize_t scale_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	u64 whole, frac;
+
+	whole = div64_u64_rem(smtj_read_fmt(dev).scale_fv, SMTJ_FV_PER_V,
+			      &frac);
+	return sysfs_emit(buf, "%llu.%015llu\n", whole, frac);
+}
+static DEVICE_ATTR_RO(scale);
+
+/* produced, delivered, lost: u64 counters of struct smtj_device. */
+struct smtj_counter_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t smtj_counter_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct smtj_counter_attr *ca =
+		container_of(attr, struct smtj_counter_attr, attr);
+	struct smtj_device *sdev = to_smtj(dev);
+	unsigned long flags;
+	u64 v;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	v = *(u64 *)((char *)sdev + ca->offset);
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
+static struct smtj_counter_attr smtj_attr_produced = {
+	__ATTR(produced, 0444, smtj_counter_show, NULL),
+	offsetof(struct smtj_device, produced)
+};
+
+static struct smtj_counter_attr smtj_attr_delivered = {
+	__ATTR(delivered, 0444, smtj_counter_show, NULL),
+	offsetof(struct smtj_device, delivered)
+};
+
+static struct smtj_counter_attr smtj_attr_lost = {
+	__ATTR(lost, 0444, smtj_counter_show, NULL),
+	offsetof(struct smtj_device, lost)
+};
+
+static ssize_t consumers_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_smtj(dev)->nr_sinks));
+}
+static DEVICE_ATTR_RO(consumers);
+
+static ssize_t default_ring_samples_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_smtj(dev)->default_ring_samples));
+}
+
+static ssize_t default_ring_samples_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t count)
+{
+	u32 n;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &n);
+	if (ret)
+		return ret;
+	if (!smtj_ring_samples_valid(n))
+		return -EINVAL;
+	WRITE_ONCE(to_smtj(dev)->default_ring_samples, n);
+	return count;
+}
+static DEVICE_ATTR_RW(default_ring_samples);
+
+static struct attribute *smtj_attrs[] = {
+	&dev_attr_backend.attr,
+	&dev_attr_sample_rate.attr,
+	&dev_attr_sample_bits.attr,
+	&dev_attr_scale.attr,
+	&smtj_attr_produced.attr.attr,
+	&smtj_attr_delivered.attr.attr,
+	&smtj_attr_lost.attr.attr,
+	&dev_attr_consumers.attr,
+	&dev_attr_default_ring_samples.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(smtj);
+
+/**
+ * smtj_core_register() - create /dev/smtjN for a backend
+ * @parent: the backend's device
+ * @ops: backend callbacks (start and stop are required)
+ * @priv: backend data, see smtj_core_priv()
+ * @fmt: initial sample format
+ *
+ * Return: the device or an ERR_PTR().
+ */
+struct smtj_device *smtj_core_register(struct device *parent,
+				       const struct smtj_backend_ops *ops,
+				       void *priv,
+				       const struct smtj_format *fmt)
+{
+	struct smtj_device *sdev;
+	int minor, ret;
+
+	if (!ops || !ops->start || !ops->stop)
+		return ERR_PTR(-EINVAL);
+	minor = ida_alloc_max(&smtj_ida, SMTJ_MAX_DEVICES - 1, GFP_KERNEL);
+	if (minor < 0)
+		return ERR_PTR(minor);
+	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	if (!sdev) {
+		ida_free(&smtj_ida, minor);
+		return ERR_PTR(-ENOMEM);
+	}
+	sdev->minor = minor;
+	sdev->ops = ops;
+	sdev->priv = priv;
+	sdev->fmt = *fmt;
+	sdev->default_ring_samples = SMTJ_DEF_RING_SAMPLES;
+	mutex_init(&sdev->ops_lock);
+	spin_lock_init(&sdev->lock);
+	INIT_LIST_HEAD(&sdev->sinks);
+
+	/* From here on, put_device() frees sdev and the minor. */
+	device_initialize(&sdev->dev);
+	sdev->dev.class = smtj_class;
+	sdev->dev.parent = parent;
+	sdev->dev.devt = MKDEV(MAJOR(smtj_devt), minor);
+	sdev->dev.groups = smtj_groups;
+	sdev->dev.release = smtj_dev_release;
+	ret = dev_set_name(&sdev->dev, "smtj%d", minor);
+	if (ret)
+		goto err_put;
+
+	cdev_init(&sdev->cdev, &smtj_fops);
+	sdev->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&sdev->cdev, &sdev->dev);
+	if (ret)
+		goto err_put;
+	return sdev;
+
+err_put:
+	put_device(&sdev->dev);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(smtj_core_register);
+
+/**
+ * smtj_core_unregister() - the backend goes away
+ * @sdev: a registered device
+ *
+ * Stops the backend, marks the device dead, wakes every waiting consumer
+ * (they get -ENODEV, EPOLLERR | EPOLLHUP) and removes /dev/smtjN.  Open
+ * files keep the object (and their mapped rings) alive until closed.
+ * After this returns the core never calls the backend again.
+ */
+void smtj_core_unregister(struct smtj_device *sdev)
+{
+	struct smtj_sink *sink;
+	unsigned long flags;
+
+	mutex_lock(&sdev->ops_lock);
+	if (sdev->nr_sinks)
+		sdev->ops->stop(sdev);
+	spin_lock_irqsave(&sdev->lock, flags);
+	sdev->dead = true;
+	sdev->ops = NULL;
+	list_for_each_entry(sink, &sdev->sinks, node)
+		sink->ops->dead(sink);
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	mutex_unlock(&sdev->ops_lock);
+
+	cdev_device_del(&sdev->cdev, &sdev->dev);
+	put_device(&sdev->dev);
+}
+EXPORT_SYMBOL_GPL(smtj_core_unregister);
+
+static void smtj_core_unregister_action(void *data)
+{
+	smtj_core_unregister(data);
+}
+
+/**
+ * devm_smtj_core_register() - smtj_core_register() undone when @parent unbinds
+ * @parent: the backend's device
+ * @ops: backend callbacks
+ * @priv: backend data
+ * @fmt: initial sample format
+ * @out: the new device
+ *
+ * Return: 0 or a negative errno.
+ */
+int devm_smtj_core_register(struct device *parent,
+			    const struct smtj_backend_ops *ops, void *priv,
+			    const struct smtj_format *fmt,
+			    struct smtj_device **out)
+{
+	struct smtj_device *sdev;
+
+	sdev = smtj_core_register(parent, ops, priv, fmt);
+	if (IS_ERR(sdev))
+		return PTR_ERR(sdev);
+	*out = sdev;
+	return devm_add_action_or_reset(parent, smtj_core_unregister_action,
+					sdev);
+}
+EXPORT_SYMBOL_GPL(devm_smtj_core_register);
+
+static int __init smtj_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&smtj_devt, 0, SMTJ_MAX_DEVICES, "smtj");
+	if (ret)
+		return ret;
+	smtj_class = smtj_class_create("smtj");
+	if (IS_ERR(smtj_class)) {
+		ret = PTR_ERR(smtj_class);
+		goto err_region;
+	}
+	ret = smtj_sim_init();
+	if (ret)
+		goto err_class;
+	return 0;
+
+err_class:
+	class_destroy(smtj_class);
+err_region:
+	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
+	return ret;
+}
+
+static void __exit smtj_exit(void)
+{
+	smtj_sim_exit();
+	class_destroy(smtj_class);
+	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
+	ida_destroy(&smtj_ida);
+}
+
+module_init(smtj_init);
+module_exit(smtj_exit);
+
+MODULE_DESCRIPTION("Stochastic magnetic tunnel junction noise devices");
+MODULE_LICENSE("GPL");

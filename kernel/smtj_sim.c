@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * smtj: the simulated junction array backend.
+ *
+ * The module parameter sim_devices creates that many platform devices
+ * "smtj-sim"; the platform driver of the same name binds each to a
+ * simulator whose samples come from smtj_model_fill().  Sample k belongs to
+ * time t0 + k / rate: a kthread wakes every max(1 ms, 1 / rate) on an
+ * hrtimer, computes from the clock how many samples are due and produces
+ * them in batches, so the stream does not drift.  In unthrottled mode it
+ * produces whenever a consumer has room.  While no consumer is attached the
+ * simulator pauses; t0 moves on, so the stream resumes without a burst.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "smtj_core.h"
+#include "smtj_model.h"
+
+#define SMTJ_SIM_MAX_DEVICES	16U
+#define SMTJ_SIM_BATCH		1024U
+#define SMTJ_SIM_SLACK_NS	(50 * NSEC_PER_USEC)
+
+static unsigned int sim_devices;
+module_param(sim_devices, uint, 0444);
+MODULE_PARM_DESC(sim_devices,
+		 "Number of simulated devices smtj-sim.N to create (0..16, default 0)");
+
+/**
+ * struct smtj_sim - one simulated junction array
+ * @sdev: the core device, set by the first start
+ * @thread: the producer
+ * @kicked: wake the producer now
+ * @unthrottled: SMTJ_SIM_F_UNTHROTTLED is set
+ * @lock: protects the fields below
+ * @running: a consumer is attached
+ * @cfg: the configuration (GET_SIM)
+ * @model: the generator; model.index is the next sample's index
+ * @t0_ns: CLOCK_MONOTONIC time of sample 0 (throttled mode)
+ * @buf: one batch of samples
+ */
+struct smtj_sim {
+	struct smtj_device *sdev;
+	struct task_struct *thread;
+	atomic_t kicked;
+	bool unthrottled;
+
+	struct mutex lock;	/* see above */
+	bool running;
+	struct smtj_sim_config cfg;
+	struct smtj_model model;
+	u64 t0_ns;
+	u16 buf[SMTJ_SIM_BATCH];
+};
+
+static void smtj_sim_format(const struct smtj_sim_config *cfg,
+			    struct smtj_format *fmt)
+{
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->backend = SMTJ_BACKEND_SIM;
+	fmt->sample_bits = cfg->adc_bits;
+	if (cfg->flags & SMTJ_SIM_F_PATTERN) {
+		fmt->flags |= SMTJ_INFO_F_PATTERN;
+		fmt->sample_bits = 16;
+	}
+	if (cfg->flags & SMTJ_SIM_F_UNTHROTTLED)
+		fmt->flags |= SMTJ_INFO_F_UNTHROTTLED;
+	fmt->rate_hz = cfg->rate_hz;
+	fmt->scale_fv = cfg->scale_fv;
+}
+
+/* Nanoseconds from t0 to sample @k, rounded up. */
+static u64 smtj_sim_offset_ns(const struct smtj_sim *sim, u64 k)
+{
+	return mul_u64_u32_div(k, NSEC_PER_SEC, sim->cfg.rate_hz) + 1;
+}
+
+/* sim->lock held, running: generate and push @n samples. */
+static void smtj_sim_produce(struct smtj_sim *sim, unsigned int n, u64 now)
+{
+	u64 index = sim->model.index;
+	u64 t_first = now, t_last = now;
+
+	smtj_model_fill(&sim->model, sim->buf, n);
+	if (!sim->unthrottled) {
+		t_first = sim->t0_ns + smtj_sim_offset_ns(sim, index) - 1;
+		t_last = sim->t0_ns + smtj_sim_offset_ns(sim, index + n - 1) - 1;
+	}
+	smtj_core_push(sim->sdev, sim->buf, n, index, t_first, t_last);
+}
+
+/*
+ * One step of the producer.  Returns true if it should run again at once;
+ * otherwise *next is the absolute time to wake up at, or 0 to sleep until
+ * kicked.
+ */
+static bool smtj_sim_step(struct smtj_sim *sim, u64 *next)
+{
+	u64 now, due, index, backlog;
+	unsigned int room, n;
+	bool again = false;
+
+	*next = 0;
+	mutex_lock(&sim->lock);
+	if (!sim->running)
+		goto out;
+	now = ktime_get_ns();
+	if (sim->unthrottled) {
+		room = smtj_core_room(sim->sdev);
+		if (room < SMTJ_CHUNK) {
+			*next = now + NSEC_PER_MSEC;
+			goto out;
+		}
+		smtj_sim_produce(sim, min(room, SMTJ_SIM_BATCH), now);
+		again = true;
+		goto out;
+	}
+
+	index = sim->model.index;
+	/* Samples 0 .. due - 1 are due: t0 + k / rate <= now. */
+	due = mul_u64_u32_div(now - sim->t0_ns, sim->cfg.rate_hz,
+			      NSEC_PER_SEC) + 1;
+	backlog = max_t(u64, sim->cfg.rate_hz / 10, SMTJ_SIM_BATCH);
+	if (due > index + backlog) {
+		/* More than 100 ms behind (overloaded): let the time base slip. */
+		sim->t0_ns = now - smtj_sim_offset_ns(sim, index) + 1;
+		due = index + 1;
+	}
+	if (due > index) {
+		n = min_t(u64, due - index, SMTJ_SIM_BATCH);
+		smtj_sim_produce(sim, n, now);
+		again = true;
+		goto out;
+	}
+	*next = max(sim->t0_ns + smtj_sim_offset_ns(sim, index),
+		    now + NSEC_PER_MSEC);
+out:
+	mutex_unlock(&sim->lock);
+	return again;
+}
+
+static int smtj_sim_thread(void *data)
+{
+	struct smtj_sim *sim = data;
+	ktime_t expires;
+	u64 next;
+
+	while (!kthread_should_stop()) {
+		if (smtj_sim_step(sim, &next)) {
+			cond_resched();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop() || atomic_xchg(&sim->kicked, 0)) {
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		if (!next) {
+			schedule();
+			continue;
+		}
+		expires = ns_to_ktime(next);
+		schedule_hrtimeout_range(&expires, SMTJ_SIM_SLACK_NS,
+					 HRTIMER_MODE_ABS);
+	}
+	return 0;
+}
+
+static void smtj_sim_wake(struct smtj_sim *sim)
+{
+	atomic_set(&sim->kicked, 1);
+	wake_up_process(sim->thread);
+}
+
+static int smtj_sim_start(struct smtj_device *sdev)
+{
+	struct smtj_sim *sim = smtj_core_priv(sdev);
+
+	mutex_lock(&sim->lock);
+	sim->sdev = sdev;
+	sim->running = true;
+	/* Resume where the stream paused: sample index is due now. */
+	sim->t0_ns = ktime_get_ns() -
+		     smtj_sim_offset_ns(sim, sim->model.index) + 1;
+	mutex_unlock(&sim->lock);
+	smtj_sim_wake(sim);
+	return 0;
+}
+
+static void smtj_sim_stop(struct smtj_device *sdev)
+{
+	struct smtj_sim *sim = smtj_core_priv(sdev);
+
+	mutex_lock(&sim->lock);
+	sim->running = false;
+	mutex_unlock(&sim->lock);
+}
+
+static int smtj_sim_get_config(struct smtj_device *sdev,
+			       struct smtj_sim_config *cfg)
+{
+	struct smtj_sim *sim = smtj_core_priv(sdev);
+
+	mutex_lock(&sim->lock);
+	*cfg = sim->cfg;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+static int smtj_sim_set_config(struct smtj_device *sdev,
+			       const struct smtj_sim_config *cfg)
+{
+	struct smtj_sim *sim = smtj_core_priv(sdev);
+	struct smtj_format fmt;
+
+	smtj_sim_format(cfg, &fmt);
+	mutex_lock(&sim->lock);
+	sim->cfg = *cfg;
+	sim->cfg.size = sizeof(sim->cfg);
+	smtj_model_init(&sim->model, &sim->cfg);
+	sim->t0_ns = ktime_get_ns();
+	WRITE_ONCE(sim->unthrottled, cfg->flags & SMTJ_SIM_F_UNTHROTTLED);
+	smtj_core_set_format(sdev, &fmt);
+	smtj_core_restart(sdev);
+	mutex_unlock(&sim->lock);
+	smtj_sim_wake(sim);
+	return 0;
+}
+
+static void smtj_sim_kick(struct smtj_device *sdev)
+{
+	struct smtj_sim *sim = smtj_core_priv(sdev);
+
+	if (READ_ONCE(sim->unthrottled))
+		smtj_sim_wake(sim);
+}
+
+static const struct smtj_backend_ops smtj_sim_ops = {
+	.start = smtj_sim_start,
+	.stop = smtj_sim_stop,
+	.get_config = smtj_sim_get_config,
+	.set_config = smtj_sim_set_config,
+	.kick = smtj_sim_kick,
+};
+
+static void smtj_sim_stop_thread(void *data)
+{
+	struct smtj_sim *sim = data;
+
+	kthread_stop(sim->thread);
+}
+
+static int smtj_sim_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct smtj_device *sdev;
+	struct smtj_format fmt;
+	struct smtj_sim *sim;
+	int id = pdev->id < 0 ? 0 : pdev->id;
+	int ret;
+
+	sim = devm_kzalloc(dev, sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	mutex_init(&sim->lock);
+	smtj_model_default_config(&sim->cfg);
+	sim->cfg.seed = id;	/* smtj-sim.N starts with seed N */
+	smtj_model_init(&sim->model, &sim->cfg);
+	smtj_sim_format(&sim->cfg, &fmt);
+
+	/* The thread is stopped after the core device is unregistered. */
+	sim->thread = kthread_create(smtj_sim_thread, sim, "smtj-sim/%d", id);
+	if (IS_ERR(sim->thread))
+		return PTR_ERR(sim->thread);
+	ret = devm_add_action_or_reset(dev, smtj_sim_stop_thread, sim);
+	if (ret)
+		return ret;
+	wake_up_process(sim->thread);
+
+	ret = devm_smtj_core_register(dev, &smtj_sim_ops, sim, &fmt, &sdev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register\n");
+	platform_set_drvdata(pdev, sim);
+	dev_info(dev, "simulated junction array %s, seed %d\n",
+		 dev_name(&sdev->dev), id);
+	return 0;
+}
+
+static struct platform_driver smtj_sim_driver = {
+	.probe = smtj_sim_probe,
+	.driver = {
+		.name = "smtj-sim",
+	},
+};
+
+static struct platform_device *smtj_sim_pdevs[SMTJ_SIM_MAX_DEVICES];
+
+void smtj_sim_exit(void)
+{
+	unsigned int i;
+
+	for (i = SMTJ_SIM_MAX_DEVICES; i-- > 0;) {
+		if (smtj_sim_pdevs[i])
+			platform_device_unregister(smtj_sim_pdevs[i]);
+		smtj_sim_pdevs[i] = NULL;
+	}
+	platform_driver_unregister(&smtj_sim_driver);
+}
+
+int smtj_sim_init(void)
+{
+	struct platform_device *pdev;
+	unsigned int i;
+	int ret;
+
+	if (sim_devices > SMTJ_SIM_MAX_DEVICES) {
+		pr_err("sim_devices=%u: at most %u\n", sim_devices,
+		       SMTJ_SIM_MAX_DEVICES);
+		return -EINVAL;
+	}
+	ret = platform_driver_register(&smtj_sim_driver);
+	if (ret)
+		return ret;
+	for (i = 0; i < sim_devices; i++) {
+		pdev = platform_device_register_simple("smtj-sim", i, NULL, 0);
+		if (IS_ERR(pdev)) {
+			smtj_sim_exit();
+			return PTR_ERR(pdev);
+		}
+		smtj_sim_pdevs[i] = pdev;
+	}
+	return 0;
+}
