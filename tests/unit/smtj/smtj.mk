@@ -6,4 +6,8 @@ SMTJ_TESTS := $(patsubst tests/unit/smtj/%.c,$(O)/tests/unit/smtj/%,$(SMTJ_TEST_
 UNIT_TESTS += $(SMTJ_TESTS)
 
 $(O)/tests/unit/smtj/%: $(O)/tests/unit/smtj/%.o $(LIBSMTJ_A)
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS) $(LDLIBS_EXTRA)
+
+# test_transport reaches into the private stream.h (the ring protocol).
+$(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj
+$(O)/tests/unit/smtj/test_transport: LDLIBS_EXTRA := -lpthread

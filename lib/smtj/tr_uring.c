@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The io_uring transport: @depth buffers registered with the ring (fixed
+ * buffers: no per-read page pinning), all of them reading at once.  A
+ * batch is one completed buffer; releasing it queues its next read, so the
+ * consumer computes on batch k while k+1.. are being filled.  The device
+ * read_iter honours IOCB_NOWAIT, so the kernel completes these reads by
+ * poll-arming instead of blocking a worker thread.
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stream.h"
+
+struct tr_uring {
+	struct io_uring ring;
+	int ring_ok;
+	int fixed;		/* buffers registered */
+	unsigned int depth;
+	size_t batch;
+	uint16_t *mem;		/* depth * batch samples */
+	struct iovec *iov;
+	unsigned int borrowed;	/* index of the buffer lent out */
+};
+
+static int queue_read(struct smtj_stream *s, unsigned int i,
+		      struct smtj_err *err)
+{
+	struct tr_uring *u = s->priv;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+	int ret;
+
+	if (!sqe)
+		return smtj_seterr(err, -EBUSY, "%s: io_uring submission queue full",
+				   s->dev->name);
+	/* offset -1: the file position (the device ignores it; streams
+	 * such as pipes in the tests need it) */
+	if (u->fixed)
+		io_uring_prep_read_fixed(sqe, s->dev->fd, u->iov[i].iov_base,
+					 (unsigned int)u->iov[i].iov_len, (uint64_t)-1,
+					 (int)i);
+	else
+		io_uring_prep_read(sqe, s->dev->fd, u->iov[i].iov_base,
+				   (unsigned int)u->iov[i].iov_len, (uint64_t)-1);
+	io_uring_sqe_set_data64(sqe, i);
+	ret = io_uring_submit(&u->ring);
+	if (ret < 0)
+		return smtj_seterr(err, ret, "%s: io_uring_submit: %s", s->dev->name,
+				   strerror(-ret));
+	return 0;
+}
+
+static int uring_next(struct smtj_stream *s, size_t max, struct smtj_batch *b,
+		      struct smtj_err *err)
+{
+	struct tr_uring *u = s->priv;
+	struct io_uring_cqe *cqe;
+	unsigned int i;
+	int ret, res;
+
+	(void)max;	/* batches are whole buffers */
+	for (;;) {
+		if (s->dev->nonblock) {
+			ret = io_uring_peek_cqe(&u->ring, &cqe);
+			if (ret == -EAGAIN)
+				return -EAGAIN;
+		} else {
+			ret = io_uring_wait_cqe(&u->ring, &cqe);
+		}
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			return smtj_seterr(err, ret, "%s: io_uring_wait_cqe: %s",
+					   s->dev->name, strerror(-ret));
+		i = (unsigned int)io_uring_cqe_get_data64(cqe);
+		res = cqe->res;
+		io_uring_cqe_seen(&u->ring, cqe);
+		if (i >= u->depth)
+			return smtj_seterr(err, -EPROTO, "%s: io_uring: stray completion",
+					   s->dev->name);
+		if (res == -EINTR || res == -EAGAIN || res == -ECANCELED) {
+			ret = queue_read(s, i, err);	/* try again */
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (res < 0)
+			return smtj_seterr(err, res, "%s: read (io_uring): %s",
+					   s->dev->name,
+					   res == -ENODEV ? "device removed" : strerror(-res));
+		if (res == 0)
+			return smtj_seterr(err, -ENODEV, "%s: end of stream",
+					   s->dev->name);
+		break;
+	}
+	u->borrowed = i;
+	b->data = u->iov[i].iov_base;
+	b->n = (size_t)res / 2;
+	b->lost = 0;
+	if (smtj_stream_lost_delta(s, &b->lost, NULL))
+		b->lost = 0;
+	return 0;
+}
+
+static void uring_release(struct smtj_stream *s, struct smtj_batch *b)
+{
+	struct tr_uring *u = s->priv;
+
+	(void)b;
+	/* on failure the next uring_next reports the shortfall by waiting
+	 * on fewer reads; nothing to do here but try */
+	queue_read(s, u->borrowed, NULL);
+}
+
+static void uring_close(struct smtj_stream *s)
+{
+	struct tr_uring *u = s->priv;
+
+	if (u->ring_ok)
+		io_uring_queue_exit(&u->ring);	/* cancels reads in flight */
+	free(u->mem);
+	free(u->iov);
+	free(u);
+}
+
+static const struct smtj_tr_ops uring_ops = {
+	.next = uring_next,
+	.release = uring_release,
+	.close = uring_close,
+};
+
+int smtj_tr_uring_open(struct smtj_stream *s, struct smtj_err *err)
+{
+	struct tr_uring *u = calloc(1, sizeof(*u));
+	int ret;
+
+	if (!u)
+		return smtj_seterr(err, -ENOMEM, "%s: out of memory", s->dev->name);
+	u->depth = s->opts.depth;
+	u->batch = s->opts.batch;
+	u->mem = malloc(u->depth * u->batch * sizeof(uint16_t));
+	u->iov = calloc(u->depth, sizeof(*u->iov));
+	if (!u->mem || !u->iov) {
+		ret = smtj_seterr(err, -ENOMEM, "%s: out of memory", s->dev->name);
+		goto fail;
+	}
+	ret = io_uring_queue_init(2 * u->depth, &u->ring, 0);
+	if (ret < 0) {
+		smtj_seterr(err, ret, "io_uring_setup: %s", strerror(-ret));
+		goto fail;
+	}
+	u->ring_ok = 1;
+	for (unsigned int i = 0; i < u->depth; i++) {
+		u->iov[i].iov_base = u->mem + i * u->batch;
+		u->iov[i].iov_len = u->batch * sizeof(uint16_t);
+	}
+	/* registration pins memory (RLIMIT_MEMLOCK on old kernels): if it
+	 * is refused, plain reads still work */
+	u->fixed = io_uring_register_buffers(&u->ring, u->iov, u->depth) == 0;
+	if (!u->fixed)
+		snprintf(s->note, sizeof(s->note),
+			 "io_uring buffers not registered (memlock limit?): plain reads");
+	s->priv = u;
+	s->ops = &uring_ops;
+	s->tr = SMTJ_TR_URING;
+	for (unsigned int i = 0; i < u->depth; i++) {
+		ret = queue_read(s, i, err);
+		if (ret)
+			goto fail;
+	}
+	return 0;
+fail:
+	s->priv = NULL;
+	s->ops = NULL;
+	if (u->ring_ok)
+		io_uring_queue_exit(&u->ring);
+	free(u->mem);
+	free(u->iov);
+	free(u);
+	return ret;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Transports without a device: the mmap ring protocol on plain memory
+ * (wrap, loss, a corrupt producer index), and the read() and io_uring
+ * transports on a pipe fed by a thread (order, exact counts, end of
+ * stream as an error).  The device itself is exercised in the VM.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "stream.h"
+#include "tap.h"
+
+static void test_ring(struct tap *t)
+{
+	enum { N = 1024 };
+	static struct smtj_ring_header h;
+	static uint16_t data[N];
+	struct smtj_ring_view v;
+	const uint16_t *p;
+	uint64_t lost, prod = 0, seen = 0;
+	int ok = 1, wrapped = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.magic = SMTJ_RING_MAGIC;
+	h.nr_samples = N;
+	h.consumer = 1000;	/* start near the end: the first span wraps */
+	prod = 1000;
+	h.producer = prod;
+	smtj_ring_view_init(&v, &h, data);
+	for (int round = 0; round < 50; round++) {
+		/* produce 700 samples (k & 0xffff), or lose them if full */
+		for (int i = 0; i < 700; i++) {
+			if (prod - v.cons < N) {
+				data[prod & (N - 1)] = (uint16_t)prod;
+				prod++;
+			} else {
+				h.lost++;
+			}
+		}
+		__atomic_store_n(&h.producer, prod, __ATOMIC_RELEASE);
+		for (;;) {
+			size_t n = smtj_ring_peek(&v, 300, &p, &lost);
+
+			seen += lost;
+			if (!n)
+				break;
+			ok &= p + n <= data + N;
+			wrapped |= p == data && round > 0;
+			for (size_t i = 0; i < n; i++)
+				ok &= p[i] == (uint16_t)(v.cons + i);
+			smtj_ring_consume(&v, n);
+			ok &= h.consumer == v.cons;
+			if (round % 3 == 0)
+				break;	/* a slow consumer: the ring fills */
+		}
+	}
+	tap_ok(t, ok, "ring spans are in order, never cross the end, consumer published");
+	tap_ok(t, wrapped, "ring wraps");
+	tap_ok(t, seen == h.lost && h.lost > 0, "ring losses reported (%llu of %llu)",
+	       (unsigned long long)seen, (unsigned long long)h.lost);
+	h.producer = v.cons + N + 5;	/* corrupt: more than a ring ahead */
+	tap_ok(t, smtj_ring_peek(&v, 100, &p, &lost) == 0,
+	       "ring: a producer index beyond a full ring offers nothing");
+}
+
+struct feeder {
+	int fd;
+	size_t n;
+};
+
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	uint16_t buf[777];
+	size_t k = 0;
+
+	while (k < f->n) {
+		size_t m = f->n - k < 777 ? f->n - k : 777;
+
+		for (size_t i = 0; i < m; i++)
+			buf[i] = (uint16_t)(k + i);
+		if (write(f->fd, buf, m * 2) != (ssize_t)(m * 2))
+			break;
+		k += m;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+static void test_pipe(struct tap *t, enum smtj_transport tr)
+{
+	const size_t n = 300000;
+	struct smtj_dev dev = { .own = 0 };
+	struct smtj_stream_opts o = { .transport = tr, .batch = 1000, .depth = 4 };
+	struct smtj_stream *s = NULL;
+	struct feeder f = { .n = n };
+	struct smtj_err err = { 0 };
+	uint16_t *out = malloc(n * sizeof(*out)), extra;
+	struct smtj_batch b;
+	pthread_t th;
+	int fds[2], ok = 1, ret;
+
+	if (pipe(fds)) {
+		tap_ok(t, 0, "pipe");
+		return;
+	}
+	dev.fd = fds[0];
+	snprintf(dev.name, sizeof(dev.name), "pipe");
+	f.fd = fds[1];
+	ret = smtj_stream_open(&s, &dev, &o, &err);
+	if (!tap_ok(t, !ret, "%s stream on a pipe%s%s", smtj_transport_name(tr),
+		    ret ? ": " : "", ret ? err.msg : ""))
+		goto out;
+	if (smtj_stream_note(s)[0])
+		printf("# note: %s\n", smtj_stream_note(s));
+	pthread_create(&th, NULL, feed, &f);
+	/* first a borrowed batch, then exact copies */
+	ret = smtj_stream_next(s, &b, &err);
+	ok = !ret && b.n > 0 && b.data[0] == 0;
+	for (size_t i = 0; ok && i < b.n; i++)
+		ok &= b.data[i] == (uint16_t)i;
+	tap_ok(t, ok, "%s: borrowed batch of %zu in order", smtj_transport_name(tr), b.n);
+	tap_ok(t, smtj_stream_next(s, &b, &err) == -EBUSY, "one batch borrowed at a time");
+	{
+		size_t first = b.n;
+
+		smtj_stream_release(s, &b);
+		err.msg[0] = 0;
+		ret = smtj_stream_read(s, out, n - first, NULL, &err);
+		ok = !ret;
+		for (size_t i = 0; ok && i < n - first; i++)
+			ok &= out[i] == (uint16_t)(first + i);
+	}
+	tap_ok(t, ok, "%s: %zu samples, in order, exact count%s%s", smtj_transport_name(tr),
+	       n, ret ? ": " : "", ret ? err.msg : "");
+	pthread_join(th, NULL);
+	ret = smtj_stream_read(s, &extra, 1, NULL, &err);
+	tap_ok(t, ret == -ENODEV, "%s: end of stream is -ENODEV, not a crash: %s",
+	       smtj_transport_name(tr), err.msg);
+out:
+	smtj_stream_close(s);
+	close(fds[0]);
+	if (ret && !s)
+		close(fds[1]);
+	free(out);
+}
+
+int main(void)
+{
+	struct tap t = { 0 };
+
+	test_ring(&t);
+	test_pipe(&t, SMTJ_TR_READ);
+	test_pipe(&t, SMTJ_TR_URING);
+	return tap_done(&t);
+}
