@@ -29,9 +29,10 @@ static void bias_noise_act(float *restrict A, float *restrict X,
 		else if (e)
 			for (size_t j = 0; j < d; j++)
 				a[j] += e[j];
+		/* A select of the slope, not a branch: this vectorises. */
 		if (act)
 			for (size_t j = 0; j < d; j++)
-				x[j] = a[j] > 0.0f ? a[j] : slope * a[j];
+				x[j] = a[j] * (a[j] > 0.0f ? 1.0f : slope);
 	}
 }
 

@@ -150,8 +150,8 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 				    0.0f, net->dx, (int)ly->din);
 		}
 		for (size_t i = 0; i < n * ly->din; i++)
-			prev->D[i] = prev->A[i] > 0 ? net->dx[i] :
-				     net->spec.slope * net->dx[i];
+			prev->D[i] = net->dx[i] *
+				     (prev->A[i] > 0 ? 1.0f : net->spec.slope);
 	}
 	if (loss)
 		*loss = mean_loss(net->loss_row, n);
