@@ -131,64 +131,65 @@ static void check_autocorr(struct __test_metadata *_metadata, const char *name,
 
 #define N	400000
 
+/*
+ * One noiseless junction leaving state 0 with probability @a and state 1
+ * with @b, levels @lo and @hi on @bits bits: its states as 0/1, every
+ * sample checked to be one of the two levels.  NULL on failure.
+ */
+static uint8_t *one_junction(struct __test_metadata *_metadata, uint64_t seed,
+			     double a, double b, uint32_t bits, uint16_t lo,
+			     uint16_t hi)
+{
+	struct smtj_sim_config cfg;
+	uint8_t *x = malloc(N);
+	uint16_t *v;
+	size_t i;
+
+	if (!getenv("SMTJ_STATS_MODEL") && smtj_module_ensure())
+		return NULL;
+	smtj_cfg(&cfg, SMTJ_SIM_F_UNTHROTTLED, 1000000, seed);
+	cfg.adc_bits = bits;
+	cfg.noise_sigma = 0;
+	cfg.p_leave[0][0] = P(a);
+	cfg.p_leave[0][1] = P(b);
+	cfg.level[0] = lo;
+	cfg.level[1] = hi;
+	v = device_stream(_metadata, &cfg, N);
+	for (i = 0; v && x && i < N; i++) {
+		if (v[i] != lo && v[i] != hi) {
+			TH_LOG("sample %zu = %u: neither level", i, v[i]);
+			break;
+		}
+		x[i] = v[i] == hi;
+	}
+	free(v);
+	if (!v || i < N) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
 TEST(symmetric_chain)
 {
 	static const int lags[] = { 1, 2, 5, 10, 20, 40 };
-	struct smtj_sim_config cfg;
-	uint16_t *v;
-	uint8_t *x;
+	uint8_t *x = one_junction(_metadata, 20240601, 0.05, 0.05, 12, 1000, 3000);
 	size_t i;
 
-	if (!getenv("SMTJ_STATS_MODEL"))
-		ASSERT_EQ(0, smtj_module_ensure());
-	smtj_cfg(&cfg, SMTJ_SIM_F_UNTHROTTLED, 1000000, 20240601);
-	cfg.adc_bits = 12;
-	cfg.noise_sigma = 0;
-	cfg.p_leave[0][0] = cfg.p_leave[0][1] = P(0.05);
-	cfg.level[0] = 1000;
-	cfg.level[1] = 3000;
-	v = device_stream(_metadata, &cfg, N);
-	ASSERT_NE(NULL, v);
-	x = malloc(N);
 	ASSERT_NE(NULL, x);
-	for (i = 0; i < N; i++) {
-		ASSERT_TRUE(v[i] == 1000 || v[i] == 3000) TH_LOG("sample %zu = %u", i, v[i]);
-		x[i] = v[i] == 3000;
-	}
 	check_chain(_metadata, "p=0.05", x, N, 0.05, 0.05);
 	for (i = 0; i < sizeof(lags) / sizeof(lags[0]); i++)
 		check_autocorr(_metadata, "p=0.05", x, N, 0.05, lags[i]);
 	free(x);
-	free(v);
 }
 
 TEST(asymmetric_chain)
 {
-	struct smtj_sim_config cfg;
-	uint16_t *v;
-	uint8_t *x;
-	size_t i;
+	uint8_t *x = one_junction(_metadata, 77, 0.02, 0.08, 8, 10, 250);
 
-	if (!getenv("SMTJ_STATS_MODEL"))
-		ASSERT_EQ(0, smtj_module_ensure());
-	smtj_cfg(&cfg, SMTJ_SIM_F_UNTHROTTLED, 1000000, 77);
-	cfg.adc_bits = 8;
-	cfg.noise_sigma = 0;
-	cfg.p_leave[0][0] = P(0.02);
-	cfg.p_leave[0][1] = P(0.08);
-	cfg.level[0] = 10;
-	cfg.level[1] = 250;
-	v = device_stream(_metadata, &cfg, N);
-	ASSERT_NE(NULL, v);
-	x = malloc(N);
 	ASSERT_NE(NULL, x);
-	for (i = 0; i < N; i++) {
-		ASSERT_TRUE(v[i] == 10 || v[i] == 250) TH_LOG("sample %zu = %u", i, v[i]);
-		x[i] = v[i] == 250;
-	}
 	check_chain(_metadata, "a=0.02 b=0.08", x, N, 0.02, 0.08);
 	free(x);
-	free(v);
 }
 
 /*
