@@ -18,8 +18,9 @@
 
 struct hmm_chain {
 	struct srng rng;
+	struct srng slow;	/* the ziggurat's rare extra draws */
 	size_t nodes;
-	float *s;		/* per node: +-h*amp */
+	uint32_t *s;		/* per node: sign bit of the state */
 };
 
 struct hmm {
@@ -30,6 +31,7 @@ struct hmm {
 	uint64_t seed;
 	uint32_t thresh;	/* flip iff 25-bit field < thresh */
 	float level, amp, sigma;
+	uint32_t amp_bits;	/* h*amp as float bits */
 };
 
 static void chain_free(void *p)
@@ -41,10 +43,10 @@ static void chain_free(void *p)
 }
 
 /* Give the chain at least @cols nodes, each in a random initial state. */
-static int chain_grow(struct hmm *h, struct hmm_chain *c, size_t cols,
+static int chain_grow(struct hmm_chain *c, size_t cols,
 		      struct smtj_err *err)
 {
-	float *s;
+	uint32_t *s;
 
 	if (cols <= c->nodes)
 		return 0;
@@ -52,19 +54,26 @@ static int chain_grow(struct hmm *h, struct hmm_chain *c, size_t cols,
 	if (!s)
 		return smtj_seterr(err, -ENOMEM, "noise hmm: out of memory");
 	for (size_t i = c->nodes; i < cols; i++)
-		s[i] = (srng_next(&c->rng) >> 63) ? -h->amp : h->amp;
+		s[i] = (uint32_t)(srng_next(&c->rng) >> 63) << 31;
 	c->s = s;
 	c->nodes = cols;
 	return 0;
 }
 
-static inline float step(const struct hmm *h, struct srng *r, float *s)
+/* Branch-free flip: the state is a sign bit applied to amp's bits (a
+ * mispredicted branch at p = 8 % would cost more than the whole step). */
+static inline float step(const struct hmm *h, struct srng *r,
+			 struct srng *slow, uint32_t *s)
 {
 	uint64_t w = srng_next(r);
+	uint32_t flip = ((uint32_t)(w >> 7) & 0x1ffffffU) < h->thresh;
+	uint32_t bits;
+	float a;
 
-	if (((uint32_t)(w >> 7) & 0x1ffffffU) < h->thresh)
-		*s = -*s;
-	return h->level + *s + h->sigma * znorm_draw(&h->z, r, w);
+	*s ^= flip << 31;
+	bits = h->amp_bits ^ *s;
+	memcpy(&a, &bits, sizeof(a));
+	return h->level + a + h->sigma * znorm_draw(&h->z, slow, w);
 }
 
 static int hmm_fill(struct smtj_src *src, unsigned int stream, float *out,
@@ -77,9 +86,16 @@ static int hmm_fill(struct smtj_src *src, unsigned int stream, float *out,
 	if (h->base.serial) {
 		size_t n = rows * cols;
 
+		/* the generator in a local that never escapes stays in
+		 * registers; the slow path has its own generator */
 		c = &h->serial;
+		struct srng r = c->rng;
+		uint32_t st = c->s[0];
+
 		for (size_t i = 0; i < n; i++)
-			out[i] = step(h, &c->rng, &c->s[0]);
+			out[i] = step(h, &r, &c->slow, &st);
+		c->rng = r;
+		c->s[0] = st;
 		return 0;
 	}
 	void **slot = smtj_streams_slot(&h->st, stream, err);
@@ -91,18 +107,22 @@ static int hmm_fill(struct smtj_src *src, unsigned int stream, float *out,
 		if (!c)
 			return smtj_seterr(err, -ENOMEM, "noise hmm: out of memory");
 		srng_seed(&c->rng, h->seed, stream, 0);
+		srng_seed(&c->slow, h->seed, stream, 1);
 		*slot = c;
 	}
 	c = *slot;
-	ret = chain_grow(h, c, cols, err);
+	ret = chain_grow(c, cols, err);
 	if (ret)
 		return ret;
+	struct srng rg = c->rng;
+
 	for (size_t r = 0; r < rows; r++) {
 		float *o = out + r * cols;
 
 		for (size_t j = 0; j < cols; j++)
-			o[j] = step(h, &c->rng, &c->s[j]);
+			o[j] = step(h, &rg, &c->slow, &c->s[j]);
 	}
+	c->rng = rg;
 	return 0;
 }
 
@@ -153,8 +173,10 @@ int smtj_src_hmm(struct smtj_src **out, struct smtj_spec *sp, uint64_t seed,
 	h->level = (float)(hh * level);
 	h->amp = (float)(hh * amp);
 	h->sigma = (float)(noise * sqrt(hh));
+	memcpy(&h->amp_bits, &h->amp, sizeof(h->amp_bits));
 	srng_seed(&h->serial.rng, seed, 0xffffffffULL, 1);
-	if (chain_grow(h, &h->serial, 1, err)) {
+	srng_seed(&h->serial.slow, seed, 0xffffffffULL, 2);
+	if (chain_grow(&h->serial, 1, err)) {
 		hmm_destroy(&h->base);
 		return -ENOMEM;
 	}
