@@ -6,7 +6,7 @@
 #   VM_QEMU VM_MACHINE VM_SERIAL VM_KERNEL VM_DTB VM_INITRD VM_CONSOLE
 #   VM_TAPDEV VM_OUT (run directory) VM_KVM_CPUFLAGS
 #   VM_ACCEL   auto (default), kvm or tcg
-#   VM_TIMEOUT seconds for the whole boot (default 240)
+#   VM_TIMEOUT seconds for the whole boot (default 180)
 #   VM_NAME    name of the counts file (default vm)
 #   SMTJ_COUNTS  if set, "PASSED FAILED" goes to $SMTJ_COUNTS/$VM_NAME
 #
@@ -16,7 +16,7 @@
 # corruption report.  QEMU's exit status means nothing (it is 0 after a
 # guest panic too).
 set -uo pipefail
-: "${VM_ACCEL:=auto}" "${VM_TIMEOUT:=240}" "${VM_NAME:=vm}" "${VM_MEM:=512}" "${VM_SMP:=2}"
+: "${VM_ACCEL:=auto}" "${VM_TIMEOUT:=180}" "${VM_NAME:=vm}" "${VM_MEM:=512}" "${VM_SMP:=2}"
 : "${VM_KVM_CPUFLAGS:=vmx|svm}" "${VM_DTB:=}" "${VM_MACHINE:=}"
 for v in VM_QEMU VM_SERIAL VM_KERNEL VM_INITRD VM_CONSOLE VM_TAPDEV VM_OUT; do
 	[ -n "${!v:-}" ] || { echo "vm: $v is not set" >&2; exit 2; }
@@ -119,7 +119,8 @@ if [ "${nprog:-0}" -eq 0 ]; then
 	failed=$((failed + 1))
 fi
 if [ "${done:-0}" -ne 1 ] || ! grep -q '^smtj-vm: done' "$VM_OUT/console.txt"; then
-	echo "vm: FAILED: /init did not write its final line (timeout ${VM_TIMEOUT}s, crash or panic?)"
+	echo "vm: FAILED: /init did not write its final line (timeout ${VM_TIMEOUT}s, crash or panic?); the console ended:"
+	tail -n 15 "$VM_OUT/console.txt" | sed 's/^/    /'
 	bad=1
 	[ "$failed" -eq 0 ] && failed=1
 fi
@@ -138,8 +139,13 @@ fi
 # The kernel log: the console holds it live and the dump /init made.
 pat='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|sleeping function called from invalid context|list_add corruption|list_del corruption|refcount_t|general protection fault|Kernel panic|kernel BUG|Call Trace'
 if grep -nE "$pat" "$VM_OUT/console.txt" >"$VM_OUT/kernel-problems.txt"; then
-	echo "vm: FAILED: the kernel log reports problems:"
-	grep -n -E -A 12 "$pat" "$VM_OUT/console.txt" | head -n 60 | sed 's/^/    /'
+	echo "vm: FAILED: the kernel log reports problems (all in $VM_OUT/kernel-problems.txt):"
+	# each report once (the console has it live and in /init's dump)
+	sed 's/^[0-9]*:\(\[ *[0-9.]*\] \)\{0,1\}//' "$VM_OUT/kernel-problems.txt" |
+		awk '!seen[$0]++' | head -n 20 | sed 's/^/    /'
+	echo "vm: the first report:"
+	first=$(head -n 1 "$VM_OUT/kernel-problems.txt" | cut -d: -f1)
+	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 25))p" "$VM_OUT/console.txt" | sed 's/^/    /'
 	bad=1
 	failed=$((failed + 1))
 fi

@@ -18,7 +18,7 @@ VM_RUN     := $(VM_DIR)/run-$(KVER)
 VM_INITRD  := $(VM_DIR)/initramfs-$(KVER).cpio.gz
 VM_TESTS   ?= $(TOP)/tests/vm/tests.list
 VM_ACCEL   ?= auto
-VM_TIMEOUT ?= 240
+VM_TIMEOUT ?= 180
 
 .PHONY: check-vm-run vm-initramfs
 VM_CHECKS += check-vm-run
