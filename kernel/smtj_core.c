@@ -76,6 +76,27 @@ static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
 	}
 }
 
+/*
+ * How many samples from @idx on go to the same sink in one piece: the rest
+ * of the chunk; with a single sink, every chunk that fits at once, or all
+ * that is left when not even the rest of this chunk fits (it is lost).
+ */
+static unsigned int smtj_core_run(struct smtj_device *sdev, u64 idx,
+				  unsigned int left)
+{
+	unsigned int len = SMTJ_CHUNK - (unsigned int)(idx % SMTJ_CHUNK);
+	struct smtj_sink *only;
+	unsigned int room;
+
+	if (sdev->nr_sinks != 1 || left <= len)
+		return min(len, left);
+	only = list_first_entry(&sdev->sinks, struct smtj_sink, node);
+	room = only->ops->room(only);
+	if (room >= left || room < len)
+		return left;
+	return len + round_down(room - len, SMTJ_CHUNK);
+}
+
 /**
  * smtj_core_push() - hand samples to the consumers of a device
  * @sdev: the device
@@ -102,10 +123,9 @@ void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
 	sdev->produced += n;
 	while (off < n) {
 		u64 idx = index + off;
-		unsigned int len = SMTJ_CHUNK - (unsigned int)(idx % SMTJ_CHUNK);
+		unsigned int len = smtj_core_run(sdev, idx, n - off);
 		u64 t = t_last_ns;
 
-		len = min(len, n - off);
 		if (off + len < n)
 			t = t_first_ns +
 			    mul_u64_u32_div(span, off + len - 1, n - 1);

@@ -29,7 +29,7 @@
 #include "smtj_model.h"
 
 #define SMTJ_SIM_MAX_DEVICES	16U
-#define SMTJ_SIM_BATCH		1024U
+#define SMTJ_SIM_BATCH		4096U
 #define SMTJ_SIM_SLACK_NS	(50 * NSEC_PER_USEC)
 
 static unsigned int sim_devices;
