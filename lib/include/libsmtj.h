@@ -115,6 +115,10 @@ void smtj_junction_default(struct smtj_junction_params *p);
 /* Mean dwell times of junction @j (s), for tests and reports. */
 int smtj_junction_dwell(const struct smtj_junction_params *p, unsigned int j,
 			double *tau_p, double *tau_ap, struct smtj_err *err);
+/* Parse the junction keys ("n=2,delta=10/12,i=0.1", with or without a
+ * leading "junction:") over the defaults; see libsmtj.rst. */
+int smtj_junction_parse(struct smtj_junction_params *p, const char *keys,
+			struct smtj_err *err);
 /* Physics -> simulator config; @seed and rate copied in. */
 int smtj_junction_to_sim(const struct smtj_junction_params *p, uint64_t seed,
 			 struct smtj_sim_config *cfg, struct smtj_err *err);

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "smtj-internal.h"
 
@@ -124,4 +126,63 @@ int smtj_junction_to_sim(const struct smtj_junction_params *p, uint64_t seed,
 		cfg->level[st] = (uint16_t)c;
 	}
 	return 0;
+}
+
+/* The physics keys of a spec (shared by the junction source, smtjctl). */
+int smtj_junction_spec_params(struct smtj_spec *sp, struct smtj_junction_params *p,
+			      struct smtj_err *err)
+{
+	unsigned int cnt, bits;
+	int ret;
+
+	smtj_junction_default(p);
+	bits = p->adc_bits;
+	if ((ret = smtj_spec_uint(sp, "n", &p->n, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "tau0", &p->tau0, err)) < 0 ||
+	    (ret = smtj_spec_dlist(sp, "delta", p->delta, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "temp", &p->temp, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "tref", &p->t_ref, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "i", &p->i_ratio, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "h", &p->h_ratio, err)) < 0 ||
+	    (ret = smtj_spec_dlist(sp, "rp", p->r_p, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
+	    (ret = smtj_spec_dlist(sp, "rap", p->r_ap, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "rs", &p->r_series, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "vdd", &p->vdd, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "vref", &p->vref, err)) < 0 ||
+	    (ret = smtj_spec_uint(sp, "bits", &bits, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "noise", &p->noise_v, err)) < 0 ||
+	    (ret = smtj_spec_double(sp, "rate", &p->rate_hz, err)) < 0)
+		return ret;
+	p->adc_bits = bits;
+	return 0;
+}
+
+int smtj_junction_parse(struct smtj_junction_params *p, const char *keys,
+			struct smtj_err *err)
+{
+	struct smtj_spec *sp = malloc(sizeof(*sp));
+	char *text;
+	int ret;
+
+	if (!sp)
+		return smtj_seterr(err, -ENOMEM, "junction: out of memory");
+	text = malloc(strlen(keys) + 16);
+	if (!text) {
+		free(sp);
+		return smtj_seterr(err, -ENOMEM, "junction: out of memory");
+	}
+	/* accept "junction:k=v,..." or the bare "k=v,..." */
+	sprintf(text, "%s%s", strncmp(keys, "junction", 8) ? "junction:" : "", keys);
+	if (!strcmp(text, "junction:"))
+		text[8] = 0;
+	ret = smtj_spec_parse(sp, text, err);
+	if (!ret && strcmp(sp->name, "junction"))
+		ret = smtj_seterr(err, -EINVAL, "junction: \"%s\" is not a junction spec", keys);
+	if (!ret)
+		ret = smtj_junction_spec_params(sp, p, err);
+	if (ret >= 0)
+		ret = smtj_spec_unused(sp, err);
+	free(sp);
+	free(text);
+	return ret < 0 ? ret : 0;
 }

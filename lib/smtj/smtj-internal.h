@@ -175,6 +175,11 @@ int smtj_sampler_fill(struct smtj_sampler *sm, struct smtj_src *src,
 		      float *out, size_t n, struct smtj_err *err);
 void smtj_sampler_destroy(struct smtj_sampler *sm);
 
+/* Physics keys of a junction spec into @p (defaults first). */
+int smtj_junction_spec_params(struct smtj_spec *sp,
+			      struct smtj_junction_params *p,
+			      struct smtj_err *err);
+
 /* Shared junction-model plumbing (sim.c): volts of every code. */
 int smtj_sim_levels_volts(const struct smtj_sim_config *cfg, double *lo,
 			  double *hi);

@@ -172,29 +172,12 @@ int smtj_src_junction(struct smtj_src **out, struct smtj_spec *sp,
 		      uint64_t seed, struct smtj_err *err)
 {
 	struct smtj_junction_params p;
-	unsigned int cnt, bits;
 	struct junction *j;
 	int serial, ret;
 
-	smtj_junction_default(&p);
-	bits = p.adc_bits;
-	if ((ret = smtj_spec_uint(sp, "n", &p.n, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "tau0", &p.tau0, err)) < 0 ||
-	    (ret = smtj_spec_dlist(sp, "delta", p.delta, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "temp", &p.temp, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "tref", &p.t_ref, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "i", &p.i_ratio, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "h", &p.h_ratio, err)) < 0 ||
-	    (ret = smtj_spec_dlist(sp, "rp", p.r_p, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
-	    (ret = smtj_spec_dlist(sp, "rap", p.r_ap, SMTJ_SIM_MAX_JUNCTIONS, &cnt, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "rs", &p.r_series, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "vdd", &p.vdd, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "vref", &p.vref, err)) < 0 ||
-	    (ret = smtj_spec_uint(sp, "bits", &bits, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "noise", &p.noise_v, err)) < 0 ||
-	    (ret = smtj_spec_double(sp, "rate", &p.rate_hz, err)) < 0)
+	ret = smtj_junction_spec_params(sp, &p, err);
+	if (ret < 0)
 		return ret;
-	p.adc_bits = bits;
 	serial = smtj_spec_flag(sp, "serial", err);
 	if (serial < 0)
 		return serial;

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+SMTJCAT := $(O)/utils/smtjcat/smtjcat
+TOOLS += $(SMTJCAT)
+
+$(SMTJCAT): $(O)/utils/smtjcat/smtjcat.o $(LIBSMTJ_A)
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS)

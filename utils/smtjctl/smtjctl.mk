@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+SMTJCTL := $(O)/utils/smtjctl/smtjctl
+TOOLS += $(SMTJCTL)
+
+$(SMTJCTL): $(O)/utils/smtjctl/smtjctl.o $(LIBSMTJ_A)
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS)

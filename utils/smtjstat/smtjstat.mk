@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+SMTJSTAT := $(O)/utils/smtjstat/smtjstat
+TOOLS += $(SMTJSTAT)
+
+$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(LIBSMTJ_A)
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
