@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later
+/*
+ * hwrng extraction pipeline (see smtj_extract.h).
+ *
+ * Per ADC code:
+ *  1. Digitise.  One junction: two clusters tracked online (exponential
+ *     moving averages of the codes on either side of their midpoint); the
+ *     state is which side of the midpoint the code lies.  Several
+ *     junctions: the nearest entry of the level table gives the array
+ *     state, bit j of which is junction j.  A code at an ADC rail, or any
+ *     code while the levels are not resolved (smallest gap between levels
+ *     below resolve_ratio times the mean absolute residual), digitises as
+ *     state 0 for every junction: a stuck symbol that the repetition count
+ *     test catches.
+ *  2. Measure each junction's mean dwell (samples per state change) over
+ *     blocks of SMTJ_EXTRACT_DWELL_BLOCK codes and decimate by
+ *     D = max(decim_min, ceil(dwell_mult * dwell)).  A junction that needs
+ *     D > decim_max is too slow to decorrelate: it is forced to the stuck
+ *     symbol as well.
+ *  3. Every D-th state of each junction goes through the SP 800-90B
+ *     health tests of that junction.
+ *  4. While every junction is healthy, blocks of block_bits decimated bits
+ *     of one junction go through Peres' iterated von Neumann extractor and
+ *     the output bits are packed into bytes, most significant bit first.
+ *     Any failure discards all pending bits and bytes.
+ */
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <string.h>
+#endif
+
+#include "smtj_extract.h"
+
+#define SMTJ_EXTRACT_MEAN_SHIFT	6	/* cluster means: ~64 codes */
+#define SMTJ_EXTRACT_MAD_SHIFT	8	/* residual: ~256 codes */
+
+void smtj_extract_default_config(struct smtj_extract_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nr_junctions = 1;
+	cfg->code_max = (1U << 14) - 1;
+	cfg->dwell_mult = 4;
+	cfg->decim_min = 8;
+	cfg->decim_max = 512;
+	cfg->block_bits = SMTJ_EXTRACT_BLOCK_MAX;
+	cfg->peres_depth = SMTJ_EXTRACT_DEPTH_MAX;
+	cfg->resolve_ratio = 6;
+	smtj_health_default_config(&cfg->health);
+}
+
+static int smtj_extract_validate(const struct smtj_extract_config *cfg)
+{
+	u32 n = 1U << cfg->nr_junctions, i;
+
+	if (cfg->nr_junctions < 1 ||
+	    cfg->nr_junctions > SMTJ_EXTRACT_MAX_JUNCTIONS)
+		return -EINVAL;
+	if (cfg->code_max < 2 || cfg->code_max > 0xffff)
+		return -EINVAL;
+	if (cfg->dwell_mult < 1 || cfg->dwell_mult > 64)
+		return -EINVAL;
+	if (cfg->decim_min < 1 || cfg->decim_max < cfg->decim_min ||
+	    cfg->decim_max > 65536)
+		return -EINVAL;
+	if (cfg->block_bits < 2 || cfg->block_bits > SMTJ_EXTRACT_BLOCK_MAX ||
+	    (cfg->block_bits & 1))
+		return -EINVAL;
+	if (cfg->peres_depth < 1 || cfg->peres_depth > SMTJ_EXTRACT_DEPTH_MAX)
+		return -EINVAL;
+	if (cfg->resolve_ratio < 1 || cfg->resolve_ratio > 64)
+		return -EINVAL;
+	if (cfg->health.alphabet != 2)
+		return -EINVAL;
+	for (i = 0; i < SMTJ_EXTRACT_MAX_LEVELS; i++) {
+		if (cfg->nr_junctions == 1 || i >= n ? cfg->level[i] != 0 :
+						       cfg->level[i] > cfg->code_max)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Sort the level table; -EINVAL unless all levels are distinct. */
+static int smtj_extract_table(struct smtj_extract *x)
+{
+	u32 n = 1U << x->cfg.nr_junctions, i, k, gap = 0xffff;
+
+	for (i = 0; i < n; i++) {
+		u16 c = x->cfg.level[i];
+
+		for (k = i; k > 0 && x->sorted_code[k - 1] > c; k--) {
+			x->sorted_code[k] = x->sorted_code[k - 1];
+			x->sorted_state[k] = x->sorted_state[k - 1];
+		}
+		x->sorted_code[k] = c;
+		x->sorted_state[k] = (u8)i;
+	}
+	for (i = 1; i < n; i++) {
+		u32 d = x->sorted_code[i] - x->sorted_code[i - 1];
+
+		if (!d)
+			return -EINVAL;
+		if (d < gap)
+			gap = d;
+	}
+	x->nr_levels = n;
+	x->gap_q8 = gap << 8;
+	return 0;
+}
+
+int smtj_extract_init(struct smtj_extract *x,
+		      const struct smtj_extract_config *cfg)
+{
+	u32 j;
+	int ret;
+
+	ret = smtj_extract_validate(cfg);
+	if (ret)
+		return ret;
+	memset(x, 0, sizeof(*x));
+	x->cfg = *cfg;
+	if (cfg->nr_junctions > 1) {
+		ret = smtj_extract_table(x);
+		if (ret)
+			return ret;
+	}
+	for (j = 0; j < cfg->nr_junctions; j++) {
+		ret = smtj_health_init(&x->j[j].health, &cfg->health);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Worst state over the junctions: permanent > intermittent > startup > ok */
+u32 smtj_extract_state(const struct smtj_extract *x)
+{
+	static const u8 rank[] = {
+		[SMTJ_HEALTH_OK] = 0, [SMTJ_HEALTH_STARTUP] = 1,
+		[SMTJ_HEALTH_FAIL] = 2, [SMTJ_HEALTH_PERMANENT] = 3,
+	};
+	u32 j, s = SMTJ_HEALTH_OK;
+
+	for (j = 0; j < x->cfg.nr_junctions; j++)
+		if (rank[x->j[j].health.state] > rank[s])
+			s = x->j[j].health.state;
+	return s;
+}
+
+/* Drop every conditioned bit not yet read: a health test failed. */
+static void smtj_extract_discard(struct smtj_extract *x)
+{
+	u32 j;
+
+	for (j = 0; j < x->cfg.nr_junctions; j++)
+		x->j[j].nbits = 0;
+	x->stats.discarded_bits += 8ULL * x->out_len + x->pack_bits;
+	x->out_len = 0;
+	x->pack_bits = 0;
+	x->pack = 0;
+}
+
+/* Back to start-up on every junction; clears permanent failures. */
+void smtj_extract_reset(struct smtj_extract *x)
+{
+	u32 j;
+
+	smtj_extract_discard(x);
+	for (j = 0; j < x->cfg.nr_junctions; j++)
+		smtj_health_reset(&x->j[j].health);
+}
+
+/*
+ * Peres' iterated von Neumann extractor, Psi(x) = VN(x) . Psi(u) . Psi(v),
+ * where for the pairs (a, b) of x: VN(x) is a of every pair with a != b,
+ * u is a ^ b of every pair and v is a of every pair with a == b.
+ * arena[0..n) holds the input bits, one per byte, and arena has room for
+ * 2n bytes; out receives at most n bits.  Recursion is replaced by a stack
+ * of pending sequences kept in arena in increasing offset order; depth 1
+ * is plain von Neumann.  Returns the number of output bits.
+ */
+u32 smtj_peres(u8 *arena, u32 n, u32 depth, u8 *out)
+{
+	struct {
+		u16 off, len, depth;
+	} stk[SMTJ_EXTRACT_DEPTH_MAX + 2];
+	u32 sp = 0, nout = 0;
+
+	if (n < 2)
+		return 0;
+	stk[sp].off = 0;
+	stk[sp].len = (u16)n;
+	stk[sp++].depth = 1;
+	while (sp) {
+		u32 off, len, d, half, nv = 0, i;
+		u8 *s, *u, *v;
+
+		sp--;
+		off = stk[sp].off;
+		len = stk[sp].len;
+		d = stk[sp].depth;
+		half = len / 2;
+		s = arena + off;
+		u = s + len;
+		v = u + half;
+
+		for (i = 0; i < half; i++) {
+			u8 a = s[2 * i], b = s[2 * i + 1];
+
+			if (a != b)
+				out[nout++] = a;
+			else
+				v[nv++] = a;
+			u[i] = a ^ b;
+		}
+		if (d >= depth)
+			continue;
+		/* children: v at off, u above it (processed first) */
+		memcpy(s, v, nv);
+		memcpy(s + nv, u, half);
+		if (nv >= 2) {
+			stk[sp].off = (u16)off;
+			stk[sp].len = (u16)nv;
+			stk[sp++].depth = (u16)(d + 1);
+		}
+		if (half >= 2) {
+			stk[sp].off = (u16)(off + nv);
+			stk[sp].len = (u16)half;
+			stk[sp++].depth = (u16)(d + 1);
+		}
+	}
+	return nout;
+}
+
+static void smtj_extract_put_byte(struct smtj_extract *x, u8 byte)
+{
+	if (x->out_len == SMTJ_EXTRACT_OUT_BYTES) {
+		x->stats.overrun_bytes++;
+		return;
+	}
+	x->out[(x->out_head + x->out_len) % SMTJ_EXTRACT_OUT_BYTES] = byte;
+	x->out_len++;
+}
+
+/* A full block of decimated bits of junction @jn: condition and pack it. */
+static void smtj_extract_block(struct smtj_extract *x,
+			       struct smtj_extract_junction *jn)
+{
+	u32 i, n;
+
+	jn->nbits = 0;
+	if (smtj_extract_state(x) != SMTJ_HEALTH_OK)
+		return;
+	memcpy(x->arena, jn->block, x->cfg.block_bits);
+	n = smtj_peres(x->arena, x->cfg.block_bits, x->cfg.peres_depth,
+		       x->peres_out);
+	x->stats.out_bits += n;
+	for (i = 0; i < n; i++) {
+		x->pack = (x->pack << 1) | x->peres_out[i];
+		if (++x->pack_bits == 8) {
+			smtj_extract_put_byte(x, (u8)x->pack);
+			x->pack = 0;
+			x->pack_bits = 0;
+		}
+	}
+}
+
+static void smtj_extract_decimated(struct smtj_extract *x,
+				   struct smtj_extract_junction *jn, u32 bit)
+{
+	u32 ev;
+
+	x->stats.decimated++;
+	ev = smtj_health_feed(&jn->health, bit);
+	if (ev & (SMTJ_HEALTH_EV_RCT | SMTJ_HEALTH_EV_APT)) {
+		smtj_extract_discard(x);
+		return;
+	}
+	if (jn->health.state != SMTJ_HEALTH_OK) {
+		jn->nbits = 0;
+		return;
+	}
+	jn->block[jn->nbits++] = (u8)bit;
+	if (jn->nbits == x->cfg.block_bits)
+		smtj_extract_block(x, jn);
+}
+
+/* End of a dwell block: new decimation factor from the mean dwell. */
+static void smtj_extract_dwell(struct smtj_extract *x,
+			       struct smtj_extract_junction *jn)
+{
+	const struct smtj_extract_config *cfg = &x->cfg;
+	u32 t = jn->transitions, d;
+	u64 need;
+
+	jn->transitions = 0;
+	jn->dwell_q8 = t ? (SMTJ_EXTRACT_DWELL_BLOCK << 8) / t : 0;
+	/* ceil(dwell_mult * BLOCK / t); no transition: infinitely slow */
+	need = t ? ((u64)cfg->dwell_mult * SMTJ_EXTRACT_DWELL_BLOCK + t - 1) / t :
+		   (u64)cfg->decim_max + 1;
+	if (need > cfg->decim_max) {
+		jn->slow = 1;
+		x->stats.slow_blocks++;
+		d = cfg->decim_max;
+	} else {
+		jn->slow = 0;
+		d = need < cfg->decim_min ? cfg->decim_min : (u32)need;
+	}
+	if (!jn->decim || jn->phase > d)
+		jn->phase = d;
+	jn->decim = d;
+}
+
+/* Digitised array state of one code, or 0 (stuck) when unresolved. */
+static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
+{
+	s32 c = (s32)code << 8, r;
+	u32 state, gap, rail = code == 0 || code >= x->cfg.code_max;
+
+	if (x->cfg.nr_junctions == 1) {
+		s32 *m = x->mean_q8;
+
+		if (!x->started) {
+			m[0] = c;
+			m[1] = c;
+			x->started = 1;
+		}
+		state = 2 * (s64)c >= (s64)m[0] + m[1];
+		if (!rail)
+			m[state] += (c - m[state]) >> SMTJ_EXTRACT_MEAN_SHIFT;
+		r = c - m[state];
+		gap = (u32)(m[1] - m[0]);
+	} else {
+		u32 lo = 0, hi = x->nr_levels - 1;
+
+		/* first level whose upper midpoint lies above the code */
+		while (lo < hi) {
+			u32 mid = (lo + hi) / 2;
+
+			if (2 * (u32)code < (u32)x->sorted_code[mid] +
+					    x->sorted_code[mid + 1])
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		state = x->sorted_state[lo];
+		r = c - ((s32)x->sorted_code[lo] << 8);
+		gap = x->gap_q8;
+	}
+	if (!rail)
+		x->mad_q8 += ((s32)(r < 0 ? -r : r) - (s32)x->mad_q8) >>
+			     SMTJ_EXTRACT_MAD_SHIFT;
+	if (rail) {
+		x->stats.rail++;
+		return 0;
+	}
+	if (gap < 256 || gap < (u64)x->cfg.resolve_ratio * x->mad_q8) {
+		x->stats.unresolved++;
+		return 0;
+	}
+	return state;
+}
+
+void smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
+{
+	u32 nj = x->cfg.nr_junctions, j;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		u32 state = smtj_extract_digitise(x, code[i]);
+
+		x->stats.samples++;
+		for (j = 0; j < nj; j++) {
+			struct smtj_extract_junction *jn = &x->j[j];
+			u32 bit = (state >> j) & 1;
+
+			if (bit != jn->sym) {
+				jn->transitions++;
+				jn->sym = bit;
+			}
+			if (jn->decim && !--jn->phase) {
+				jn->phase = jn->decim;
+				smtj_extract_decimated(x, jn, jn->slow ? 0 : bit);
+			}
+		}
+		if (++x->block_pos == SMTJ_EXTRACT_DWELL_BLOCK) {
+			x->block_pos = 0;
+			for (j = 0; j < nj; j++)
+				smtj_extract_dwell(x, &x->j[j]);
+		}
+	}
+}
+
+size_t smtj_extract_avail(const struct smtj_extract *x)
+{
+	return x->out_len;
+}
+
+/* Copy up to @len conditioned bytes; none unless every junction is ok. */
+size_t smtj_extract_read(struct smtj_extract *x, u8 *buf, size_t len)
+{
+	size_t done = 0;
+
+	if (smtj_extract_state(x) != SMTJ_HEALTH_OK)
+		return 0;
+	while (done < len && x->out_len) {
+		size_t k = SMTJ_EXTRACT_OUT_BYTES - x->out_head;
+
+		if (k > x->out_len)
+			k = x->out_len;
+		if (k > len - done)
+			k = len - done;
+		memcpy(buf + done, x->out + x->out_head, k);
+		x->out_head = (x->out_head + k) % SMTJ_EXTRACT_OUT_BYTES;
+		x->out_len -= k;
+		done += k;
+	}
+	return done;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later */
+/*
+ * The hwrng extraction pipeline: ADC codes of a junction array in,
+ * conditioned bytes out.  Digitise each junction's state, measure its mean
+ * dwell online, decimate well beyond it, run the SP 800-90B health tests on
+ * the decimated bits, debias them with Peres' iterated von Neumann
+ * extractor and pack the result.  Integer only; compiled by smtj.ko and by
+ * the host tests.  Documentation/driver-api/smtj-hwrng.rst explains why the
+ * output may claim the quality it claims.
+ */
+#ifndef SMTJ_EXTRACT_H
+#define SMTJ_EXTRACT_H
+
+#include "smtj_health.h"
+
+#define SMTJ_EXTRACT_MAX_JUNCTIONS	8
+#define SMTJ_EXTRACT_MAX_LEVELS		256	/* 2^MAX_JUNCTIONS */
+#define SMTJ_EXTRACT_BLOCK_MAX		256	/* Peres block, decimated bits */
+#define SMTJ_EXTRACT_DEPTH_MAX		8	/* Peres recursion depth */
+#define SMTJ_EXTRACT_OUT_BYTES		1024	/* conditioned-byte buffer */
+#define SMTJ_EXTRACT_DWELL_BLOCK	4096	/* samples per dwell estimate */
+
+struct smtj_extract_config {
+	u32 nr_junctions;	/* 1 .. SMTJ_EXTRACT_MAX_JUNCTIONS */
+	u32 code_max;		/* largest ADC code; 0 and code_max are rails */
+	u32 dwell_mult;		/* decimation >= dwell_mult * mean dwell */
+	u32 decim_min;		/* smallest decimation factor */
+	u32 decim_max;		/* largest; a slower junction is a fault */
+	u32 block_bits;		/* Peres block, even, 2 .. BLOCK_MAX */
+	u32 peres_depth;	/* 1 (von Neumann) .. DEPTH_MAX */
+	u32 resolve_ratio;	/* levels resolved iff gap >= ratio * MAD */
+	struct smtj_health_config health;	/* per junction, binary */
+	/* ADC code of each array state; nr_junctions > 1 only */
+	u16 level[SMTJ_EXTRACT_MAX_LEVELS];
+};
+
+struct smtj_extract_junction {
+	struct smtj_health health;	/* on this junction's decimated bits */
+	u32 sym;		/* last digitised state */
+	u32 transitions;	/* in the current dwell block */
+	u32 dwell_q8;		/* last mean dwell, samples, Q8; 0: none */
+	u32 decim;		/* decimation factor; 0 while warming up */
+	u32 phase;		/* samples until the next decimated bit */
+	u32 slow;		/* dwell too long for decim_max: fault */
+	u32 nbits;		/* bits in block */
+	u8 block[SMTJ_EXTRACT_BLOCK_MAX];
+};
+
+struct smtj_extract_stats {
+	u64 samples;		/* ADC codes fed */
+	u64 rail;		/* codes at an ADC rail */
+	u64 unresolved;		/* codes while the levels were not resolved */
+	u64 slow_blocks;	/* dwell blocks with a junction too slow */
+	u64 decimated;		/* decimated bits, all junctions */
+	u64 out_bits;		/* conditioned bits produced */
+	u64 discarded_bits;	/* conditioned bits dropped at a failure */
+	u64 overrun_bytes;	/* bytes dropped: output buffer full */
+};
+
+struct smtj_extract {
+	struct smtj_extract_config cfg;
+	s32 mean_q8[2];		/* one junction: the two level clusters */
+	u32 mad_q8;		/* mean |code - decoded level|, Q8 */
+	u32 gap_q8;		/* table: smallest gap between levels, Q8 */
+	u32 started;
+	u32 block_pos;		/* samples into the dwell block */
+	u32 nr_levels;		/* table: sorted levels */
+	u16 sorted_code[SMTJ_EXTRACT_MAX_LEVELS];
+	u8 sorted_state[SMTJ_EXTRACT_MAX_LEVELS];
+	u32 pack, pack_bits;	/* partial output byte */
+	u32 out_head, out_len;	/* ring of conditioned bytes */
+	u8 out[SMTJ_EXTRACT_OUT_BYTES];
+	u8 arena[2 * SMTJ_EXTRACT_BLOCK_MAX];
+	u8 peres_out[SMTJ_EXTRACT_BLOCK_MAX];
+	struct smtj_extract_junction j[SMTJ_EXTRACT_MAX_JUNCTIONS];
+	struct smtj_extract_stats stats;
+};
+
+void smtj_extract_default_config(struct smtj_extract_config *cfg);
+int smtj_extract_init(struct smtj_extract *x,
+		      const struct smtj_extract_config *cfg);
+void smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n);
+size_t smtj_extract_read(struct smtj_extract *x, u8 *buf, size_t len);
+size_t smtj_extract_avail(const struct smtj_extract *x);
+u32 smtj_extract_state(const struct smtj_extract *x);
+void smtj_extract_reset(struct smtj_extract *x);
+u32 smtj_peres(u8 *arena, u32 n, u32 depth, u8 *out);
+
+#endif /* SMTJ_EXTRACT_H */
