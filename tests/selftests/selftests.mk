@@ -30,4 +30,4 @@ $(SELFTEST_DIR)/%: $(SELFTEST_SRC_DIR)/%.c $(SELFTEST_SRC_DIR)/smtj_test.h \
 		$(TOP)/kernel/smtj_model.c $(TOP)/kernel/smtj_model.h \
 		$(TOP)/include/uapi/linux/smtj.h | $(SELFTEST_DIR)/.ksrc
 	@mkdir -p $(dir $@)
-	$(VM_CC) $(SELFTEST_CFLAGS) -static -o $@ $< $(TOP)/kernel/smtj_model.c $(SELFTEST_LDLIBS)
+	$(VM_CC) $(SELFTEST_CFLAGS) -static -o $@.tmp.$$$$ $< $(TOP)/kernel/smtj_model.c $(SELFTEST_LDLIBS) && mv $@.tmp.$$$$ $@

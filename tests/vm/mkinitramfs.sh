@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Build the test VM's initramfs (cpio newc, gzip).
-#   mkinitramfs.sh OUT.cpio.gz ROOTDIR
+#   mkinitramfs.sh OUT.cpio.gz
 # from the environment:
 #   VM_BUSYBOX   a statically linked busybox for the guest
 #   SMTJ_KO      the module under test
@@ -12,7 +12,6 @@
 #   VM_INIT      the /init script
 set -euo pipefail
 out=$1
-root=$2
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
 for v in VM_BUSYBOX SMTJ_KO VM_MODDIR SELFTEST_DIR VM_TESTS VM_INIT; do
@@ -23,7 +22,10 @@ done
 static() { ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
 static "$VM_BUSYBOX" || die "$VM_BUSYBOX is not statically linked (install busybox-static)"
 
-rm -rf "$root"
+mkdir -p "$(dirname "$out")"
+root=$(mktemp -d "$out.root.XXXXXX")
+chmod 0755 "$root"
+trap 'rm -rf "$root" "$out.tmp.$$"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/smtj,lib/modules,selftests,proc,sys,dev,tmp,run}
 cp "$VM_BUSYBOX" "$root/bin/busybox"
 # /init installs the other applet links itself: the guest's busybox may not
@@ -74,7 +76,6 @@ grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" | while read -r prog _; do
 	cp "$SELFTEST_DIR/$prog" "$root/selftests/$prog"
 done
 
-mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --quiet -R 0:0) | gzip -6 >"$out.tmp"
-mv "$out.tmp" "$out"
+	cpio --null -o -H newc --quiet -R 0:0) | gzip -6 >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"

@@ -8,6 +8,7 @@
 #   VM_ACCEL   auto (default), kvm or tcg
 #   VM_TIMEOUT seconds for the whole boot (default 180)
 #   VM_NAME    name of the counts file (default vm)
+#   VM_BUILD_INITRD=1  run tests/vm/mkinitramfs.sh first (its variables too)
 #   SMTJ_COUNTS  if set, "PASSED FAILED" goes to $SMTJ_COUNTS/$VM_NAME
 #
 # Passes only if every announced TAP plan is complete, every test passed,
@@ -22,6 +23,11 @@ for v in VM_QEMU VM_SERIAL VM_KERNEL VM_INITRD VM_CONSOLE VM_TAPDEV VM_OUT; do
 	[ -n "${!v:-}" ] || { echo "vm: $v is not set" >&2; exit 2; }
 done
 [ -r "$VM_KERNEL" ] || { echo "vm: kernel $VM_KERNEL is not readable" >&2; exit 2; }
+# With VM_BUILD_INITRD=1, build the image first (vm.mk runs this script under
+# a lock, so the image booted is the one built here).
+if [ "${VM_BUILD_INITRD:-0}" = 1 ]; then
+	"$(dirname "$0")/mkinitramfs.sh" "$VM_INITRD" || exit 2
+fi
 mkdir -p "$VM_OUT"
 console=$VM_OUT/console.log
 tap=$VM_OUT/tap.log

@@ -6,10 +6,13 @@
 #   make check-vm                 build what is needed, boot, judge
 #   make vm-initramfs             only build the initramfs
 #   make check-vm VM_ACCEL=tcg    force an accelerator (default: auto)
+#   make check-vm VM_TESTS=FILE   another list of programs (tests.list format)
 #
 # Architecture-specific settings live in tests/vm/arch.make.  kernel/kernel.mk
 # (read after this file) defines SMTJ_KO and MODULES, hence the second
-# expansion of the prerequisites.
+# expansion of the prerequisites.  Several engineers share one build tree:
+# building the initramfs and booting it happen under one lock, so concurrent
+# runs take turns instead of overwriting each other's image and logs.
 
 include $(TOP)/tests/vm/arch.make
 
@@ -22,23 +25,20 @@ VM_TIMEOUT ?= 180
 
 .PHONY: check-vm-run vm-initramfs
 VM_CHECKS += check-vm-run
-vm-initramfs: $(VM_INITRD)
+
+# What mkinitramfs.sh needs, and run.sh (which builds the image first).
+VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
+	VM_MODDIR='$(VM_MODDIR)' SELFTEST_DIR='$(SELFTEST_DIR)' \
+	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' \
+	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
+	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
+	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
+	VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(VM_TIMEOUT)' \
+	VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=vm
+VM_LOCK = mkdir -p '$(VM_DIR)' && flock -w 900 '$(VM_DIR)/.lock'
 
 .SECONDEXPANSION:
-# Always rebuilt (cheap): MODULES may be a phony target.
-.PHONY: $(VM_INITRD)
-$(VM_INITRD): $$(MODULES) $$(SELFTESTS) $(TOP)/tests/vm/init \
-		$(TOP)/tests/vm/mkinitramfs.sh $(VM_TESTS)
+vm-initramfs check-vm-run: $$(MODULES) $$(SELFTESTS) $(TOP)/tests/vm/init \
+		$(TOP)/tests/vm/mkinitramfs.sh $(TOP)/tests/vm/run.sh $(VM_TESTS)
 	@test -n "$(SMTJ_KO)" || { echo "vm: SMTJ_KO is not defined (kernel/kernel.mk)" >&2; exit 1; }
-	@VM_BUSYBOX=$(VM_BUSYBOX) SMTJ_KO=$(SMTJ_KO) VM_MODDIR=$(VM_MODDIR) \
-		SELFTEST_DIR=$(SELFTEST_DIR) VM_TESTS=$(VM_TESTS) \
-		VM_INIT=$(TOP)/tests/vm/init \
-		$(TOP)/tests/vm/mkinitramfs.sh $@ $(VM_DIR)/root
-
-check-vm-run: $(VM_INITRD)
-	@VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
-		VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
-		VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
-		VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(VM_TIMEOUT)' \
-		VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=vm \
-		$(TOP)/tests/vm/run.sh
+	@$(VM_LOCK) env $(VM_ENV) $(if $(filter vm-initramfs,$@),$(TOP)/tests/vm/mkinitramfs.sh '$(VM_INITRD)',VM_BUILD_INITRD=1 $(TOP)/tests/vm/run.sh)
