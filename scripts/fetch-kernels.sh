@@ -15,6 +15,8 @@
 #                 modules cross-build with ARCH=arm64
 #                 CROSS_COMPILE=aarch64-linux-gnu-
 #   amd64-6.12    Debian 6.12 amd64 image + headers (+ common + kbuild)
+#   arm64-6.12    Debian 6.12 arm64 image + headers (+ common, and the amd64
+#                 kbuild of the same version for the host tools)
 #   arm64-user    busybox-static:arm64 and liburing-dev:arm64 for an arm64
 #                 initramfs
 #
@@ -164,6 +166,29 @@ fetch_amd64_612() {
 	write_env amd64-6.12 "$kver" x86_64 "$kdir"
 }
 
+# Debian 6.12 arm64: image and headers of arm64, the common headers, and the
+# host's (amd64) kbuild of the same version for scripts/ and tools/ (the
+# one of amd64-6.12, unpacked here too).
+fetch_arm64_612() {
+	ensure_arm64
+	img=$(resolve linux-image-6.12-arm64:arm64)
+	[ -n "$img" ] || die "linux-image-6.12-arm64:arm64 not in the archive"
+	img=${img%:arm64}
+	kver=${img#linux-image-}
+	base=${kver%-arm64}
+	debs=$(download "$img:arm64" "linux-headers-$kver:arm64" \
+		"linux-headers-$base-common" "linux-kbuild-$base")
+	# shellcheck disable=SC2086
+	unpack arm64-6.12 $debs || { say "arm64-6.12 up to date ($kver)"; return 0; }
+	root=$KERNELS/arm64-6.12/root
+	kdir=$root/usr/src/linux-headers-$kver
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
+	# the relative links already point at root/usr/lib/linux-kbuild-$base,
+	# which is the amd64 package: host binaries
+	[ -f "$kdir/scripts/Makefile.build" ] || die "$kdir/scripts broken"
+	write_env arm64-6.12 "$kver" arm64 "$kdir"
+}
+
 write_env() {
 	t=$1 kver=$2 karch=$3 kdir=$4
 	root=$KERNELS/$t/root
@@ -203,7 +228,7 @@ if [ "${1:-}" = "--refresh" ]; then
 	refresh=1
 	shift
 fi
-[ $# -gt 0 ] || set -- arm64-6.1 amd64-6.12 arm64-user
+[ $# -gt 0 ] || set -- arm64-6.1 amd64-6.12 arm64-6.12 arm64-user
 for t in "$@"; do
 	if [ "$refresh" -eq 0 ] && [ -f "$KERNELS/$t/env" ]; then
 		continue
@@ -211,7 +236,8 @@ for t in "$@"; do
 	case "$t" in
 	arm64-6.1) fetch_arm64_61 ;;
 	amd64-6.12) fetch_amd64_612 ;;
+	arm64-6.12) fetch_arm64_612 ;;
 	arm64-user) fetch_arm64_user ;;
-	*) die "unknown target $t (arm64-6.1, amd64-6.12, arm64-user)" ;;
+	*) die "unknown target $t (arm64-6.1, amd64-6.12, arm64-6.12, arm64-user)" ;;
 	esac
 done
