@@ -11,3 +11,14 @@ $(O)/tests/unit/smtj/%: $(O)/tests/unit/smtj/%.o $(LIBSMTJ_A)
 # test_transport reaches into the private stream.h (the ring protocol).
 $(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj
 $(O)/tests/unit/smtj/test_transport: LDLIBS_EXTRA := -lpthread
+
+# libsmtj against smtj.ko, for the VM stage: a static program built like
+# the selftests (VM_CC, the VM's static liburing and FFTW).  Not yet in
+# tests/vm/tests.list: its owner decides how it joins the run.
+SMTJ_VM_TEST := $(BUILD)/vm/$(VM_ARCH)/smtj/libsmtj_dev_test
+.PHONY: smtj-vm-test
+smtj-vm-test: $(SMTJ_VM_TEST)
+$(SMTJ_VM_TEST): tests/unit/smtj/vm_libsmtj_test.c tests/unit/smtj/tap.h $(SMTJ_SRCS) lib/include/libsmtj.h
+	@mkdir -p $(dir $@)
+	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj \
+		-o $@ $< $(SMTJ_SRCS) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm

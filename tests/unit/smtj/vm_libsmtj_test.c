@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libsmtj against the real smtj.ko, inside the test VM (smtj.ko loaded
+ * with sim_devices=2): every transport gives exactly the library
+ * simulator's stream for the same seed; losses are reported per batch no
+ * earlier than they happen and no later than the next batch; removing the
+ * device ends every transport with -ENODEV; the device noise source works;
+ * io_uring_disabled makes "auto" fall back to read() with a note.
+ * With SMTJ_PLAN_ONLY set it prints only its TAP plan.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "libsmtj.h"
+#include "tap.h"
+
+#define PLAN 22
+#define SIM_DRIVER "/sys/bus/platform/drivers/smtj-sim"
+
+static const enum smtj_transport trs[3] = { SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING };
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, val, strlen(val)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Configure @dev (exclusively open) and open a stream on it. */
+static int setup(struct smtj_dev *dev, const struct smtj_sim_config *cfg,
+		 enum smtj_transport tr, uint32_t ring, struct smtj_stream **st,
+		 struct smtj_err *err)
+{
+	struct smtj_stream_opts o = { .transport = tr, .batch = 4096, .depth = 4 };
+	int ret = smtj_dev_set_sim(dev, cfg, err);
+
+	if (!ret)
+		ret = smtj_dev_set_consumer(dev, ring, 0, err);
+	if (!ret)
+		ret = smtj_stream_open(st, dev, &o, err);
+	return ret;
+}
+
+static void test_same_stream(struct tap *t, enum smtj_transport tr)
+{
+	const size_t n = 200000;
+	struct smtj_junction_params jp;
+	struct smtj_sim_config cfg;
+	struct smtj_err err = { 0 };
+	struct smtj_stream *st = NULL;
+	struct smtj_dev *dev = NULL;
+	struct smtj_sim *sim = NULL;
+	uint16_t *a = malloc(n * 2), *b = malloc(n * 2);
+	uint64_t lost = 0;
+	int ret;
+
+	smtj_junction_default(&jp);
+	jp.n = 2;
+	jp.delta[1] = 9;
+	smtj_junction_to_sim(&jp, 1000 + tr, &cfg, &err);
+	cfg.flags = SMTJ_SIM_F_UNTHROTTLED;
+	ret = smtj_dev_open(&dev, "0", 0, &err);
+	if (!ret)
+		ret = setup(dev, &cfg, tr, 65536, &st, &err);
+	if (!ret)
+		ret = smtj_stream_read(st, a, n, &lost, &err);
+	if (!ret)
+		ret = smtj_sim_create(&sim, &cfg, &err);
+	if (!ret)
+		smtj_sim_fill(sim, b, n);
+	tap_ok(t, !ret && smtj_stream_transport(st) == tr && !lost && !memcmp(a, b, n * 2),
+	       "%s: device stream equals the library simulator (%zu samples, lost %llu)%s%s",
+	       smtj_transport_name(tr), n, (unsigned long long)lost, ret ? ": " : "",
+	       ret ? err.msg : "");
+	smtj_sim_destroy(sim);
+	smtj_stream_close(st);
+	smtj_dev_close(dev);
+	free(a);
+	free(b);
+}
+
+/*
+ * Pattern mode (sample k = k & 0xffff) at 1 MHz into a 1024-sample ring
+ * with a consumer that stalls: the gaps in the pattern are the true
+ * losses.  With R_k the losses reported up to batch k and G_k the gaps
+ * before batches 1..k: G_k <= R_k <= G_{k+1}.
+ */
+static void test_loss(struct tap *t, enum smtj_transport tr)
+{
+	struct smtj_sim_config cfg;
+	struct smtj_err err = { 0 };
+	struct smtj_stream *st = NULL;
+	struct smtj_dev *dev = NULL;
+	uint64_t R[40], G[41], g = 0, r = 0;
+	uint16_t prev = 0;
+	int ret, ok = 1, k;
+
+	smtj_sim_default_config(&cfg);
+	cfg.flags = SMTJ_SIM_F_PATTERN;
+	cfg.rate_hz = 1000000;
+	ret = smtj_dev_open(&dev, "0", 0, &err);
+	if (!ret)
+		ret = setup(dev, &cfg, tr, 1024, &st, &err);
+	for (k = 0; !ret && k < 40; k++) {
+		struct smtj_batch b;
+
+		ret = smtj_stream_next(st, &b, &err);
+		if (ret)
+			break;
+		if (k)
+			g += (uint16_t)(b.data[0] - prev - 1);
+		G[k] = g;
+		r += b.lost;
+		R[k] = r;
+		for (size_t i = 1; i < b.n; i++)
+			ok &= b.data[i] == (uint16_t)(b.data[i - 1] + 1);
+		prev = b.data[b.n - 1];
+		smtj_stream_release(st, &b);
+		if (k % 8 == 1)
+			sleep_ms(20);	/* ~20000 samples into a 1024 ring */
+	}
+	for (int i = 0; i + 1 < k; i++)
+		ok &= G[i] <= R[i] && R[i] <= G[i + 1];
+	tap_ok(t, !ret && ok && g > 0,
+	       "%s: losses reported per batch (gaps %llu, reported %llu)%s%s",
+	       smtj_transport_name(tr), (unsigned long long)g,
+	       (unsigned long long)r, ret ? ": " : "", ret ? err.msg : "");
+	smtj_stream_close(st);
+	smtj_dev_close(dev);
+}
+
+/* /dev/smtjN of platform device @name, or -1. */
+static int find_dev(const char *name)
+{
+	DIR *d = opendir("/sys/class/smtj");
+	struct dirent *e;
+	int n = -1;
+
+	while (d && (e = readdir(d))) {
+		char path[300], target[256];
+		ssize_t l;
+
+		snprintf(path, sizeof(path), "/sys/class/smtj/%s/device", e->d_name);
+		l = readlink(path, target, sizeof(target) - 1);
+		if (l < 0)
+			continue;
+		target[l] = 0;
+		if (!strcmp(basename(target), name))
+			n = atoi(e->d_name + 4);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_removal(struct tap *t, enum smtj_transport tr, const char *name)
+{
+	struct smtj_stream_opts o = { .transport = tr, .batch = 1024 };
+	struct smtj_err err = { 0 };
+	struct smtj_stream *st = NULL;
+	struct smtj_dev *dev = NULL;
+	struct smtj_batch b;
+	char idx[16];
+	int ret, i, n = find_dev(name);
+
+	snprintf(idx, sizeof(idx), "%d", n);
+	ret = n < 0 ? -ENOENT : smtj_dev_open(&dev, idx, 0, &err);
+	if (!ret)
+		ret = smtj_stream_open(&st, dev, &o, &err);
+	if (!ret)
+		ret = smtj_stream_next(st, &b, &err);
+	if (!ret)
+		smtj_stream_release(st, &b);
+	if (ret) {
+		tap_ok(t, 0, "%s: stream before removal: %s", smtj_transport_name(tr), err.msg);
+		goto out;
+	}
+	sysfs_write(SIM_DRIVER "/unbind", name);
+	/* what was delivered may still be read; then the end */
+	for (i = 0; i < 100000 && !ret; i++) {
+		ret = smtj_stream_next(st, &b, &err);
+		if (!ret)
+			smtj_stream_release(st, &b);
+	}
+	tap_ok(t, ret == -ENODEV, "%s: removed device ends the stream: %s",
+	       smtj_transport_name(tr), err.msg);
+out:
+	smtj_stream_close(st);
+	smtj_dev_close(dev);
+	sysfs_write(SIM_DRIVER "/bind", name);
+	sleep_ms(50);
+}
+
+static void test_noise_source(struct tap *t)
+{
+	static const char *const specs[] = {
+		"device:path=0,transport=mmap", "device:path=0,transport=uring,cond=std,calib=20000",
+		"device:path=0,transport=read,codes",
+	};
+	float out[64 * 10];
+
+	for (int i = 0; i < 3; i++) {
+		struct smtj_noise *nz = NULL;
+		struct smtj_err err = { 0 };
+		int ret = smtj_noise_from_spec(&nz, specs[i], 0, &err);
+
+		if (!ret)
+			ret = smtj_noise_fill(nz, 1, out, 64, 10, &err);
+		tap_ok(t, !ret && smtj_noise_consumed(nz) == 640, "noise %s%s%s", specs[i],
+		       ret ? ": " : "", ret ? err.msg : "");
+		smtj_noise_destroy(nz);
+	}
+}
+
+static void test_fallback(struct tap *t)
+{
+	const char *knob = "/proc/sys/kernel/io_uring_disabled";
+	struct smtj_stream_opts o = { .transport = SMTJ_TR_AUTO };
+	struct smtj_err err = { 0 };
+	struct smtj_stream *st = NULL;
+	struct smtj_dev *dev = NULL;
+	int ret;
+
+	if (access(knob, W_OK)) {
+		t->n++;
+		printf("ok %d - io_uring fallback # SKIP no %s (kernel < 6.6)\n", t->n, knob);
+		return;
+	}
+	sysfs_write(knob, "2");
+	ret = smtj_dev_open(&dev, "0", 0, &err);
+	if (!ret)
+		ret = smtj_stream_open(&st, dev, &o, &err);
+	tap_ok(t, !ret && smtj_stream_transport(st) == SMTJ_TR_READ &&
+	       strstr(smtj_stream_note(st), "io_uring unavailable"),
+	       "io_uring disabled: auto falls back to read(): %s",
+	       ret ? err.msg : smtj_stream_note(st));
+	sysfs_write(knob, "0");
+	smtj_stream_close(st);
+	smtj_dev_close(dev);
+}
+
+int main(void)
+{
+	struct tap t = { 0 };
+	struct smtj_info info;
+	struct smtj_err err = { 0 };
+	struct smtj_dev *dev = NULL;
+	char target[256], name[128] = "";
+	ssize_t l;
+	int ret;
+
+	if (getenv("SMTJ_PLAN_ONLY")) {
+		printf("1..%d\n", PLAN);
+		return 0;
+	}
+	ret = smtj_dev_open(&dev, "0", 0, &err);
+	if (!ret)
+		ret = smtj_dev_info(dev, &info, &err);
+	tap_ok(&t, !ret && info.backend == SMTJ_BACKEND_SIM, "open /dev/smtj0 by index: %s",
+	       ret ? err.msg : "simulated backend");
+	smtj_dev_close(dev);
+	ret = smtj_dev_open(&dev, "/dev/null", 0, &err);
+	tap_ok(&t, ret == -ENOTTY, "/dev/null is refused: %s", err.msg);
+	for (int i = 0; i < 3; i++)
+		test_same_stream(&t, trs[i]);
+	for (int i = 0; i < 3; i++)
+		test_loss(&t, trs[i]);
+	test_noise_source(&t);
+	l = readlink("/sys/class/smtj/smtj1/device", target, sizeof(target) - 1);
+	if (l > 0) {
+		target[l] = 0;
+		snprintf(name, sizeof(name), "%s", basename(target));
+	}
+	for (int r = 0; r < 3; r++)
+		for (int i = 0; i < 3; i++)
+			test_removal(&t, trs[i], name);
+	test_fallback(&t);
+	ret = smtj_dev_open(&dev, "7", 0, &err);
+	tap_ok(&t, ret == -ENOENT, "a missing index is -ENOENT: %s", err.msg);
+	ret = tap_done(&t);
+	if (t.n != PLAN)
+		printf("# plan %d but ran %d\n", PLAN, t.n);
+	return ret || t.n != PLAN;
+}
