@@ -148,45 +148,34 @@ fetch_arm64_61() {
 	write_env arm64-6.1 "$kver" arm64 "$kdir"
 }
 
-fetch_amd64_612() {
-	img=$(resolve linux-image-6.12-amd64)
-	[ -n "$img" ] || die "linux-image-6.12-amd64 not in the archive"
+# Debian 6.12 for DEBARCH (amd64 or arm64): image and headers of DEBARCH, the
+# common headers, and the host's (amd64) kbuild of the same version, whose
+# scripts/ and tools/ the headers' relative links already point at.  The
+# headers include the common tree by absolute path: point it into the copy.
+fetch_612() {
+	debarch=$1
+	t=$debarch-6.12
+	q=
+	if [ "$debarch" != "$(dpkg --print-architecture)" ]; then
+		ensure_arm64
+		q=:$debarch
+	fi
+	img=$(resolve "linux-image-6.12-$debarch$q")
+	[ -n "$img" ] || die "linux-image-6.12-$debarch not in the archive"
+	img=${img%"$q"}
 	kver=${img#linux-image-}
-	base=${kver%-amd64}
-	debs=$(download "$img" "linux-headers-$kver" \
+	base=${kver%-"$debarch"}
+	debs=$(download "$img$q" "linux-headers-$kver$q" \
 		"linux-headers-$base-common" "linux-kbuild-$base")
 	# shellcheck disable=SC2086
-	unpack amd64-6.12 $debs || { say "amd64-6.12 up to date ($kver)"; return 0; }
-	root=$KERNELS/amd64-6.12/root
-	kdir=$root/usr/src/linux-headers-$kver
-	# point the absolute include of the common tree into the unpacked copy;
-	# scripts/ and tools/ are relative links into root/usr/lib: fine as is
-	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
-	[ -f "$kdir/scripts/Makefile.build" ] || die "$kdir/scripts broken"
-	write_env amd64-6.12 "$kver" x86_64 "$kdir"
-}
-
-# Debian 6.12 arm64: image and headers of arm64, the common headers, and the
-# host's (amd64) kbuild of the same version for scripts/ and tools/ (the
-# one of amd64-6.12, unpacked here too).
-fetch_arm64_612() {
-	ensure_arm64
-	img=$(resolve linux-image-6.12-arm64:arm64)
-	[ -n "$img" ] || die "linux-image-6.12-arm64:arm64 not in the archive"
-	img=${img%:arm64}
-	kver=${img#linux-image-}
-	base=${kver%-arm64}
-	debs=$(download "$img:arm64" "linux-headers-$kver:arm64" \
-		"linux-headers-$base-common" "linux-kbuild-$base")
-	# shellcheck disable=SC2086
-	unpack arm64-6.12 $debs || { say "arm64-6.12 up to date ($kver)"; return 0; }
-	root=$KERNELS/arm64-6.12/root
+	unpack "$t" $debs || { say "$t up to date ($kver)"; return 0; }
+	root=$KERNELS/$t/root
 	kdir=$root/usr/src/linux-headers-$kver
 	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
-	# the relative links already point at root/usr/lib/linux-kbuild-$base,
-	# which is the amd64 package: host binaries
 	[ -f "$kdir/scripts/Makefile.build" ] || die "$kdir/scripts broken"
-	write_env arm64-6.12 "$kver" arm64 "$kdir"
+	karch=$debarch
+	[ "$debarch" = amd64 ] && karch=x86_64
+	write_env "$t" "$kver" "$karch" "$kdir"
 }
 
 write_env() {
@@ -235,8 +224,8 @@ for t in "$@"; do
 	fi
 	case "$t" in
 	arm64-6.1) fetch_arm64_61 ;;
-	amd64-6.12) fetch_amd64_612 ;;
-	arm64-6.12) fetch_arm64_612 ;;
+	amd64-6.12) fetch_612 amd64 ;;
+	arm64-6.12) fetch_612 arm64 ;;
 	arm64-user) fetch_arm64_user ;;
 	*) die "unknown target $t (arm64-6.1, amd64-6.12, arm64-6.12, arm64-user)" ;;
 	esac
