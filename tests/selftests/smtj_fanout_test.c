@@ -2,14 +2,16 @@
 /*
  * Fan-out (DESIGN.md contracts 1 and 2): four concurrent consumers of one
  * device in pattern mode (sample k = k & 0xffff) receive every sample at
- * most once, and exactly once while they keep up; a consumer that stalls
- * loses samples, sees the loss counted, and the others lose nothing.
+ * most once, and exactly once while they keep up, whether they use read(),
+ * the mmap ring or io_uring; a consumer that stalls loses samples, sees the
+ * loss counted, and the others lose nothing.
  *
  * Each consumer's samples arrive in increasing index order, with gaps far
  * below 65536, so a consumer unwraps the 16-bit values into indices.  Every
  * index below the smallest of the consumers' last indices has been handed to
  * some consumer and read by it, so the union must cover that range.
  */
+#include <liburing.h>
 #include <pthread.h>
 
 #include "smtj_test.h"
@@ -18,9 +20,14 @@
 #define TARGET		60000	/* samples in all (< 65536: no wrap in total) */
 #define CAP		(1U << 17)
 
+enum transport { T_READ, T_MMAP, T_URING };
+
 struct consumer {
 	int fd;
+	enum transport how;
 	int stalled;		/* does not read until the end */
+	struct smtj_map map;
+	uint32_t mask;
 	uint64_t *idx;
 	size_t n;
 	int have_last;
@@ -65,6 +72,24 @@ static int drain(struct consumer *c)
 	}
 }
 
+/* mmap ring: take [consumer, producer), then publish the consumer index */
+static void drain_map(struct consumer *c)
+{
+	uint64_t i = c->map.hdr->consumer, p = smtj_ring_producer(&c->map);
+	uint16_t buf[512];
+	size_t n = 0;
+
+	for (; i < p; i++) {
+		buf[n++] = c->map.data[i & c->mask];
+		if (n == 512) {
+			take(c, buf, n);
+			n = 0;
+		}
+	}
+	take(c, buf, n);
+	smtj_ring_consume(&c->map, p);
+}
+
 static void *reader(void *arg)
 {
 	struct consumer *c = arg;
@@ -76,10 +101,65 @@ static void *reader(void *arg)
 			continue;
 		}
 		poll(&p, 1, 20);
+		if (c->how == T_MMAP) {
+			drain_map(c);
+			continue;
+		}
 		c->err = drain(c);
 		if (c->err)
 			break;
 	}
+	return NULL;
+}
+
+/* io_uring: one read of up to 512 samples in flight at a time */
+static void *uring_reader(void *arg)
+{
+	struct consumer *c = arg;
+	struct __kernel_timespec ts = { 0, 20000000 };
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	uint16_t buf[512];
+	int r, pending = 0;
+	uint64_t end = 0;
+
+	c->err = io_uring_queue_init(4, &ring, 0);
+	if (c->err)
+		return NULL;
+	for (;;) {
+		if (!pending && !stop) {
+			sqe = io_uring_get_sqe(&ring);
+			io_uring_prep_read(sqe, c->fd, buf, sizeof(buf), 0);
+			io_uring_submit(&ring);
+			pending = 1;
+		}
+		if (!pending)
+			break;
+		if (stop && !end)
+			end = smtj_now_ns() + 2000000000ULL;
+		r = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+		if (r == -ETIME) {
+			if (end && smtj_now_ns() > end) {
+				c->err = -ETIME;	/* the last read never ended */
+				break;
+			}
+			continue;
+		}
+		if (r) {
+			c->err = r;
+			break;
+		}
+		r = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+		pending = 0;
+		if (r < 0) {
+			c->err = r;
+			break;
+		}
+		take(c, buf, (size_t)r / 2);
+	}
+	io_uring_queue_exit(&ring);
 	return NULL;
 }
 
@@ -92,12 +172,13 @@ static int cmp_u64(const void *a, const void *b)
 
 /*
  * Run NCONS consumers on /dev/smtj0 in pattern mode at @rate until TARGET
- * samples were read; consumer @stall (or -1) has a ring of @ring samples
- * and reads only at the end, the others have 65536 and keep up.  Checks at most once always, exactly once (with
+ * samples were read, consumer k through transport @how[k]; consumer @stall
+ * (or -1) has a ring of @ring samples and reads only at the end, the others
+ * have 65536 and keep up.  Checks at most once always, exactly once (with
  * no loss) for the consumers that keep up.
  */
 static void fanout(struct __test_metadata *_metadata, uint32_t rate,
-		   uint32_t ring, int stall)
+		   uint32_t ring, int stall, const enum transport how[NCONS])
 {
 	struct consumer c[NCONS];
 	pthread_t th[NCONS];
@@ -117,6 +198,7 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 		ASSERT_NE(NULL, c[k].idx);
 		c[k].order_ok = 1;
 		c[k].stalled = k == stall;
+		c[k].how = how[k];
 		ASSERT_EQ(0, smtj_set_consumer(c[k].fd, k == stall ? ring : 65536, 1));
 		if (k == 0) {
 			/* restart the stream at 0 while this is the only file */
@@ -125,8 +207,17 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 		}
 	}
 	EXPECT_EQ(NCONS, smtj_sysfs_u64(0, "consumers"));
-	for (k = 0; k < NCONS; k++)
-		ASSERT_EQ(0, pthread_create(&th[k], NULL, reader, &c[k]));
+	for (k = 0; k < NCONS; k++) {
+		if (c[k].how == T_MMAP) {
+			ASSERT_EQ(0, smtj_get_info(c[k].fd, &info));
+			ASSERT_EQ(0, smtj_map_ring(c[k].fd, &info, &c[k].map));
+			c[k].mask = info.ring_samples - 1;
+		}
+		if (c[k].how == T_URING)
+			fcntl(c[k].fd, F_SETFL, 0);	/* io_uring waits by polling */
+		ASSERT_EQ(0, pthread_create(&th[k], NULL,
+					    c[k].how == T_URING ? uring_reader : reader, &c[k]));
+	}
 	end = smtj_now_ns() + 20000000000ULL;
 	while (total < TARGET && smtj_now_ns() < end)
 		smtj_sleep_ms(10);
@@ -134,8 +225,12 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 	for (k = 0; k < NCONS; k++)
 		pthread_join(th[k], NULL);
 	ASSERT_LE(TARGET, total) TH_LOG("only %zu samples in 20 s", (size_t)total);
-	if (stall >= 0)		/* what the stalled ring kept */
-		EXPECT_EQ(0, drain(&c[stall]));
+	if (stall >= 0) {	/* what the stalled ring kept */
+		if (c[stall].how == T_MMAP)
+			drain_map(&c[stall]);
+		else
+			EXPECT_EQ(0, drain(&c[stall]));
+	}
 
 	for (k = 0; k < NCONS; k++) {
 		ASSERT_EQ(0, c[k].err) TH_LOG("consumer %d: %s", k, strerror(-c[k].err));
@@ -182,21 +277,39 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 	EXPECT_LE(min_last + 1, smtj_sysfs_u64(0, "produced"));
 	free(all);
 	for (k = 0; k < NCONS; k++) {
+		smtj_unmap_ring(&c[k].map);
 		close(c[k].fd);
 		free(c[k].idx);
 	}
 }
 
+static const enum transport all_read[NCONS] = { T_READ, T_READ, T_READ, T_READ };
+static const enum transport mixed[NCONS] = { T_READ, T_MMAP, T_URING, T_MMAP };
+
 TEST(four_consumers_exactly_once)
 {
 	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 65536, -1);
+	fanout(_metadata, 50000, 65536, -1, all_read);
 }
 
 TEST(four_consumers_one_stalled)
 {
 	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 1024, 3);
+	fanout(_metadata, 50000, 1024, 3, all_read);
+}
+
+/* read(), two mmap rings and io_uring on one device */
+TEST(four_consumers_mixed_transports)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	fanout(_metadata, 50000, 65536, -1, mixed);
+}
+
+/* a stalled mmap consumer loses, the others (read, io_uring) do not */
+TEST(four_consumers_mmap_stalled)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	fanout(_metadata, 50000, 1024, 3, mixed);
 }
 
 SMTJ_TEST_MAIN
