@@ -15,8 +15,9 @@
  *  2. Measure each junction's mean dwell (samples per state change) over
  *     blocks of SMTJ_EXTRACT_DWELL_BLOCK codes and decimate by
  *     D = max(decim_min, ceil(dwell_mult * dwell)).  A junction that needs
- *     D > decim_max is too slow to decorrelate: it is forced to the stuck
- *     symbol as well.
+ *     D > decim_max (or never changed state in the block) is too slow to
+ *     decorrelate: it is forced to the stuck symbol as well, decimated by
+ *     decim_min so that the repetition count test trips quickly.
  *  3. Every D-th state of each junction goes through the SP 800-90B
  *     health tests of that junction.
  *  4. While every junction is healthy, blocks of block_bits decimated bits
@@ -162,14 +163,25 @@ static void smtj_extract_discard(struct smtj_extract *x)
 	x->pack = 0;
 }
 
-/* Back to start-up on every junction; clears permanent failures. */
+/*
+ * Back to start-up on every junction (the way out of a permanent failure):
+ * the dwell is measured afresh before any bit is tested again.
+ */
 void smtj_extract_reset(struct smtj_extract *x)
 {
 	u32 j;
 
 	smtj_extract_discard(x);
-	for (j = 0; j < x->cfg.nr_junctions; j++)
-		smtj_health_reset(&x->j[j].health);
+	x->block_pos = 0;
+	x->started = 0;
+	for (j = 0; j < x->cfg.nr_junctions; j++) {
+		struct smtj_extract_junction *jn = &x->j[j];
+
+		smtj_health_reset(&jn->health);
+		jn->transitions = 0;
+		jn->decim = 0;
+		jn->slow = 0;
+	}
 }
 
 /*
@@ -297,13 +309,17 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 
 	jn->transitions = 0;
 	jn->dwell_q8 = t ? (SMTJ_EXTRACT_DWELL_BLOCK << 8) / t : 0;
+	/* one junction, no change of state: let the clusters start afresh */
+	if (!t && cfg->nr_junctions == 1)
+		x->started = 0;
 	/* ceil(dwell_mult * BLOCK / t); no transition: infinitely slow */
 	need = t ? ((u64)cfg->dwell_mult * SMTJ_EXTRACT_DWELL_BLOCK + t - 1) / t :
 		   (u64)cfg->decim_max + 1;
 	if (need > cfg->decim_max) {
+		/* forced to the stuck symbol: trip as soon as possible */
 		jn->slow = 1;
 		x->stats.slow_blocks++;
-		d = cfg->decim_max;
+		d = cfg->decim_min;
 	} else {
 		jn->slow = 0;
 		d = need < cfg->decim_min ? cfg->decim_min : (u32)need;
