@@ -283,33 +283,54 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 	}
 }
 
-static const enum transport all_read[NCONS] = { T_READ, T_READ, T_READ, T_READ };
-static const enum transport mixed[NCONS] = { T_READ, T_MMAP, T_URING, T_MMAP };
+FIXTURE(fan) {
+	int unused;
+};
 
-TEST(four_consumers_exactly_once)
-{
-	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 65536, -1, all_read);
-}
+FIXTURE_VARIANT(fan) {
+	uint32_t stalled_ring;
+	int stall;		/* the consumer that stalls, or -1 */
+	enum transport how[NCONS];
+};
 
-TEST(four_consumers_one_stalled)
-{
-	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 1024, 3, all_read);
-}
+/* all read(), keeping up: exactly once */
+FIXTURE_VARIANT_ADD(fan, read) {
+	.stall = -1,
+	.how = { T_READ, T_READ, T_READ, T_READ },
+};
+
+/* one read() consumer stalls with a small ring */
+FIXTURE_VARIANT_ADD(fan, read_stalled) {
+	.stalled_ring = 1024,
+	.stall = 3,
+	.how = { T_READ, T_READ, T_READ, T_READ },
+};
 
 /* read(), two mmap rings and io_uring on one device */
-TEST(four_consumers_mixed_transports)
+FIXTURE_VARIANT_ADD(fan, mixed) {
+	.stall = -1,
+	.how = { T_READ, T_MMAP, T_URING, T_MMAP },
+};
+
+/* a stalled mmap consumer loses, the others do not */
+FIXTURE_VARIANT_ADD(fan, mixed_mmap_stalled) {
+	.stalled_ring = 1024,
+	.stall = 3,
+	.how = { T_READ, T_MMAP, T_URING, T_MMAP },
+};
+
+FIXTURE_SETUP(fan)
 {
 	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 65536, -1, mixed);
 }
 
-/* a stalled mmap consumer loses, the others (read, io_uring) do not */
-TEST(four_consumers_mmap_stalled)
+FIXTURE_TEARDOWN(fan)
 {
-	ASSERT_EQ(0, smtj_module_ensure());
-	fanout(_metadata, 50000, 1024, 3, mixed);
+}
+
+TEST_F(fan, four_consumers)
+{
+	fanout(_metadata, 50000, variant->stalled_ring, variant->stall, variant->how);
 }
 
 SMTJ_TEST_MAIN
