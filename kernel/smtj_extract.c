@@ -379,12 +379,19 @@ static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
 	return state;
 }
 
-void smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
+/*
+ * Digitise, decimate, test and condition up to @n codes.  Stops early when
+ * the output buffer could not take another block's conditioned bytes, so
+ * that no sample is spent on output that would be dropped; returns the
+ * number of codes consumed (read the output, then feed the rest).
+ */
+size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
 {
 	u32 nj = x->cfg.nr_junctions, j;
+	u32 room = SMTJ_EXTRACT_OUT_BYTES - x->cfg.block_bits / 8 - 1;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && x->out_len <= room; i++) {
 		u32 state = smtj_extract_digitise(x, code[i]);
 
 		x->stats.samples++;
@@ -407,6 +414,7 @@ void smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
 				smtj_extract_dwell(x, &x->j[j]);
 		}
 	}
+	return i;
 }
 
 size_t smtj_extract_avail(const struct smtj_extract *x)

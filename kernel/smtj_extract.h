@@ -79,7 +79,7 @@ struct smtj_extract {
 void smtj_extract_default_config(struct smtj_extract_config *cfg);
 int smtj_extract_init(struct smtj_extract *x,
 		      const struct smtj_extract_config *cfg);
-void smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n);
+size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n);
 size_t smtj_extract_read(struct smtj_extract *x, u8 *buf, size_t len);
 size_t smtj_extract_avail(const struct smtj_extract *x);
 u32 smtj_extract_state(const struct smtj_extract *x);

@@ -112,13 +112,17 @@ static size_t run(struct src *s, uint64_t n, FILE *sink)
 	while (n) {
 		size_t c = n < 4096 ? n : 4096;
 
+		size_t off = 0;
+
 		src_fill(s, buf, c);
-		smtj_extract_feed(&ex, buf, c);
 		n -= c;
-		while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes)))) {
-			if (sink)
-				fwrite(bytes, 1, k, sink);
-			got += k;
+		while (off < c) {
+			off += smtj_extract_feed(&ex, buf + off, c - off);
+			while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes)))) {
+				if (sink)
+					fwrite(bytes, 1, k, sink);
+				got += k;
+			}
 		}
 	}
 	return got;
@@ -391,6 +395,19 @@ int main(void)
 	       ex.j[0].dwell_q8 / 256.0, ex.j[1].dwell_q8 / 256.0,
 	       ex.j[0].decim, ex.j[1].decim, (double)ob.n / ex.stats.samples,
 	       z_half(ob.ones, ob.n), z_half(ob.same, ob.n - 1));
+
+	/* Without reads, feeding stops before the output buffer overflows. */
+	{
+		static u16 many[1 << 20];
+		size_t used;
+
+		src_fill(&s, many, 1 << 20);
+		used = smtj_extract_feed(&ex, many, 1 << 20);
+		tap_ok(&tap, used < (1 << 20) && !ex.stats.overrun_bytes &&
+		       smtj_extract_avail(&ex) > SMTJ_EXTRACT_OUT_BYTES - 64,
+		       "unread output: feed consumed %zu of %u codes, %zu bytes buffered, none dropped",
+		       used, 1U << 20, smtj_extract_avail(&ex));
+	}
 
 	/*
 	 * Faults.  Each one starts after 2e6 good samples (output flowing),

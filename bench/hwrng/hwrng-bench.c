@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hwrng-bench: the hwrng extraction pipeline (kernel/smtj_extract.c) on
+ * the shared junction model at the paper's parameters.  Reports output
+ * bits per input sample, conditioned bytes per CPU second of the extractor
+ * and per second at the device's sample rate, for von Neumann and Peres
+ * debiasing; with --rngtest N also pipes N conditioned bytes and N bytes of
+ * raw thresholded states through rngtest (FIPS 140-2) and records the
+ * failed blocks of each.  JSON to the file named by --json (or stdout).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smtj_extract.h"
+
+#define CHUNK	(1U << 20)
+
+static u16 samples[CHUNK];
+static u8 bytes[SMTJ_EXTRACT_OUT_BYTES];
+static struct smtj_extract ex;
+
+static double cpu_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+struct result {
+	const char *name;
+	u32 depth;
+	unsigned long long samples, out_bytes;
+	double cpu_s, model_cpu_s;
+};
+
+static void measure(struct result *r, const struct smtj_sim_config *sc,
+		    unsigned long long nsamples)
+{
+	struct smtj_extract_config c;
+	struct smtj_model m;
+	size_t k, off;
+	double t0;
+
+	smtj_model_init(&m, sc);
+	smtj_extract_default_config(&c);
+	c.peres_depth = r->depth;
+	if (smtj_extract_init(&ex, &c)) {
+		fprintf(stderr, "hwrng-bench: bad extractor configuration\n");
+		exit(1);
+	}
+	r->samples = 0;
+	r->out_bytes = 0;
+	r->cpu_s = 0;
+	r->model_cpu_s = 0;
+	while (r->samples < nsamples) {
+		t0 = cpu_now();
+		smtj_model_fill(&m, samples, CHUNK);
+		r->model_cpu_s += cpu_now() - t0;
+		t0 = cpu_now();
+		for (off = 0; off < CHUNK;) {
+			off += smtj_extract_feed(&ex, samples + off, CHUNK - off);
+			while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes))))
+				r->out_bytes += k;
+		}
+		r->cpu_s += cpu_now() - t0;
+		r->samples += CHUNK;
+	}
+}
+
+/* Pipe @n conditioned (or raw) bytes through rngtest; failed, total blocks. */
+static int rngtest(unsigned long long n, int raw, const struct smtj_sim_config *sc,
+		   unsigned int *failed, unsigned int *blocks)
+{
+	char tmp[] = "/tmp/hwrng-bench-XXXXXX", cmd[128], line[256];
+	struct smtj_extract_config c;
+	struct smtj_model m;
+	unsigned int ok = 0;
+	FILE *p, *log;
+	int fd;
+
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	snprintf(cmd, sizeof(cmd), "rngtest >/dev/null 2>%s", tmp);
+	p = popen(cmd, "w");
+	if (!p)
+		return -errno;
+	smtj_model_init(&m, sc);
+	smtj_extract_default_config(&c);
+	smtj_extract_init(&ex, &c);
+	while (n) {
+		size_t k, i;
+
+		smtj_model_fill(&m, samples, CHUNK);
+		if (raw) {
+			/* one bit per sample, at the midpoint of the levels */
+			u32 mid = sc->level[0] + sc->level[1];
+
+			for (i = 0; i + 8 <= CHUNK && n; i += 8, n--) {
+				u8 b = 0;
+				int j;
+
+				for (j = 0; j < 8; j++)
+					b = (u8)(b << 1 | (2U * samples[i + j] >= mid));
+				fputc(b, p);
+			}
+			continue;
+		}
+		for (i = 0; i < CHUNK && n;) {
+			i += smtj_extract_feed(&ex, samples + i, CHUNK - i);
+			while (n && (k = smtj_extract_read(&ex, bytes,
+							   n < sizeof(bytes) ? n : sizeof(bytes)))) {
+				fwrite(bytes, 1, k, p);
+				n -= k;
+			}
+		}
+	}
+	pclose(p);
+	log = fdopen(fd, "r");
+	*failed = 0;
+	while (log && fgets(line, sizeof(line), log)) {
+		sscanf(line, "rngtest: FIPS 140-2 successes: %u", &ok);
+		sscanf(line, "rngtest: FIPS 140-2 failures: %u", failed);
+	}
+	if (log)
+		fclose(log);
+	unlink(tmp);
+	*blocks = ok + *failed;
+	return *blocks ? 0 : -EIO;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", required_argument, NULL, 'j' },
+		{ "samples", required_argument, NULL, 's' },
+		{ "rngtest", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct result res[2] = {
+		{ .name = "von-neumann", .depth = 1 },
+		{ .name = "peres", .depth = SMTJ_EXTRACT_DEPTH_MAX },
+	};
+	unsigned long long nsamples = 200000000ULL, rbytes = 0;
+	unsigned int cf = 0, cb = 0, rf = 0, rb = 0;
+	struct smtj_extract_config c;
+	struct smtj_sim_config sc;
+	const char *json = NULL;
+	FILE *out = stdout;
+	int opt, i;
+
+	while ((opt = getopt_long(argc, argv, "j:s:r:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = optarg;
+			break;
+		case 's':
+			nsamples = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rbytes = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			printf("usage: hwrng-bench [--json FILE] [--samples N] [--rngtest BYTES]\n");
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+
+	smtj_model_default_config(&sc);
+	sc.seed = 42;
+	smtj_extract_default_config(&c);
+	for (i = 0; i < 2; i++)
+		measure(&res[i], &sc, nsamples);
+	if (rbytes && (rngtest(rbytes, 0, &sc, &cf, &cb) ||
+		       rngtest(rbytes, 1, &sc, &rf, &rb))) {
+		fprintf(stderr, "hwrng-bench: rngtest did not run\n");
+		return 1;
+	}
+
+	if (json) {
+		out = fopen(json, "w");
+		if (!out) {
+			perror(json);
+			return 1;
+		}
+	}
+	fprintf(out, "{\n  \"bench\": \"hwrng\",\n  \"seed\": %llu,\n",
+		(unsigned long long)sc.seed);
+	fprintf(out, "  \"model\": {\"rate_hz\": %u, \"p_leave\": %.4f, \"levels\": [%u, %u], \"noise_sigma_codes\": %.3f, \"adc_bits\": %u},\n",
+		sc.rate_hz, sc.p_leave[0][0] / 1e9, sc.level[0], sc.level[1],
+		sc.noise_sigma / 1000.0, sc.adc_bits);
+	fprintf(out, "  \"extractor\": {\"dwell_mult\": %u, \"decim_min\": %u, \"decim_max\": %u, \"block_bits\": %u, \"h_claimed\": %.4f, \"alpha_log2\": %u},\n",
+		c.dwell_mult, c.decim_min, c.decim_max, c.block_bits,
+		c.health.h_q16 / 65536.0, c.health.alpha_log2);
+	fprintf(out, "  \"results\": [\n");
+	for (i = 0; i < 2; i++) {
+		struct result *r = &res[i];
+		double bps = 8.0 * r->out_bytes / r->samples;
+
+		fprintf(out, "    {\"debias\": \"%s\", \"depth\": %u, \"samples\": %llu, \"output_bytes\": %llu, \"bits_per_sample\": %.5f, \"extract_msamples_per_cpu_s\": %.1f, \"conditioned_bytes_per_cpu_s\": %.0f, \"conditioned_bytes_per_s_at_rate\": %.1f, \"model_msamples_per_cpu_s\": %.1f}%s\n",
+			r->name, r->depth, r->samples, r->out_bytes, bps,
+			r->samples / r->cpu_s / 1e6, r->out_bytes / r->cpu_s,
+			bps * sc.rate_hz / 8, r->samples / r->model_cpu_s / 1e6,
+			i ? "" : ",");
+	}
+	fprintf(out, "  ]");
+	if (rbytes)
+		fprintf(out, ",\n  \"rngtest\": {\"bytes\": %llu, \"gate_failed_blocks_max\": 3, \"conditioned\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}, \"raw_thresholded\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}}",
+			rbytes, cb, cf, cf <= 3 ? "true" : "false", rb, rf,
+			rf <= 3 ? "true" : "false");
+	fprintf(out, "\n}\n");
+	if (json)
+		fclose(out);
+	return 0;
+}
