@@ -17,6 +17,7 @@ struct bern {
 	unsigned int h;
 	uint32_t thresh;	/* a 32-bit word below it is a 1 */
 	int all_ones;		/* q == 1: every word counts */
+	int fair;		/* q == 1/2: count set bits instead */
 	float sigma, shift;
 };
 
@@ -46,6 +47,20 @@ static int bern_fill(struct smtj_src *s, unsigned int stream, float *out,
 		if (i < n)
 			out[i] = b->sigma * (float)bit(b, (uint32_t)srng_next(r)) +
 				 b->shift;
+		return 0;
+	}
+	if (b->fair) {
+		/* h fair coins are h random bits: one popcount per 64 */
+		for (; i < n; i++) {
+			unsigned int k = 0, left = b->h;
+
+			for (; left >= 64; left -= 64)
+				k += (unsigned int)__builtin_popcountll(srng_next(r));
+			if (left)
+				k += (unsigned int)__builtin_popcountll(srng_next(r) >>
+									(64 - left));
+			out[i] = b->sigma * (float)k + b->shift;
+		}
 		return 0;
 	}
 	for (; i < n; i++) {
@@ -104,6 +119,7 @@ int smtj_src_bernoulli(struct smtj_src **out, struct smtj_spec *sp,
 	b->seed = seed;
 	b->h = h;
 	b->all_ones = q >= 1.0;
+	b->fair = q == 0.5;
 	b->thresh = (uint32_t)llround(q * 4294967296.0 > 4294967295.0 ?
 				      4294967295.0 : q * 4294967296.0);
 	c = h * offset - (centred ? h * q : 0);

@@ -123,6 +123,15 @@ static void test_bernoulli(struct tap *t)
 	tap_near(t, m, 0, Z * sqrt(var / n), "bernoulli centred h=4 mean");
 	/* binomial(4, q): mu4 = 4pq(1+3(4-2)pq) = ..., SE(var) <= var*sqrt(3/n) */
 	tap_near(t, v, var, Z * var * sqrt(3.0 / n), "bernoulli h=4 variance");
+	/* fair coins take the popcount path: binomial(5, 1/2), mean 2.5,
+	 * variance 1.25, mu4 - var^2 <= 3 var^2 */
+	smtj_noise_destroy(nc);
+	nc = mk(t, "bernoulli:sigma=1,h=5", 4);
+	if (!nc || fill_calls(nc, 0, x, 1, 1000, 1000))
+		goto out;
+	moments(x, n, &m, &v);
+	tap_near(t, m, 2.5, Z * sqrt(1.25 / n), "bernoulli fair h=5 mean");
+	tap_near(t, v, 1.25, Z * 1.25 * sqrt(3.0 / n), "bernoulli fair h=5 variance");
 out:
 	smtj_noise_destroy(nz);
 	smtj_noise_destroy(nc);
