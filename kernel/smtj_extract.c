@@ -380,17 +380,42 @@ static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
 }
 
 /*
- * Digitise, decimate, test and condition up to @n codes.  Stops early when
- * the output buffer could not take another block's conditioned bytes, so
- * that no sample is spent on output that would be dropped; returns the
- * number of codes consumed (read the output, then feed the rest).
+ * Samples the extractor did not see (given to other consumers, or lost):
+ * no state change is counted across the gap, and the decimation counts
+ * the gap as elapsed time, since what decorrelates two decimated bits is
+ * the time between them.  An index that goes backwards counts as a gap
+ * longer than any decimation.
  */
-size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
+static void smtj_extract_gap(struct smtj_extract *x, u64 gap)
+{
+	u32 j;
+
+	x->stats.gaps++;
+	x->resync = 1;
+	for (j = 0; j < x->cfg.nr_junctions; j++) {
+		struct smtj_extract_junction *jn = &x->j[j];
+
+		jn->phase = gap >= jn->phase ? 1 : jn->phase - (u32)gap;
+	}
+}
+
+/*
+ * Digitise, decimate, test and condition up to @n codes, the first of which
+ * has the device's sample index @index.  Stops early when the output buffer
+ * could not take another block's conditioned bytes, so that no sample is
+ * spent on output that would be dropped; returns the number of codes
+ * consumed (read the output, then feed the rest).
+ */
+size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
+			 u64 index)
 {
 	u32 nj = x->cfg.nr_junctions, j;
 	u32 room = SMTJ_EXTRACT_OUT_BYTES - x->cfg.block_bits / 8 - 1;
 	size_t i;
 
+	if (x->fed && index != x->next_index)
+		smtj_extract_gap(x, index - x->next_index);
+	x->fed = 1;
 	for (i = 0; i < n && x->out_len <= room; i++) {
 		u32 state = smtj_extract_digitise(x, code[i]);
 
@@ -400,7 +425,7 @@ size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
 			u32 bit = (state >> j) & 1;
 
 			if (bit != jn->sym) {
-				jn->transitions++;
+				jn->transitions += !x->resync;
 				jn->sym = bit;
 			}
 			if (jn->decim && !--jn->phase) {
@@ -413,7 +438,9 @@ size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n)
 			for (j = 0; j < nj; j++)
 				smtj_extract_dwell(x, &x->j[j]);
 		}
+		x->resync = 0;
 	}
+	x->next_index = index + i;
 	return i;
 }
 

@@ -48,6 +48,7 @@ struct smtj_extract_junction {
 
 struct smtj_extract_stats {
 	u64 samples;		/* ADC codes fed */
+	u64 gaps;		/* breaks in the sample index */
 	u64 rail;		/* codes at an ADC rail */
 	u64 unresolved;		/* codes while the levels were not resolved */
 	u64 slow_blocks;	/* dwell blocks with a junction too slow */
@@ -63,6 +64,9 @@ struct smtj_extract {
 	u32 mad_q8;		/* mean |code - decoded level|, Q8 */
 	u32 gap_q8;		/* table: smallest gap between levels, Q8 */
 	u32 started;
+	u32 fed;		/* next_index is valid */
+	u32 resync;		/* a gap precedes this code: no transition */
+	u64 next_index;		/* device index expected next */
 	u32 block_pos;		/* samples into the dwell block */
 	u32 nr_levels;		/* table: sorted levels */
 	u16 sorted_code[SMTJ_EXTRACT_MAX_LEVELS];
@@ -79,7 +83,8 @@ struct smtj_extract {
 void smtj_extract_default_config(struct smtj_extract_config *cfg);
 int smtj_extract_init(struct smtj_extract *x,
 		      const struct smtj_extract_config *cfg);
-size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n);
+size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
+			 u64 index);
 size_t smtj_extract_read(struct smtj_extract *x, u8 *buf, size_t len);
 size_t smtj_extract_avail(const struct smtj_extract *x);
 u32 smtj_extract_state(const struct smtj_extract *x);

@@ -64,7 +64,8 @@ static void measure(struct result *r, const struct smtj_sim_config *sc,
 		r->model_cpu_s += cpu_now() - t0;
 		t0 = cpu_now();
 		for (off = 0; off < CHUNK;) {
-			off += smtj_extract_feed(&ex, samples + off, CHUNK - off);
+			off += smtj_extract_feed(&ex, samples + off, CHUNK - off,
+						 r->samples + off);
 			while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes))))
 				r->out_bytes += k;
 		}
@@ -81,6 +82,7 @@ static int rngtest(unsigned long long n, int raw, const struct smtj_sim_config *
 	struct smtj_extract_config c;
 	struct smtj_model m;
 	unsigned int ok = 0;
+	u64 index = 0;
 	FILE *p, *log;
 	int fd;
 
@@ -113,13 +115,14 @@ static int rngtest(unsigned long long n, int raw, const struct smtj_sim_config *
 			continue;
 		}
 		for (i = 0; i < CHUNK && n;) {
-			i += smtj_extract_feed(&ex, samples + i, CHUNK - i);
+			i += smtj_extract_feed(&ex, samples + i, CHUNK - i, index + i);
 			while (n && (k = smtj_extract_read(&ex, bytes,
 							   n < sizeof(bytes) ? n : sizeof(bytes)))) {
 				fwrite(bytes, 1, k, p);
 				n -= k;
 			}
 		}
+		index += CHUNK;
 	}
 	pclose(p);
 	log = fdopen(fd, "r");
