@@ -15,7 +15,7 @@
 #include <zlib.h>
 #include "danp-internal.h"
 
-static const char ckpt_magic[8] = "DANPCK01";
+static const char ckpt_magic[8] = "DANPCK02";
 
 struct wbuf {
 	uint8_t *p;
@@ -125,6 +125,7 @@ static void serialize(const struct danp_net *net, const uint64_t *user,
 	put_f32(w, p->eps);
 	put_f32(w, p->decor_lr);
 	put_u64(w, (uint64_t)p->decor_center);
+	put_f32(w, p->np_mean);
 	put_f32(w, p->np_sigma2);
 	put_u64(w, p->max_batch);
 	put_u64(w, net->steps);
@@ -244,6 +245,7 @@ static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
 	p.eps = get_f32(r);
 	p.decor_lr = get_f32(r);
 	p.decor_center = (int)get_u64(r);
+	p.np_mean = get_f32(r);
 	p.np_sigma2 = get_f32(r);
 	p.max_batch = (size_t)get_u64(r);
 	steps = get_u64(r);

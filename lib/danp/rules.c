@@ -45,7 +45,8 @@ static double mean_loss(const float *l, size_t n)
 /*
  * ANP/DANP: s_n = (L1_n - L2_n) N / sum_l |a1_l,n - a2_l,n|^2,
  * g_W_l = sum_n s_n (a1 - a2)_l,n z1_l,n^T.
- * NP: g_W_l = sum_n (L_noisy - L_clean)_n / sigma^2 xi_l,n z_l,n^T.
+ * NP: g_W_l = sum_n (L_noisy - L_clean)_n / sigma^2 (xi - mean)_l,n z_l,n^T
+ * (an uncentred source would bias the estimate by its mean).
  */
 int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 		    double *loss, struct danp_err *err)
@@ -64,7 +65,7 @@ int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 	if (ret)
 		return ret;
 	if (np) {
-		float inv = 1.0f / net->p.np_sigma2;
+		float inv = 1.0f / net->p.np_sigma2, mu = net->p.np_mean;
 
 		for (size_t r = 0; r < n; r++)
 			net->s[r] = (lr[n + r] - lr[r]) * inv;
@@ -75,7 +76,7 @@ int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 			for (size_t r = 0; r < n; r++)
 				for (size_t j = 0; j < ly->dout; j++)
 					ly->D[r * ly->dout + j] =
-						net->s[r] * xi[r * ly->dout + j];
+						net->s[r] * (xi[r * ly->dout + j] - mu);
 			weight_grad(ly, ly->D, n, alpha);
 		}
 		if (loss)

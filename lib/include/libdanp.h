@@ -76,7 +76,7 @@ struct danp_params {
 	float beta1, beta2, eps;	/* Adam (0.9, 0.999, 1e-8) */
 	float decor_lr;			/* epsilon_R */
 	int decor_center;		/* reference quirk: centring bias c */
-	float np_sigma2;		/* NP: noise variance sigma^2 */
+	float np_mean, np_sigma2;	/* NP: noise mean and variance */
 	size_t max_batch;		/* largest batch passed to step/eval */
 	danp_noise_fn noise;		/* required for NP/ANP/DANP */
 	void *noise_ctx;

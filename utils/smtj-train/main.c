@@ -308,8 +308,26 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 	p.decor_lr = o->decor_lr >= 0 ? o->decor_lr : dlr;
 	p.decor_center = o->center;
 	p.max_batch = o->batch ? o->batch : 64;
-	/* NP needs the noise variance: Bernoulli sigma^2/4 is the default. */
-	p.np_sigma2 = 0.0125f * 0.0125f / 4;
+	if (p.rule == DANP_RULE_NP) {
+		/* NP needs the noise's mean and variance: ask the source. */
+		struct train_noise *tn;
+		double mean, sd;
+		char msg[512];
+
+		if (noise_open(&tn, o->noise, o->seed, msg, sizeof(msg))) {
+			fprintf(stderr, "smtj-train: %s\n", msg);
+			return NULL;
+		}
+		if (noise_moments(tn, &mean, &sd) || !(sd > 0)) {
+			fprintf(stderr, "smtj-train: NP needs a noise source with "
+				"known moments; '%s' has none\n", o->noise);
+			noise_close(tn);
+			return NULL;
+		}
+		p.np_mean = (float)mean;
+		p.np_sigma2 = (float)(sd * sd);
+		noise_close(tn);
+	}
 	o->batch = p.max_batch;
 	if (danp_net_create(&net, &spec, &p, o->seed, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
@@ -320,7 +338,7 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 }
 
 static void header_json(char *buf, size_t len, const struct opts *o,
-			struct danp_net *net)
+			struct danp_net *net, const char *noise_desc)
 {
 	const struct danp_params *p = danp_net_params(net);
 	const struct danp_spec *s = danp_net_spec(net);
@@ -333,12 +351,12 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 	snprintf(buf, len,
 		 "  \"tool\": \"smtj-train\", \"libdanp\": \"%d.%d\", \"libsmtj\": \"%s\",\n"
 		 "  \"dataset\": \"%s\", \"arch\": \"%s\", \"rule\": \"%s\",\n"
-		 "  \"noise\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
+		 "  \"noise\": \"%s\", \"noise_source\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
 		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
 		 "  \"train_eval_samples\": %d",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
-		 o->dataset, arch, danp_rule_name(p->rule), o->noise,
+		 o->dataset, arch, danp_rule_name(p->rule), o->noise, noise_desc,
 		 (unsigned long long)o->seed, o->threads, o->batch,
 		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
 		 p->loss == DANP_LOSS_CE ? "ce" : "mse",
@@ -362,7 +380,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	unsigned int e0 = 0;
 	size_t start_batch = 0;
-	char msg[512], hdr[2048];
+	char msg[512], hdr[2048], desc[512];
 	int rc = 1;
 
 	if (parse_opts(argc, argv, &o))
@@ -394,7 +412,18 @@ int main(int argc, char **argv)
 		memcpy(rng.s, &user[U_RNG], sizeof(rng.s));
 		consumed = user[U_NOISE];
 	}
-	header_json(hdr, sizeof(hdr), &o, net);
+	{
+		/* Check the spec before training; record its canonical form. */
+		struct train_noise *probe;
+
+		if (noise_open(&probe, o.noise, o.seed, msg, sizeof(msg))) {
+			fprintf(stderr, "smtj-train: %s\n", msg);
+			goto out_net;
+		}
+		snprintf(desc, sizeof(desc), "%s", noise_describe(probe));
+		noise_close(probe);
+	}
+	header_json(hdr, sizeof(hdr), &o, net, desc);
 	if (o.output && report_open(&rep, o.output, o.json, hdr,
 				    o.resume ? e0 : 0, msg, sizeof(msg))) {
 		fprintf(stderr, "smtj-train: %s\n", msg);

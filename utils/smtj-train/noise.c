@@ -46,6 +46,16 @@ const char *noise_error(const struct train_noise *n)
 	return n ? n->err.msg : "";
 }
 
+int noise_moments(const struct train_noise *n, double *mean, double *sd)
+{
+	return smtj_noise_moments(n->src, mean, sd);
+}
+
+const char *noise_describe(const struct train_noise *n)
+{
+	return smtj_noise_describe(n->src);
+}
+
 void noise_close(struct train_noise *n)
 {
 	if (!n)

@@ -30,6 +30,9 @@ int noise_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 	       size_t cols);
 uint64_t noise_consumed(const struct train_noise *n);
 const char *noise_error(const struct train_noise *n);
+/* Mean and standard deviation the source reports; -ENODATA if unknown. */
+int noise_moments(const struct train_noise *n, double *mean, double *sd);
+const char *noise_describe(const struct train_noise *n);
 void noise_close(struct train_noise *n);
 
 /* ---- results file (report.c) ---- */

@@ -311,7 +311,7 @@ static void test_ckpt(void)
 	ret = danp_ckpt_load(&b, path("ck"), NULL, &err);
 	tap_ok(ret == -EINVAL && has(&err, "checksum", NULL),
 	       "corrupt checkpoint rejected: %s", err.msg);
-	write_file(path("ck2"), "DANPCK01", 8, 0);
+	write_file(path("ck2"), "DANPCK02", 8, 0);
 	ret = danp_ckpt_load(&b, path("ck2"), NULL, &err);
 	tap_ok(ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
 	ret = danp_ckpt_save(a, "/nonexistent-dir/ck", NULL, &err);
