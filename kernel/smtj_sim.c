@@ -101,33 +101,14 @@ static void smtj_sim_produce(struct smtj_sim *sim, unsigned int n, u64 now)
 }
 
 /*
- * One step of the producer.  Returns true if it should run again at once;
- * otherwise *next is the absolute time to wake up at, or 0 to sleep until
- * kicked.
+ * sim->lock held, running, throttled: produce up to one batch of the due
+ * samples.  Returns true if it produced; otherwise *next is when the next
+ * sample is due, but not before 1 ms from now.
  */
-static bool smtj_sim_step(struct smtj_sim *sim, u64 *next)
+static bool smtj_sim_due(struct smtj_sim *sim, u64 now, u64 *next)
 {
-	u64 now, due, index, backlog;
-	unsigned int room, n;
-	bool again = false;
+	u64 index = sim->model.index, due, backlog;
 
-	*next = 0;
-	mutex_lock(&sim->lock);
-	if (!sim->running)
-		goto out;
-	now = ktime_get_ns();
-	if (sim->unthrottled) {
-		room = smtj_core_room(sim->sdev);
-		if (room < SMTJ_CHUNK) {
-			*next = now + NSEC_PER_MSEC;
-			goto out;
-		}
-		smtj_sim_produce(sim, min(room, SMTJ_SIM_BATCH), now);
-		again = true;
-		goto out;
-	}
-
-	index = sim->model.index;
 	/* Samples 0 .. due - 1 are due: t0 + k / rate <= now. */
 	due = mul_u64_u32_div(now - sim->t0_ns, sim->cfg.rate_hz,
 			      NSEC_PER_SEC) + 1;
@@ -138,13 +119,42 @@ static bool smtj_sim_step(struct smtj_sim *sim, u64 *next)
 		due = index + 1;
 	}
 	if (due > index) {
-		n = min_t(u64, due - index, SMTJ_SIM_BATCH);
-		smtj_sim_produce(sim, n, now);
-		again = true;
-		goto out;
+		smtj_sim_produce(sim, min_t(u64, due - index, SMTJ_SIM_BATCH),
+				 now);
+		return true;
 	}
 	*next = max(sim->t0_ns + smtj_sim_offset_ns(sim, index),
 		    now + NSEC_PER_MSEC);
+	return false;
+}
+
+/*
+ * One step of the producer.  Returns true if it should run again at once;
+ * otherwise *next is the absolute time to wake up at, or 0 to sleep until
+ * kicked.
+ */
+static bool smtj_sim_step(struct smtj_sim *sim, u64 *next)
+{
+	unsigned int room;
+	bool again = false;
+	u64 now;
+
+	*next = 0;
+	mutex_lock(&sim->lock);
+	if (!sim->running)
+		goto out;
+	now = ktime_get_ns();
+	if (!sim->unthrottled) {
+		again = smtj_sim_due(sim, now, next);
+		goto out;
+	}
+	room = smtj_core_room(sim->sdev);
+	if (room < SMTJ_CHUNK) {
+		*next = now + NSEC_PER_MSEC;
+		goto out;
+	}
+	smtj_sim_produce(sim, min(room, SMTJ_SIM_BATCH), now);
+	again = true;
 out:
 	mutex_unlock(&sim->lock);
 	return again;
@@ -223,6 +233,7 @@ static int smtj_sim_set_config(struct smtj_device *sdev,
 {
 	struct smtj_sim *sim = smtj_core_priv(sdev);
 	struct smtj_format fmt;
+	u64 next;
 
 	smtj_sim_format(cfg, &fmt);
 	mutex_lock(&sim->lock);
@@ -233,6 +244,9 @@ static int smtj_sim_set_config(struct smtj_device *sdev,
 	WRITE_ONCE(sim->unthrottled, cfg->flags & SMTJ_SIM_F_UNTHROTTLED);
 	smtj_core_set_format(sdev, &fmt);
 	smtj_core_restart(sdev);
+	/* Sample 0 is due now: queue it before returning (throttled). */
+	if (sim->running && !sim->unthrottled)
+		smtj_sim_due(sim, sim->t0_ns, &next);
 	mutex_unlock(&sim->lock);
 	smtj_sim_wake(sim);
 	return 0;
