@@ -79,6 +79,8 @@ TEST(unbind_while_in_use)
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 9);
 	ASSERT_EQ(0, smtj_set_consumer(fd, 65536, 1024));
 	ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
+	/* take sample 0 (waiting for it): the next one comes 1 s later */
+	ASSERT_EQ(2, read(fd, buf, 2));
 	fd_map = smtj_open(1, O_RDWR);
 	ASSERT_LE(0, fd_map);
 	ASSERT_EQ(0, smtj_get_info(fd_map, &info));
@@ -232,11 +234,8 @@ TEST(rmmod_while_io_uring_holds_file)
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 9);
 	ASSERT_EQ(0, smtj_set_consumer(fd, 65536, 4096));
 	ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
-	/* take what is there (sample 0), so that the read has to wait */
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-	fcntl(fd, F_SETFL, 0);
+	/* take sample 0 (waiting for it), so that the next read has to wait 1 s */
+	ASSERT_EQ(2, read(fd, buf, 2));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
 	ASSERT_NE(NULL, sqe);
