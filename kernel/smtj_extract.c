@@ -304,8 +304,7 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 			       struct smtj_extract_junction *jn)
 {
 	const struct smtj_extract_config *cfg = &x->cfg;
-	u32 t = jn->transitions, d;
-	u64 need;
+	u32 t = jn->transitions, d, need;
 
 	jn->transitions = 0;
 	jn->dwell_q8 = t ? (SMTJ_EXTRACT_DWELL_BLOCK << 8) / t : 0;
@@ -313,8 +312,8 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 	if (!t && cfg->nr_junctions == 1)
 		x->started = 0;
 	/* ceil(dwell_mult * BLOCK / t); no transition: infinitely slow */
-	need = t ? ((u64)cfg->dwell_mult * SMTJ_EXTRACT_DWELL_BLOCK + t - 1) / t :
-		   (u64)cfg->decim_max + 1;
+	need = t ? (cfg->dwell_mult * SMTJ_EXTRACT_DWELL_BLOCK + t - 1) / t :
+		   cfg->decim_max + 1;
 	if (need > cfg->decim_max) {
 		/* forced to the stuck symbol: trip as soon as possible */
 		jn->slow = 1;
@@ -322,7 +321,7 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 		d = cfg->decim_min;
 	} else {
 		jn->slow = 0;
-		d = need < cfg->decim_min ? cfg->decim_min : (u32)need;
+		d = need < cfg->decim_min ? cfg->decim_min : need;
 	}
 	if (!jn->decim || jn->phase > d)
 		jn->phase = d;
