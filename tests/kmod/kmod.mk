@@ -63,3 +63,26 @@ smtj-test-adc-checkpatch:
 		cat $(BUILD)/kmod-test/checkpatch.log; \
 		echo "smtj-test-adc-checkpatch: findings" >&2; exit 1; fi
 	@echo "smtj-test-adc-checkpatch: clean"
+
+# Boot tests of the test ADC alone (no smtj.ko): `make kmod-smoke` on the
+# installed kernel, `make kmod-smoke-matrix` also on the kernels of
+# scripts/fetch-kernels.sh (downloaded on first use; arm64 needs
+# gcc-aarch64-linux-gnu and qemu-system-arm).  Not part of `make check`.
+KMOD_SMOKE_KERNELS ?= amd64-6.12 arm64-6.1 arm64-6.12
+
+.PHONY: kmod-smoke kmod-smoke-matrix
+
+kmod-smoke: smtj-test-adc
+	@KVER=$(SMTJ_KVER) $(TOP)/tests/kmod/smoke.sh host $(SMTJ_TEST_ADC_KO) | \
+		grep -E '^(not ok|smoke:)'
+
+kmod-smoke-matrix: kmod-smoke
+	@set -e; $(TOP)/scripts/fetch-kernels.sh $(KMOD_SMOKE_KERNELS) arm64-user; \
+	for k in $(KMOD_SMOKE_KERNELS); do \
+		. $(BUILD)/kernels/$$k/env; \
+		cross=; [ $$KARCH = arm64 ] && cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"; \
+		$(MAKE) -s --no-print-directory smtj-test-adc KDIR=$$KDIR $$cross | grep -v BTF || true; \
+		$(TOP)/tests/kmod/smoke.sh $(BUILD)/kernels/$$k/env \
+			$(BUILD)/kmod-test/$$KARCH-$$KVER/smtj-test-adc.ko | \
+			grep -E '^(not ok|smoke:)'; \
+	done

@@ -13,7 +13,8 @@
 # and the boot time; exits nonzero on any failure or a WARNING/BUG/Oops.
 #
 # ENV is a file of scripts/fetch-kernels.sh (KVER, KARCH, VMLINUZ, MODDIR)
-# or "host" for the installed Debian 6.1 amd64 kernel.  BUSYBOX overrides
+# or "host" for an installed Debian amd64 kernel (KVER, default the newest
+# 6.1).  BUSYBOX overrides
 # the busybox binary (arm64: build/kernels/arm64-user/root/bin/busybox).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ ko=$2
 shift 2
 
 if [ "$envf" = host ]; then
-	KVER=$(ls -d /lib/modules/6.1.*-amd64 | sed 's|.*/||' | sort -V | tail -n 1)
+	KVER=${KVER:-$(ls -d /lib/modules/6.1.*-amd64 | sed 's|.*/||' | sort -V | tail -n 1)}
 	KARCH=x86_64
 	VMLINUZ=/boot/vmlinuz-$KVER
 	MODDIR=/lib/modules/$KVER
