@@ -196,6 +196,27 @@ static void bits_add(struct bitstat *b, const u8 *p, size_t len)
 	}
 }
 
+/*
+ * @n samples from @s, of which the extractor sees the first @seen of every
+ * @period (the others go to other consumers); output bits into @ob.
+ */
+static void collect(struct src *s, uint64_t n, u32 seen, u32 period,
+		    struct bitstat *ob)
+{
+	static u8 bytes[4096];
+	uint64_t i;
+	size_t k;
+
+	memset(ob, 0, sizeof(*ob));
+	for (i = 0; i < n; i += period) {
+		src_fill(s, buf, period);
+		feed(buf, seen);
+		idx += period - seen;
+		while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes))))
+			bits_add(ob, bytes, k);
+	}
+}
+
 /* |z| of the ones fraction and of the lag-1 agreement, both vs 1/2 */
 static double z_half(uint64_t k, uint64_t n)
 {
@@ -414,19 +435,7 @@ int main(void)
 	src_model(&s, &sc);
 	ex_paper(&c);
 	smtj_extract_init(&ex, &c);
-	memset(&ob, 0, sizeof(ob));
-	{
-		static u8 bytes[4096];
-		size_t k;
-
-		for (i = 0; i < 30000000; i += 192) {
-			src_fill(&s, buf, 192);
-			feed(buf, 64);
-			idx += 128;
-			while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes))))
-				bits_add(&ob, bytes, k);
-		}
-	}
+	collect(&s, 30000000, 64, 192, &ob);
 	tap_ok(&tap, smtj_extract_state(&ex) == SMTJ_HEALTH_OK &&
 	       fabs(ex.j[0].dwell_q8 / 256.0 - 12.36) < 12.36 * 0.15 &&
 	       ex.stats.gaps > 100000 && z_half(ob.ones, ob.n) < 5 &&
@@ -450,18 +459,7 @@ int main(void)
 	c.nr_junctions = 2;
 	memcpy(c.level, sc.level, 4 * sizeof(c.level[0]));
 	smtj_extract_init(&ex, &c);
-	memset(&ob, 0, sizeof(ob));
-	{
-		static u8 bytes[4096];
-		size_t k;
-
-		for (i = 0; i < 5000000; i += 4096) {
-			src_fill(&s, buf, 4096);
-			feed(buf, 4096);
-			while ((k = smtj_extract_read(&ex, bytes, sizeof(bytes))))
-				bits_add(&ob, bytes, k);
-		}
-	}
+	collect(&s, 5000000, 4096, 4096, &ob);
 	tap_ok(&tap, smtj_extract_state(&ex) == SMTJ_HEALTH_OK &&
 	       fabs(ex.j[0].dwell_q8 / 256.0 - 12.36) < 12.36 * 0.15 &&
 	       fabs(ex.j[1].dwell_q8 / 256.0 - 25) < 25 * 0.15 &&
