@@ -421,4 +421,30 @@ TEST_F(dev, sysfs_attributes)
 	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "lost"));
 }
 
+/* Pointers the kernel cannot use: -EFAULT, never a crash. */
+TEST_F(dev, bad_pointers)
+{
+	void *bad = (void *)8;	/* unmapped page */
+	uint16_t buf[64];
+
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, NULL));
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_GET_INFO, bad));
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_GET_SIM, bad));
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_SET_SIM, bad));
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_GET_CONSUMER, bad));
+	EXPECT_EQ(-EFAULT, smtj_ioctl(self->fd, SMTJ_IOC_SET_CONSUMER, bad));
+
+	/* read() into nowhere, once samples are there */
+	ASSERT_EQ(8, smtj_read_samples(self->fd, buf, 8, 5000));
+	smtj_sleep_ms(10);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_read, self->fd, bad, 64));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_read, self->fd, NULL, 64));
+	EXPECT_EQ(EFAULT, errno);
+	/* the file is still fine */
+	EXPECT_EQ(8, smtj_read_samples(self->fd, buf, 8, 5000));
+}
+
 SMTJ_TEST_MAIN

@@ -254,4 +254,35 @@ TEST(rmmod_while_io_uring_holds_file)
 	ASSERT_EQ(0, smtj_module_ensure());
 }
 
+/*
+ * Module parameters (contract 4): no simulated device unless asked for, and
+ * a bad sim_devices refuses the load instead of being taken somehow.
+ */
+TEST(module_parameters)
+{
+	static const char *const bad[] = { "sim_devices=-1", "sim_devices=junk",
+					   "sim_devices=", "sim_devices=0x" };
+	unsigned int i;
+	int r;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	ASSERT_EQ(0, smtj_module_unload());
+	ASSERT_EQ(0, smtj_module_load(""));
+	EXPECT_NE(0, access("/dev/smtj0", F_OK));
+	EXPECT_NE(0, access(SMTJ_SYSFS_CLASS "/smtj0", F_OK));
+	EXPECT_EQ(0, smtj_module_unload());
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = smtj_module_load(bad[i]);
+		EXPECT_NE(0, r) TH_LOG("loaded with %s", bad[i]);
+		if (!r) {
+			EXPECT_EQ(0, smtj_module_unload());
+		} else {
+			TH_LOG("%s: %s", bad[i], strerror(-r));
+			EXPECT_FALSE(smtj_module_loaded());
+		}
+	}
+	ASSERT_EQ(0, smtj_module_ensure());
+	EXPECT_EQ(0, access("/dev/smtj1", F_OK));
+}
+
 SMTJ_TEST_MAIN
