@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <liburing.h>
+#include <sys/uio.h>
 
 #include "smtj_test.h"
 
@@ -62,13 +63,17 @@ static int count_threads(int *workers)
 	return n;
 }
 
+/* A read of @len bytes tagged @tag; with @fixed, from registered buffer @tag. */
 static void queue_read(struct __test_metadata *_metadata, struct io_uring *ring,
-		       int fd, void *buf, unsigned int len, uint64_t tag)
+		       int fd, void *buf, unsigned int len, uint64_t tag, int fixed)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	ASSERT_NE(NULL, sqe);
-	io_uring_prep_read(sqe, fd, buf, len, 0);
+	if (fixed)
+		io_uring_prep_read_fixed(sqe, fd, buf, len, 0, (int)tag);
+	else
+		io_uring_prep_read(sqe, fd, buf, len, 0);
 	io_uring_sqe_set_data64(sqe, tag);
 }
 
@@ -90,20 +95,34 @@ static int wait_one(struct io_uring *ring, unsigned int ms, uint64_t *tag)
 #define NBUF	8
 #define BUFLEN	4096	/* bytes */
 
-TEST_F(uring, reads_cover_the_stream)
+/*
+ * NBUF reads in flight, each resubmitted when it completes, until 30000
+ * samples came: every sample below the total arrives exactly once.  With
+ * @fixed, into registered buffers (read_fixed), as libsmtj does.
+ */
+static void cover_stream(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(uring) *self, int fixed)
 {
 	static uint16_t bufs[NBUF][BUFLEN / 2];
 	static uint8_t seen[40000];
+	struct iovec iov[NBUF];
 	struct smtj_sim_config cfg;
 	struct smtj_info info;
 	unsigned int total = 0, i;
 	static uint64_t tag;
 	int res;
 
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < NBUF; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = BUFLEN;
+	}
+	if (fixed)
+		ASSERT_EQ(0, io_uring_register_buffers(&self->ring, iov, NBUF));
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 100000, 3);
 	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
 	for (i = 0; i < NBUF; i++)
-		queue_read(_metadata, &self->ring, self->fd, bufs[i], BUFLEN, i);
+		queue_read(_metadata, &self->ring, self->fd, bufs[i], BUFLEN, i, fixed);
 	ASSERT_EQ(NBUF, io_uring_submit(&self->ring));
 	while (total < 30000) {
 		res = wait_one(&self->ring, 5000, &tag);
@@ -118,14 +137,62 @@ TEST_F(uring, reads_cover_the_stream)
 			seen[v] = 1;
 		}
 		total += res / 2;
-		queue_read(_metadata, &self->ring, self->fd, bufs[tag], BUFLEN, tag);
+		queue_read(_metadata, &self->ring, self->fd, bufs[tag], BUFLEN, tag, fixed);
 		ASSERT_EQ(1, io_uring_submit(&self->ring));
 	}
-	/* every sample below the total arrived exactly once */
 	for (i = 0; i < total; i++)
 		ASSERT_EQ(1, seen[i]) TH_LOG("sample %u missing (total %u)", i, total);
 	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
 	EXPECT_EQ(0, info.lost);
+}
+
+TEST_F(uring, reads_cover_the_stream)
+{
+	cover_stream(_metadata, self, 0);
+}
+
+TEST_F(uring, fixed_buffers_cover_the_stream)
+{
+	cover_stream(_metadata, self, 1);
+}
+
+/* A read waiting for data can be cancelled; the file works on. */
+TEST_F(uring, cancel_waiting_read)
+{
+	static uint16_t buf[256];
+	struct io_uring_sqe *sqe;
+	struct smtj_sim_config cfg;
+	struct io_uring_cqe *cqe;
+	static uint64_t tag;
+	int i, res, got_read = 0, got_cancel = 0;
+
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 3);
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(2, read(self->fd, buf, 2));	/* sample 0; the next in 1 s */
+	queue_read(_metadata, &self->ring, self->fd, buf, sizeof(buf), 1, 0);
+	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	smtj_sleep_ms(50);
+	ASSERT_EQ(-EAGAIN, io_uring_peek_cqe(&self->ring, &cqe));
+	sqe = io_uring_get_sqe(&self->ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_cancel64(sqe, 1, 0);
+	io_uring_sqe_set_data64(sqe, 2);
+	ASSERT_EQ(1, io_uring_submit(&self->ring));
+	for (i = 0; i < 2; i++) {
+		res = wait_one(&self->ring, 3000, &tag);
+		if (tag == 1) {
+			EXPECT_EQ(-ECANCELED, res);
+			got_read = 1;
+		} else {
+			EXPECT_EQ(0, res);
+			got_cancel = 1;
+		}
+	}
+	EXPECT_TRUE(got_read);
+	EXPECT_TRUE(got_cancel);
+	/* the stream goes on: sample 1 at 1 s, to read() */
+	ASSERT_EQ(2, read(self->fd, buf, 2));
+	EXPECT_EQ(1, buf[0]);
 }
 
 TEST_F(uring, no_io_wq_workers)
@@ -143,7 +210,7 @@ TEST_F(uring, no_io_wq_workers)
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1000, 3);
 	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
 	for (i = 0; i < 4; i++)
-		queue_read(_metadata, &self->ring, self->fd, bufs[i], sizeof(bufs[i]), i);
+		queue_read(_metadata, &self->ring, self->fd, bufs[i], sizeof(bufs[i]), i, 0);
 	ASSERT_EQ(4, io_uring_submit(&self->ring));
 	smtj_sleep_ms(100);
 	during = count_threads(&workers);
@@ -166,18 +233,18 @@ TEST_F(uring, bad_reads_fail)
 	uint16_t buf[64];
 	static uint64_t tag;
 
-	queue_read(_metadata, &self->ring, self->fd, buf, 1, 1);
+	queue_read(_metadata, &self->ring, self->fd, buf, 1, 1, 0);
 	ASSERT_EQ(1, io_uring_submit(&self->ring));
 	EXPECT_EQ(-EINVAL, wait_one(&self->ring, 5000, &tag));
 
 	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
 	ASSERT_EQ(0, smtj_map_ring(self->fd, &info, &m));
-	queue_read(_metadata, &self->ring, self->fd, buf, sizeof(buf), 2);
+	queue_read(_metadata, &self->ring, self->fd, buf, sizeof(buf), 2, 0);
 	ASSERT_EQ(1, io_uring_submit(&self->ring));
 	EXPECT_EQ(-EBUSY, wait_one(&self->ring, 5000, &tag));
 	smtj_unmap_ring(&m);
 
-	queue_read(_metadata, &self->ring, self->fd, buf, sizeof(buf), 3);
+	queue_read(_metadata, &self->ring, self->fd, buf, sizeof(buf), 3, 0);
 	ASSERT_EQ(1, io_uring_submit(&self->ring));
 	EXPECT_LT(0, wait_one(&self->ring, 5000, &tag));
 }
