@@ -17,7 +17,7 @@ bench-danp: $(DANP_BENCH) data-mnist
 	$(DANP_BENCH) --data data/mnist --threads 1 --json $(BUILD)/bench/danp-mnist-1t.json
 	$(DANP_BENCH) --data data/mnist --threads 2 --json $(BUILD)/bench/danp-mnist-2t.json
 	$(DANP_BENCH) --data data/mnist --threads 1 --rule bp --json $(BUILD)/bench/bp-mnist-1t.json
-	@grep -h '"threads"\|"rule"\|"sgemm_gflops"\|"mean_seconds\|"peak_rss' \
+	@grep -h '"threads"\|"rule"\|"sgemm_gflops\|"mean_\|"peak_rss' \
 		$(BUILD)/bench/danp-mnist-1t.json $(BUILD)/bench/danp-mnist-2t.json \
 		$(BUILD)/bench/bp-mnist-1t.json
 
