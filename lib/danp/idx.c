@@ -103,10 +103,25 @@ int danp_load_idx(struct danp_dataset *ds, const char *images,
 	ret = danp_read_file(images, &buf, &len, err);
 	if (ret)
 		return ret;
-	ret = danp_parse_idx_images(buf, len, images, &x, &n, &h, &w, err);
-	free(buf);
-	if (ret)
-		return ret;
+	{
+		/* Checked like danp_parse_idx_images, but the pixels stay in
+		 * the file buffer: no second copy of a 47 MB file. */
+		uint32_t dims[3] = { 0 };
+		size_t total = 0;
+		uint8_t *shrunk;
+
+		ret = idx_header(buf, len, images, 3, dims, &total, err);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		memmove(buf, buf + 16, total);
+		shrunk = realloc(buf, total);
+		x = shrunk ? shrunk : buf;
+		n = dims[0];
+		h = dims[1];
+		w = dims[2];
+	}
 	ret = danp_read_file(labels, &buf, &len, err);
 	if (!ret) {
 		ret = danp_parse_idx_labels(buf, len, labels, &y, &nl, err);
