@@ -41,5 +41,6 @@ $(error tests/vm/arch.make: no VM settings for VM_ARCH=$(VM_ARCH))
 endif
 
 VM_CC ?= $(VM_CROSS)gcc
+VM_STRIP ?= $(VM_CROSS)strip
 
 endif

@@ -10,6 +10,7 @@
 #   SELFTEST_DIR directory of the statically linked selftests
 #   VM_TESTS     the tests.list naming the programs to run
 #   VM_INIT      the /init script
+#   VM_STRIP     strip for the guest's binaries (optional: copies unstripped)
 set -euo pipefail
 out=$1
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -32,7 +33,9 @@ cp "$VM_BUSYBOX" "$root/bin/busybox"
 # run on this host.
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$VM_INIT" "$root/init"
-cp "$SMTJ_KO" "$root/lib/modules/smtj.ko"
+# the kernel needs no debug information (the build tree keeps it for oopses)
+"${VM_STRIP:-false}" --strip-debug -o "$root/lib/modules/smtj.ko" "$SMTJ_KO" 2>/dev/null ||
+	cp "$SMTJ_KO" "$root/lib/modules/smtj.ko"
 cp "$VM_TESTS" "$root/etc/smtj/tests.list"
 
 # Dependencies of smtj.ko from the guest kernel's modules, in load order.
@@ -73,7 +76,8 @@ done
 grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" | while read -r prog _; do
 	[ -x "$SELFTEST_DIR/$prog" ] || die "selftest $prog (listed in $VM_TESTS) is not built"
 	static "$SELFTEST_DIR/$prog" || die "$prog is not statically linked"
-	cp "$SELFTEST_DIR/$prog" "$root/selftests/$prog"
+	"${VM_STRIP:-false}" -o "$root/selftests/$prog" "$SELFTEST_DIR/$prog" 2>/dev/null ||
+		cp "$SELFTEST_DIR/$prog" "$root/selftests/$prog"
 done
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |

@@ -143,7 +143,12 @@ if grep -q '^F ' "$VM_OUT/summary.txt"; then
 fi
 
 # The kernel log: the console holds it live and the dump /init made.
-pat='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|sleeping function called from invalid context|list_add corruption|list_del corruption|refcount_t|general protection fault|Kernel panic|kernel BUG|Call Trace'
+# What the stage must never see; beyond the required list, the other reports
+# that come with a stack trace (lockups, stalls, hung tasks, sanitizers).
+pat='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|sleeping function called from invalid context'
+pat+='|list_add corruption|list_del corruption|refcount_t|general protection fault'
+pat+='|Kernel panic|kernel BUG|Call Trace|soft lockup|hard LOCKUP|detected stalls'
+pat+='|blocked for more than|UBSAN:|KASAN:|KFENCE:|double free|use-after-free'
 if grep -nE "$pat" "$VM_OUT/console.txt" >"$VM_OUT/kernel-problems.txt"; then
 	echo "vm: FAILED: the kernel log reports problems (all in $VM_OUT/kernel-problems.txt):"
 	# each report once (the console has it live and in /init's dump)

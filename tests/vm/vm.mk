@@ -29,7 +29,7 @@ VM_CHECKS += check-vm-run
 # What mkinitramfs.sh needs, and run.sh (which builds the image first).
 VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
 	VM_MODDIR='$(VM_MODDIR)' SELFTEST_DIR='$(SELFTEST_DIR)' \
-	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' \
+	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' VM_STRIP='$(VM_STRIP)' \
 	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
 	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
 	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
