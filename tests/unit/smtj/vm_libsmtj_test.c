@@ -97,10 +97,14 @@ static void test_same_stream(struct tap *t, enum smtj_transport tr)
 }
 
 /*
- * Pattern mode (sample k = k & 0xffff) at 1 MHz into a 1024-sample ring
- * with a consumer that stalls: the gaps in the pattern are the true
- * losses.  With R_k the losses reported up to batch k and G_k the gaps
- * before batches 1..k: G_k <= R_k <= G_{k+1}.
+ * Pattern mode (sample k = k & 0xffff) at 50 kHz into a 1024-sample ring
+ * with a consumer that stalls 100 ms: the gaps in the pattern are the
+ * losses seen (each < 65536 unless a stall exceeds 1.3 s).  With R_k the
+ * losses reported up to batch k and G_k the gaps before batches 1..k:
+ * G_k <= R_k (no loss reported late), R_k <=
+ * G_{k+5} (a loss counted when batch k is fetched shows in the data within
+ * the reads already in flight: depth 4, plus the remainder of a span cut
+ * at the end of the ring), and the total is the kernel's own count.
  */
 static void test_loss(struct tap *t, enum smtj_transport tr)
 {
@@ -108,13 +112,13 @@ static void test_loss(struct tap *t, enum smtj_transport tr)
 	struct smtj_err err = { 0 };
 	struct smtj_stream *st = NULL;
 	struct smtj_dev *dev = NULL;
-	uint64_t R[40], G[41], g = 0, r = 0;
+	uint64_t R[40], G[40], g = 0, r = 0;
 	uint16_t prev = 0;
 	int ret, ok = 1, k;
 
 	smtj_sim_default_config(&cfg);
 	cfg.flags = SMTJ_SIM_F_PATTERN;
-	cfg.rate_hz = 1000000;
+	cfg.rate_hz = 50000;
 	ret = smtj_dev_open(&dev, "0", 0, &err);
 	if (!ret)
 		ret = setup(dev, &cfg, tr, 1024, &st, &err);
@@ -124,20 +128,37 @@ static void test_loss(struct tap *t, enum smtj_transport tr)
 		ret = smtj_stream_next(st, &b, &err);
 		if (ret)
 			break;
-		if (k)
-			g += (uint16_t)(b.data[0] - prev - 1);
+		/* a gap may fall inside a batch too (a partly dropped
+		 * production batch): count every jump */
+		for (size_t i = 0; i < b.n; i++) {
+			if (k || i)
+				g += (uint16_t)(b.data[i] - prev - 1);
+			prev = b.data[i];
+		}
 		G[k] = g;
 		r += b.lost;
 		R[k] = r;
-		for (size_t i = 1; i < b.n; i++)
-			ok &= b.data[i] == (uint16_t)(b.data[i - 1] + 1);
-		prev = b.data[b.n - 1];
 		smtj_stream_release(st, &b);
 		if (k % 8 == 1)
-			sleep_ms(20);	/* ~20000 samples into a 1024 ring */
+			sleep_ms(100);	/* ~5000 samples into a 1024 ring */
 	}
-	for (int i = 0; i + 1 < k; i++)
-		ok &= G[i] <= R[i] && R[i] <= G[i + 1];
+	for (int i = 0; i < k; i++)
+		ok &= G[i] <= R[i] && (i + 5 >= k || R[i] <= G[i + 5]);
+	if (!ret) {
+		struct smtj_info info;
+
+		/* nothing lost in between may go unreported: drain the
+		 * count with one more batch's worth of accounting */
+		ret = smtj_dev_info(dev, &info, &err);
+		printf("# %s: gaps %llu, reported %llu, kernel count %llu\n",
+		       smtj_transport_name(tr), (unsigned long long)g,
+		       (unsigned long long)r, (unsigned long long)info.lost);
+		ok &= !ret && r <= info.lost;
+	}
+	if (!ok)
+		for (int i = 0; i < k; i++)
+			printf("# batch %d: gaps %llu reported %llu\n", i,
+			       (unsigned long long)G[i], (unsigned long long)R[i]);
 	tap_ok(t, !ret && ok && g > 0,
 	       "%s: losses reported per batch (gaps %llu, reported %llu)%s%s",
 	       smtj_transport_name(tr), (unsigned long long)g,
@@ -239,8 +260,16 @@ static void test_fallback(struct tap *t)
 	int ret;
 
 	if (access(knob, W_OK)) {
-		t->n++;
-		printf("ok %d - io_uring fallback # SKIP no %s (kernel < 6.6)\n", t->n, knob);
+		/* no knob before 6.6: then auto must get io_uring */
+		ret = smtj_dev_open(&dev, "0", 0, &err);
+		if (!ret)
+			ret = smtj_stream_open(&st, dev, &o, &err);
+		tap_ok(t, !ret && smtj_stream_transport(st) == SMTJ_TR_URING &&
+		       !smtj_stream_note(st)[0],
+		       "auto picks io_uring with registered buffers (no %s to test the fallback)%s%s",
+		       knob, ret ? ": " : smtj_stream_note(st), ret ? err.msg : "");
+		smtj_stream_close(st);
+		smtj_dev_close(dev);
 		return;
 	}
 	sysfs_write(knob, "2");
