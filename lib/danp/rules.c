@@ -233,8 +233,8 @@ int danp_grad_cosine(struct danp_net *net, const struct danp_batch *b,
 	if (!g)
 		return danp_seterr(err, -ENOMEM, "out of memory");
 	ret = danp_rule_grad(net, b, g, err);
-	if (!ret)
-		ret = danp_true_grad(net, b, net->grad, err);
+	if (!ret)	/* the true gradient stays in net->grad */
+		ret = danp_grad_bp(net, b, NULL, err);
 	if (!ret) {
 		for (size_t i = 0; i < net->n_params; i++) {
 			dot += (double)g[i] * net->grad[i];
