@@ -135,7 +135,6 @@ void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
 out:
 	spin_unlock_irqrestore(&sdev->lock, flags);
 }
-EXPORT_SYMBOL_GPL(smtj_core_push);
 
 /**
  * smtj_core_room() - the most samples any sink can take now
@@ -156,7 +155,6 @@ unsigned int smtj_core_room(struct smtj_device *sdev)
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	return room;
 }
-EXPORT_SYMBOL_GPL(smtj_core_room);
 
 /**
  * smtj_core_restart() - the stream restarts at index 0: empty every sink
@@ -175,7 +173,6 @@ void smtj_core_restart(struct smtj_device *sdev)
 	sdev->rr = NULL;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 }
-EXPORT_SYMBOL_GPL(smtj_core_restart);
 
 void smtj_core_set_format(struct smtj_device *sdev,
 			  const struct smtj_format *fmt)
@@ -186,7 +183,6 @@ void smtj_core_set_format(struct smtj_device *sdev,
 	sdev->fmt = *fmt;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 }
-EXPORT_SYMBOL_GPL(smtj_core_set_format);
 
 /* A consumer made room: unthrottled producers may go on. */
 void smtj_core_kick(struct smtj_device *sdev)
@@ -236,7 +232,6 @@ out:
 	mutex_unlock(&sdev->ops_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(smtj_sink_attach);
 
 /**
  * smtj_sink_detach() - stop receiving samples
@@ -262,7 +257,6 @@ void smtj_sink_detach(struct smtj_device *sdev, struct smtj_sink *sink)
 		sdev->ops->stop(sdev);
 	mutex_unlock(&sdev->ops_lock);
 }
-EXPORT_SYMBOL_GPL(smtj_sink_detach);
 
 /* sysfs */
 
@@ -468,7 +462,6 @@ err_put:
 	put_device(&sdev->dev);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(smtj_core_register);
 
 /**
  * smtj_core_unregister() - the backend goes away
@@ -498,7 +491,6 @@ void smtj_core_unregister(struct smtj_device *sdev)
 	cdev_device_del(&sdev->cdev, &sdev->dev);
 	put_device(&sdev->dev);
 }
-EXPORT_SYMBOL_GPL(smtj_core_unregister);
 
 static void smtj_core_unregister_action(void *data)
 {
@@ -529,7 +521,6 @@ int devm_smtj_core_register(struct device *parent,
 	return devm_add_action_or_reset(parent, smtj_core_unregister_action,
 					sdev);
 }
-EXPORT_SYMBOL_GPL(devm_smtj_core_register);
 
 static int __init smtj_init(void)
 {

@@ -349,6 +349,8 @@ static ssize_t smtj_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (avail >= need || (nowait && avail)) {
 			ret = smtj_copy_out(f, tail, min_t(size_t, avail, want),
 					    to);
+			if (ret > 0)
+				avail -= ret / sizeof(u16);
 			break;
 		}
 		if (nowait) {
@@ -362,9 +364,14 @@ static ssize_t smtj_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (ret)
 			break;
 	}
-	smtj_file_end(f);
-	if (ret > 0)
+	/*
+	 * An unthrottled producer waits for room: wake it when a quarter of
+	 * the ring is free, not after every small read.
+	 */
+	if ((ret > 0 || ret == -EAGAIN) &&
+	    avail <= f->ring_samples - f->ring_samples / 4)
 		smtj_core_kick(f->sdev);
+	smtj_file_end(f);
 	return ret;
 }
 
@@ -444,7 +451,7 @@ static int smtj_mmap(struct file *file, struct vm_area_struct *vma)
 		spin_unlock(&f->map_lock);
 		return ret;
 	}
-	smtj_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	/* remap_vmalloc_range() set VM_DONTEXPAND | VM_DONTDUMP. */
 	vma->vm_private_data = f;
 	vma->vm_ops = &smtj_vm_ops;
 	return 0;
