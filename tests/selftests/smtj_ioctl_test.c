@@ -416,9 +416,26 @@ TEST_F(dev, sysfs_attributes)
 	close(other);
 	EXPECT_EQ(1, smtj_sysfs_u64(0, "consumers"));
 	EXPECT_EQ(0, smtj_sysfs_u64(1, "consumers"));
-	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "produced"));
-	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "delivered"));
-	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(0, "lost"));
+	/* counters: produced grows (200 kHz), delivered and lost within it */
+	uint64_t p0 = smtj_sysfs_u64(0, "produced"), p1;
+
+	smtj_sleep_ms(20);
+	p1 = smtj_sysfs_u64(0, "produced");
+	EXPECT_NE(UINT64_MAX, p1);
+	EXPECT_LT(p0, p1);
+	EXPECT_GE(p1, smtj_sysfs_u64(0, "delivered"));
+	EXPECT_GE(p1, smtj_sysfs_u64(0, "lost"));
+
+	/* scale: volts per LSB with 15 decimals, i.e. scale_fv with a point */
+	char *dot;
+	unsigned long long whole, frac;
+
+	ASSERT_EQ(0, smtj_sysfs_read(0, "scale", buf, sizeof(buf)));
+	dot = strchr(buf, '.');
+	ASSERT_NE(NULL, dot) TH_LOG("scale: '%s'", buf);
+	EXPECT_EQ(15, strlen(dot + 1)) TH_LOG("scale: '%s'", buf);
+	ASSERT_EQ(2, sscanf(buf, "%llu.%llu", &whole, &frac));
+	EXPECT_EQ(def.scale_fv, whole * 1000000000000000ULL + frac) TH_LOG("scale: '%s'", buf);
 }
 
 /* Pointers the kernel cannot use: -EFAULT, never a crash. */

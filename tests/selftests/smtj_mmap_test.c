@@ -29,13 +29,16 @@ FIXTURE_TEARDOWN(ring)
 		close(self->fd);
 }
 
-/* A pattern-mode stream at @rate into a ring of @samples, then map it. */
-static void start(struct __test_metadata *_metadata,
-		  FIXTURE_DATA(ring) *self, uint32_t samples, uint32_t rate)
+/*
+ * A pattern-mode stream at @rate into a ring of @samples with poll
+ * watermark @wm, then map it.
+ */
+static void start_wm(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
+		     uint32_t samples, uint32_t rate, uint32_t wm)
 {
 	struct smtj_sim_config cfg;
 
-	ASSERT_EQ(0, smtj_set_consumer(self->fd, samples, 1));
+	ASSERT_EQ(0, smtj_set_consumer(self->fd, samples, wm));
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, rate, 5);
 	self->t_start = smtj_now_ns();
 	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
@@ -43,6 +46,12 @@ static void start(struct __test_metadata *_metadata,
 	ASSERT_EQ(samples, self->info.ring_samples);
 	ASSERT_EQ(0, smtj_map_ring(self->fd, &self->info, &self->m))
 		TH_LOG("mmap: %s", strerror(errno));
+}
+
+static void start(struct __test_metadata *_metadata,
+		  FIXTURE_DATA(ring) *self, uint32_t samples, uint32_t rate)
+{
+	start_wm(_metadata, self, samples, rate, 1);
 }
 
 static uint16_t sample_at(FIXTURE_DATA(ring) *self, uint64_t i)
@@ -254,6 +263,32 @@ TEST_F(ring, consumer_never_moves_back)
 	p = smtj_ring_producer(&self->m);
 	EXPECT_LT(c, p);
 	EXPECT_EQ(0, self->m.hdr->lost);
+}
+
+/* poll() on a mapped ring: EPOLLIN at the watermark, not before */
+TEST_F(ring, poll_watermark_when_mapped)
+{
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	struct smtj_consumer c;
+	uint64_t t0, dt, prod;
+
+	start_wm(_metadata, self, 4096, 5000, 500);
+	ASSERT_EQ(0, smtj_get_consumer(self->fd, &c));
+	ASSERT_EQ(500, c.watermark);
+	t0 = self->t_start;
+	EXPECT_EQ(0, poll(&p, 1, 0));	/* 500 samples take 100 ms */
+	ASSERT_EQ(1, poll(&p, 1, 3000));
+	dt = smtj_now_ns() - t0;
+	EXPECT_TRUE(p.revents & POLLIN);
+	prod = smtj_ring_producer(&self->m);
+	EXPECT_LE(c.watermark, prod - self->m.hdr->consumer);
+	EXPECT_LE(80000000ULL, dt) TH_LOG("POLLIN after %llu ns", (unsigned long long)dt);
+	/* consumed: not readable until the next 500 */
+	smtj_ring_consume(&self->m, prod);
+	p.revents = 0;
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	ASSERT_EQ(1, poll(&p, 1, 3000));
+	EXPECT_LE(prod + c.watermark, smtj_ring_producer(&self->m));
 }
 
 TEST_F(ring, data_write_refused)

@@ -184,14 +184,15 @@ TEST_F(rd, pattern_stream)
 {
 	struct smtj_sim_config cfg;
 	struct smtj_info info;
-	static uint16_t buf[50000];
+	static uint16_t buf[70000];	/* past the 16-bit wrap */
 	long n, i;
 
 	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 100000, 3);
+	ASSERT_EQ(0, smtj_set_consumer(self->fd, 1U << 17, 1));
 	smtj_sleep_ms(20);	/* samples of the old stream are waiting */
 	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
-	n = smtj_read_samples(self->fd, buf, 50000, 10000);
-	ASSERT_EQ(50000, n);
+	n = smtj_read_samples(self->fd, buf, 70000, 10000);
+	ASSERT_EQ(70000, n);
 	for (i = 0; i < n; i++)
 		if (buf[i] != (uint16_t)i)
 			break;
