@@ -118,6 +118,18 @@ k=0
 while [ \$k -lt 100 ]; do cat \$d/in_voltage0_raw >>/tmp/raw; k=\$((k + 1)); done
 echo "levels seen: \$(sort -n /tmp/raw | uniq -c | tr '\n' ' ')"
 t "both telegraph levels (238, 180) in 100 reads" 'grep -qx 238 /tmp/raw && grep -qx 180 /tmp/raw && [ \$(sort -u /tmp/raw | wc -l) -eq 2 ]'
+P=/sys/module/smtj_test_adc/parameters
+t "out-of-range level refused" '! echo 16384 >\$P/level0 && [ \$(cat \$P/level0) = 238 ]'
+echo 0 >\$P/flip_ppm
+: >/tmp/stuck
+k=0
+while [ \$k -lt 20 ]; do cat \$d/in_voltage0_raw >>/tmp/stuck; k=\$((k + 1)); done
+echo 80900 >\$P/flip_ppm
+t "flip_ppm=0 sticks the junction" '[ \$(sort -u /tmp/stuck | wc -l) -eq 1 ]'
+echo 2 >\$P/fail_reads
+# dd: one read() per try (busybox cat may try sendfile first, then read)
+r="dd if=\$d/in_voltage0_raw bs=64 count=1"
+t "fail_reads=2 fails two reads with EIO, then reads work" '! \$r && ! \$r && \$r && [ \$(cat \$P/fail_reads) = 0 ]'
 trig=\$(cat /sys/bus/iio/devices/trigger*/name | grep smtj-test-adc | head -n 1)
 t "own trigger registered (\$trig)" '[ -n "\$trig" ]'
 echo "\$trig" >\$d/trigger/current_trigger

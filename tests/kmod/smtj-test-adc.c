@@ -15,9 +15,11 @@
  *    distributed times of mean dwell_us, like a junction in real time, and
  *    a read returns the state at the moment of the read.
  *
- * Uniform noise of +-noise codes may be added.  The stream is a function of
- * the seed (per-read mode).  Defaults are the paper's two-state fit: 48.0 mV
- * and 36.2 mV, p = 0.0809.
+ * Uniform noise of +-noise codes may be added.  In per-read mode the stream
+ * is a function of the seed and of the number of reads before (one stream
+ * per device, shared by its readers).  Defaults are the paper's two-state
+ * fit: 48.0 mV and 36.2 mV, p = 0.0809.  Faults can be injected at run
+ * time through the writable parameters (see below).
  *
  * The device comes from the device tree (compatible "smtj,test-adc",
  * #io-channel-cells = <1>), or, where there is no device tree, from
@@ -58,24 +60,80 @@
 #define STA_PPM		1000000U
 #define STA_TRIG_HZ_MAX	100000U
 
+/*
+ * level0, level1, flip_ppm, noise and fail_reads may change at any time
+ * (writable under /sys/module/smtj_test_adc/parameters/, for fault
+ * injection: flip_ppm=0 sticks the junction, level0=level1 flattens the
+ * signal, fail_reads=N fails the next N reads with -EIO); they apply to
+ * every device at its next read.  Out-of-range values are refused.
+ */
+static int sta_set_bounded(const char *val, const struct kernel_param *kp,
+			   unsigned int max)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > max)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static int sta_set_code(const char *val, const struct kernel_param *kp)
+{
+	return sta_set_bounded(val, kp, STA_CODE_MAX);
+}
+
+static int sta_set_ppm(const char *val, const struct kernel_param *kp)
+{
+	return sta_set_bounded(val, kp, STA_PPM);
+}
+
+static int sta_set_count(const char *val, const struct kernel_param *kp)
+{
+	return sta_set_bounded(val, kp, INT_MAX);
+}
+
+static const struct kernel_param_ops sta_code_ops = {
+	.set = sta_set_code,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops sta_ppm_ops = {
+	.set = sta_set_ppm,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops sta_count_ops = {
+	.set = sta_set_count,
+	.get = param_get_uint,
+};
+
 static unsigned int level0 = 238;
-module_param(level0, uint, 0444);
+module_param_cb(level0, &sta_code_ops, &level0, 0644);
 MODULE_PARM_DESC(level0, "ADC code of state 0 (default 238 = 48.0 mV)");
 
 static unsigned int level1 = 180;
-module_param(level1, uint, 0444);
+module_param_cb(level1, &sta_code_ops, &level1, 0644);
 MODULE_PARM_DESC(level1, "ADC code of state 1 (default 180 = 36.2 mV)");
 
 static unsigned int flip_ppm = 80900;
-module_param(flip_ppm, uint, 0444);
+module_param_cb(flip_ppm, &sta_ppm_ops, &flip_ppm, 0644);
 MODULE_PARM_DESC(flip_ppm, "per-read mode: flip probability per read, ppm");
+
+static unsigned int fail_reads;
+module_param_cb(fail_reads, &sta_count_ops, &fail_reads, 0644);
+MODULE_PARM_DESC(fail_reads, "fail this many of the next reads with -EIO");
 
 static unsigned int dwell_us;
 module_param(dwell_us, uint, 0444);
 MODULE_PARM_DESC(dwell_us, "continuous mode: mean dwell time in us (0: per-read mode)");
 
 static unsigned int noise;
-module_param(noise, uint, 0444);
+module_param_cb(noise, &sta_code_ops, &noise, 0644);
 MODULE_PARM_DESC(noise, "uniform noise amplitude, +- codes");
 
 static unsigned long long seed = 1;
@@ -108,12 +166,9 @@ struct sta_scan {
 struct sta_state {
 	spinlock_t lock;	/* protects everything below */
 	struct rnd_state rnd;
-	u32 flip_thresh;	/* per-read flip if prandom < this */
 	u64 dwell_ns;		/* continuous mode mean dwell, 0: per-read */
 	ktime_t next_flip;	/* continuous mode */
 	unsigned int state;
-	u16 level[2];
-	u16 noise;
 	u64 reads;
 	u64 flips;
 	/* triggered buffer */
@@ -187,6 +242,9 @@ static u64 sta_exp_dwell(struct sta_state *st)
 /* The next code of the waveform; caller holds st->lock. */
 static u16 sta_sample_locked(struct sta_state *st)
 {
+	unsigned int ppm = READ_ONCE(flip_ppm), amp = READ_ONCE(noise);
+	/* flip if a uniform 32-bit number is below ppm / 1e6 of 2^32 */
+	u64 thresh = div_u64((u64)ppm << 32, STA_PPM);
 	int code;
 
 	if (st->dwell_ns) {
@@ -208,16 +266,16 @@ static u16 sta_sample_locked(struct sta_state *st)
 			st->next_flip = ktime_add_ns(st->next_flip,
 						     sta_exp_dwell(st));
 		}
-	} else if (prandom_u32_state(&st->rnd) < st->flip_thresh) {
+	} else if (prandom_u32_state(&st->rnd) < thresh) {
 		st->state ^= 1;
 		st->flips++;
 	}
 	st->reads++;
 
-	code = st->level[st->state];
-	if (st->noise)
-		code += (int)(prandom_u32_state(&st->rnd) %
-			      (2U * st->noise + 1)) - st->noise;
+	code = st->state ? READ_ONCE(level1) : READ_ONCE(level0);
+	if (amp)
+		code += (int)(prandom_u32_state(&st->rnd) % (2U * amp + 1)) -
+			(int)amp;
 	return clamp(code, 0, (int)STA_CODE_MAX);
 }
 
@@ -232,6 +290,21 @@ static u16 sta_sample(struct sta_state *st)
 	return code;
 }
 
+/* Consume one injected read failure, if any is pending. */
+static bool sta_take_failure(void)
+{
+	unsigned int n = READ_ONCE(fail_reads);
+
+	while (n) {
+		unsigned int old = cmpxchg(&fail_reads, n, n - 1);
+
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
 static int sta_read_raw(struct iio_dev *indio_dev,
 			struct iio_chan_spec const *chan,
 			int *val, int *val2, long mask)
@@ -244,9 +317,11 @@ static int sta_read_raw(struct iio_dev *indio_dev,
 		ret = iio_device_claim_direct_mode(indio_dev);
 		if (ret)
 			return ret;
-		*val = sta_sample(st);
+		ret = sta_take_failure() ? -EIO : IIO_VAL_INT;
+		if (ret == IIO_VAL_INT)
+			*val = sta_sample(st);
 		iio_device_release_direct_mode(indio_dev);
-		return IIO_VAL_INT;
+		return ret;
 	case IIO_CHAN_INFO_SCALE:
 		/* millivolts per code: 3300 / 2^14 */
 		*val = STA_VREF_MV;
@@ -351,24 +426,12 @@ static int sta_probe(struct platform_device *pdev)
 	struct sta_state *st;
 	int ret;
 
-	if (level0 > STA_CODE_MAX || level1 > STA_CODE_MAX ||
-	    flip_ppm > STA_PPM || noise > STA_CODE_MAX)
-		return dev_err_probe(dev, -EINVAL,
-				     "levels and noise must be <= %lu, flip_ppm <= %u\n",
-				     STA_CODE_MAX, STA_PPM);
-
 	indio_dev = devm_iio_device_alloc(dev, sizeof(*st));
 	if (!indio_dev)
 		return -ENOMEM;
 	st = iio_priv(indio_dev);
 	spin_lock_init(&st->lock);
 	prandom_seed_state(&st->rnd, seed);
-	st->flip_thresh = (u32)div_u64((u64)flip_ppm << 32, STA_PPM);
-	if (flip_ppm == STA_PPM)
-		st->flip_thresh = U32_MAX;
-	st->level[0] = level0;
-	st->level[1] = level1;
-	st->noise = noise;
 	st->state = prandom_u32_state(&st->rnd) & 1;
 	st->dwell_ns = (u64)dwell_us * NSEC_PER_USEC;
 	if (st->dwell_ns)
@@ -397,8 +460,9 @@ static int sta_probe(struct platform_device *pdev)
 	}
 
 	dev_info(dev, "telegraph %u/%u of %lu codes, %s %u, %s\n",
-		 level0, level1, STA_CODE_MAX,
-		 dwell_us ? "dwell_us" : "flip_ppm", dwell_us ? dwell_us : flip_ppm,
+		 READ_ONCE(level0), READ_ONCE(level1), STA_CODE_MAX,
+		 dwell_us ? "dwell_us" : "flip_ppm",
+		 dwell_us ? dwell_us : READ_ONCE(flip_ppm),
 		 dev_fwnode(dev) ? "firmware node" : "IIO map");
 	return 0;
 }
