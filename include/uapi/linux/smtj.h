@@ -56,7 +56,7 @@ struct smtj_info {
 	__u32 ring_samples;	/* this file's ring capacity (power of two) */
 	__u32 ring_data_offset;	/* mmap offset of the data pages */
 	__u32 ring_data_size;	/* bytes of the data mapping */
-	__u64 produced;		/* samples the device has produced */
+	__u64 produced;		/* samples the device produced since probe */
 	__u64 delivered;	/* samples this file has been given */
 	__u64 lost;		/* samples this file lost (its ring was full) */
 	__u64 reserved[4];
@@ -115,8 +115,8 @@ struct smtj_consumer {
  *  - offset 0, one page, PROT_READ | PROT_WRITE: struct smtj_ring_header
  *    (the consumer index is userspace's to write);
  *  - offset ring_data_offset, ring_samples * 2 bytes rounded up to pages,
- *    PROT_READ only: the samples.  A writable mapping of the data pages or a
- *    mapping past either region fails with -EINVAL/-EACCES.
+ *    PROT_READ only: the samples.  A writable mapping of the data pages
+ *    fails with -EACCES, any other offset or length with -EINVAL.
  *
  * One writer per index: the kernel writes producer, lost, newest_index and
  * newest_time_ns, then publishes with smp_store_release(&producer); userspace
