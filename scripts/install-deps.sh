@@ -13,6 +13,7 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1
 liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm xz-utils zstd
 nodejs npm"
 
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
