@@ -168,6 +168,18 @@ int danp_evaluate(struct danp_net *net, const struct danp_batch *b,
 /* Number of multiply-adds of one step on a batch of @n (for GFLOP/s). */
 double danp_step_macs(const struct danp_net *net, size_t n);
 
+/* ---- BLAS ------------------------------------------------------------- */
+
+/* Name of the OpenBLAS kernel set in use (for results files). */
+const char *danp_blas_core(void);
+/*
+ * A faster OPENBLAS_CORETYPE for this CPU than the kernels in use, or
+ * NULL.  OpenBLAS reads the variable when it is loaded: a program applies
+ * the hint by setting it and re-executing itself, normally only when the
+ * user has not set OPENBLAS_CORETYPE.
+ */
+const char *danp_blas_coretype_hint(void);
+
 /* ---- checkpoints ------------------------------------------------------ */
 
 #define DANP_CKPT_USER 16

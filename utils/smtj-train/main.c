@@ -354,14 +354,14 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 "  \"noise\": \"%s\", \"noise_source\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
 		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
-		 "  \"train_eval_samples\": %d",
+		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\"",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
 		 o->dataset, arch, danp_rule_name(p->rule), o->noise, noise_desc,
 		 (unsigned long long)o->seed, o->threads, o->batch,
 		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
 		 p->loss == DANP_LOSS_CE ? "ce" : "mse",
 		 p->reduce == DANP_REDUCE_SUM ? "sum" : "mean", p->lr,
-		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX);
+		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX, danp_blas_core());
 }
 
 int main(int argc, char **argv)
@@ -385,6 +385,15 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
+	{
+		/* Faster BLAS kernels than OpenBLAS detects: restart with them,
+		 * unless the user chose (then also after the restart). */
+		const char *core = getenv("OPENBLAS_CORETYPE") ? NULL :
+				   danp_blas_coretype_hint();
+
+		if (core && !setenv("OPENBLAS_CORETYPE", core, 1))
+			execv("/proc/self/exe", argv);
+	}
 	/* Ctrl-C from here on stops after the current batch. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
