@@ -291,27 +291,36 @@ TEST_F(ring, poll_watermark_when_mapped)
 	EXPECT_LE(prod + c.watermark, smtj_ring_producer(&self->m));
 }
 
-TEST_F(ring, data_write_refused)
+/* mmap(@len, @prot, @flags, @off) must fail with @err. */
+static void map_fails(struct __test_metadata *_metadata, int fd, size_t len,
+		      int prot, int flags, off_t off, int err, const char *what)
 {
-	long page = sysconf(_SC_PAGESIZE);
 	void *p;
 
+	errno = 0;
+	p = mmap(NULL, len, prot, flags, fd, off);
+	EXPECT_EQ(MAP_FAILED, p) TH_LOG("%s was mapped", what);
+	if (p != MAP_FAILED)
+		munmap(p, len);
+	else
+		EXPECT_EQ(err, errno) TH_LOG("%s: %s", what, strerror(errno));
+}
+
+/* UAPI: a writable mapping of the data pages fails with -EACCES */
+TEST_F(ring, data_write_refused)
+{
+	off_t off;
+	size_t len;
+
 	start(_metadata, self, 4096, 10000);
-	p = mmap(NULL, self->info.ring_data_size, PROT_READ | PROT_WRITE,
-		 MAP_SHARED, self->fd, self->info.ring_data_offset);
-	EXPECT_EQ(MAP_FAILED, p);
-	if (p != MAP_FAILED)
-		munmap(p, self->info.ring_data_size);
-	p = mmap(NULL, self->info.ring_data_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE, self->fd, self->info.ring_data_offset);
-	EXPECT_EQ(MAP_FAILED, p);
-	if (p != MAP_FAILED)
-		munmap(p, self->info.ring_data_size);
-	p = mmap(NULL, page, PROT_WRITE, MAP_SHARED, self->fd,
-		 self->info.ring_data_offset);
-	EXPECT_EQ(MAP_FAILED, p);
-	if (p != MAP_FAILED)
-		munmap(p, page);
+	off = self->info.ring_data_offset;
+	len = self->info.ring_data_size;
+	map_fails(_metadata, self->fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, off,
+		  EACCES, "data, shared, writable");
+	map_fails(_metadata, self->fd, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, off,
+		  EACCES, "data, private, writable");
+	map_fails(_metadata, self->fd, len, PROT_WRITE, MAP_SHARED, off,
+		  EACCES, "data, write-only");
 	/* nor can the read-only mapping be made writable */
 	errno = 0;
 	EXPECT_EQ(-1, mprotect((void *)self->m.data, self->m.data_len,
@@ -319,44 +328,34 @@ TEST_F(ring, data_write_refused)
 	EXPECT_EQ(EACCES, errno);
 }
 
+/* UAPI: any offset or length but the two regions fails with -EINVAL */
 TEST_F(ring, map_past_region_refused)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	off_t off = self->info.ring_data_offset;
+	uint64_t p0;
+	off_t off;
 	size_t len;
-	void *p;
 
 	start(_metadata, self, 4096, 10000);
 	off = self->info.ring_data_offset;
 	len = self->info.ring_data_size;
-	struct {
-		size_t len;
-		off_t off;
-		int prot;
-		const char *what;
-	} bad[] = {
-		{ 2 * page, 0, PROT_READ | PROT_WRITE, "header + 1 page" },
-		{ 2 * page, 0, PROT_READ, "header + 1 page, read-only" },
-		{ len + page, off, PROT_READ, "data + 1 page" },
-		{ len, off + page, PROT_READ, "data from its second page" },
-		{ page, off + len, PROT_READ, "the page after the data" },
-		{ page, off + 64 * len, PROT_READ, "far past the data" },
-	};
-	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		p = mmap(NULL, bad[i].len, bad[i].prot, MAP_SHARED, self->fd, bad[i].off);
-		EXPECT_EQ(MAP_FAILED, p) TH_LOG("%s was mapped", bad[i].what);
-		if (p != MAP_FAILED)
-			munmap(p, bad[i].len);
-	}
-	if (off > page) {	/* a hole between header and data */
-		p = mmap(NULL, page, PROT_READ, MAP_SHARED, self->fd, page);
-		EXPECT_EQ(MAP_FAILED, p);
-		if (p != MAP_FAILED)
-			munmap(p, page);
-	}
+	map_fails(_metadata, self->fd, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, 0,
+		  EINVAL, "header + 1 page");
+	map_fails(_metadata, self->fd, 2 * page, PROT_READ, MAP_SHARED, 0,
+		  EINVAL, "header + 1 page, read-only");
+	map_fails(_metadata, self->fd, len + page, PROT_READ, MAP_SHARED, off,
+		  EINVAL, "data + 1 page");
+	map_fails(_metadata, self->fd, len, PROT_READ, MAP_SHARED, off + page,
+		  EINVAL, "data from its second page");
+	map_fails(_metadata, self->fd, page, PROT_READ, MAP_SHARED, off + len,
+		  EINVAL, "the page after the data");
+	map_fails(_metadata, self->fd, page, PROT_READ, MAP_SHARED, off + 64 * len,
+		  EINVAL, "far past the data");
+	if (off > page)		/* a hole between header and data */
+		map_fails(_metadata, self->fd, page, PROT_READ, MAP_SHARED, page,
+			  EINVAL, "between header and data");
 	/* the ring itself still works */
-	uint64_t p0 = smtj_ring_producer(&self->m);
-
+	p0 = smtj_ring_producer(&self->m);
 	smtj_sleep_ms(20);
 	EXPECT_LT(p0, smtj_ring_producer(&self->m));
 }
