@@ -11,9 +11,10 @@ DANP_LDLIBS := -lopenblas -lz -lm
 LIBS += $(LIBDANP_A) $(LIBDANP_SO)
 
 # The fused elementwise loops vectorise at -O3; contraction into FMA is
-# allowed, and sqrtf need not set errno so Adam vectorises (portable: no
+# allowed, sqrtf need not set errno (Adam vectorises) and compares may not
+# trap (the LeakyReLU select vectorises instead of mispredicting; portable: no
 # -march, so the same binary runs on any x86-64/arm64).
-$(DANP_OBJS): OPT := -O3 -g -ffp-contract=fast -fno-math-errno
+$(DANP_OBJS): OPT := -O3 -g -ffp-contract=fast -fno-math-errno -fno-trapping-math
 
 $(LIBDANP_A): $(DANP_OBJS)
 	@mkdir -p $(dir $@)

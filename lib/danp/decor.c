@@ -5,6 +5,7 @@
  * cost n d^2 instead of d^3 (REFERENCE.md, "Cost").
  */
 #include <cblas.h>
+#include <string.h>
 #include "danp-internal.h"
 
 void danp_decor_update(struct danp_net *net, size_t n)
@@ -23,15 +24,25 @@ void danp_decor_update(struct danp_net *net, size_t n)
 			    (int)d, (int)d, 1.0f, Z, (int)d, ly->R, (int)d, 0.0f,
 			    ly->T, (int)d);
 		/* Row i of R gains eps * mean(z_i^2) * R_i: the diagonal of
-		 * Z^T Z that offdiag() removes. */
-		for (size_t i = 0; i < d; i++) {
-			float m = 0, f;
+		 * Z^T Z that offdiag() removes.  Sums run along rows of Z
+		 * (contiguous, vectorised) into the free backprop scratch. */
+		{
+			float *restrict m = net->dx;
 
-			for (size_t r = 0; r < n; r++)
-				m += Z[r * d + i] * Z[r * d + i];
-			f = 1.0f + eps * m / (float)n;
-			for (size_t j = 0; j < d; j++)
-				ly->R[i * d + j] *= f;
+			memset(m, 0, d * sizeof(float));
+			for (size_t r = 0; r < n; r++) {
+				const float *restrict z = Z + r * d;
+
+				for (size_t i = 0; i < d; i++)
+					m[i] += z[i] * z[i];
+			}
+			for (size_t i = 0; i < d; i++) {
+				float *restrict row = ly->R + i * d;
+				float f = 1.0f + eps * m[i] / (float)n;
+
+				for (size_t j = 0; j < d; j++)
+					row[j] *= f;
+			}
 		}
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d,
 			    (int)d, (int)n, -eps / (float)n, Z, (int)d, ly->T,

@@ -37,7 +37,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 -I$ROOT/usr/include/aarch64-linux-gnu/openblas-pthread -I$ROOT/usr/include"
 # The library's flags as on the host; tests at -O2 as on the host (gcc 12's
 # aarch64 vectoriser also crashes on test-adam.c at -O3).
-LIBOPT="-O3 -ffp-contract=fast -fno-math-errno"
+LIBOPT="-O3 -ffp-contract=fast -fno-math-errno -fno-trapping-math"
 TESTOPT="-O2"
 mkdir -p "$OUT"
 n=1
