@@ -72,15 +72,24 @@ static void row(const struct danp_dataset *ds, size_t i, float *dst)
 	}
 }
 
-/*
- * Random crop of size HxW from the image padded by 4 on each side, then a
- * horizontal flip with probability 1/2.  torchvision pads the raw image
- * with 0 before normalising, so the pad value is the shift (0 * scale +
- * shift).
- */
-static void crop_flip(const float *src, float *dst, size_t C, size_t H,
-		      size_t W, const float *padval, struct danp_rng *r)
+/* Pixel @idx of channel @c of sample @k, normalised. */
+static float pixel(const struct danp_dataset *ds, size_t k, size_t c, size_t idx)
 {
+	if (ds->x8)
+		return (float)ds->x8[k * ds->dim + idx] * ds->scale[c] + ds->shift[c];
+	return ds->x[k * ds->dim + idx];
+}
+
+/*
+ * Random crop of size HxW from sample @k padded by 4 on each side, then a
+ * horizontal flip with probability 1/2.  torchvision pads the raw image
+ * with 0 before normalising, so the pad value of byte data is the shift
+ * (0 * scale + shift).
+ */
+static void crop_flip(const struct danp_dataset *ds, size_t k, float *dst,
+		      struct danp_rng *r)
+{
+	size_t C = ds->channels, H = ds->height, W = ds->width;
 	long dy = (long)(danp_rng_uniform(r) * 9) - 4;
 	long dx = (long)(danp_rng_uniform(r) * 9) - 4;
 	int flip = danp_rng_uniform(r) < 0.5;
@@ -90,10 +99,11 @@ static void crop_flip(const float *src, float *dst, size_t C, size_t H,
 			for (size_t xx = 0; xx < W; xx++) {
 				long sy = (long)yy + dy;
 				long sx = (long)(flip ? W - 1 - xx : xx) + dx;
-				float v = padval[c];
+				float v = ds->x8 ? ds->shift[c] : 0.0f;
 
 				if (sy >= 0 && sy < (long)H && sx >= 0 && sx < (long)W)
-					v = src[(c * H + (size_t)sy) * W + (size_t)sx];
+					v = pixel(ds, k, c, (c * H + (size_t)sy) * W +
+						  (size_t)sx);
 				dst[(c * H + yy) * W + xx] = v;
 			}
 }
@@ -101,21 +111,16 @@ static void crop_flip(const float *src, float *dst, size_t C, size_t H,
 void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 		 int augment, struct danp_rng *r, float *x, int32_t *y)
 {
-	int aug = augment && ds->channels == 3 && ds->height && ds->width &&
-		  ds->channels * ds->height * ds->width == ds->dim;
-	float *tmp = aug ? malloc(ds->dim * sizeof(float)) : NULL;
+	int aug = augment && r && ds->channels == 3 && ds->height &&
+		  ds->width && ds->channels * ds->height * ds->width == ds->dim;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t k = perm ? perm[i] : i;
 
-		if (tmp) {
-			row(ds, k, tmp);
-			crop_flip(tmp, x + i * ds->dim, ds->channels,
-				  ds->height, ds->width, ds->shift, r);
-		} else {
+		if (aug)
+			crop_flip(ds, k, x + i * ds->dim, r);
+		else
 			row(ds, k, x + i * ds->dim);
-		}
 		y[i] = ds->y[k];
 	}
-	free(tmp);
 }

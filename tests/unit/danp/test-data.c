@@ -161,6 +161,34 @@ static void test_cifar(void)
 		danp_gather(&ds, perm, 3, 1, &r, x2, y);
 		tap_ok(same && memcmp(x, x2, 3 * 3072 * 4),
 		       "gather converts; augmentation changes images");
+		{
+			/* Each augmented image must be one of the 81 x 2
+			 * crops (offsets -4..4, padded with the normalised
+			 * zero) and flips of its source. */
+			int all = 1;
+
+			for (int k = 0; k < 3; k++) {
+				int found = 0;
+
+				for (int c = 0; c < 162 && !found; c++) {
+					int dy = c / 18 - 4, dx = (c / 2) % 9 - 4, fl = c % 2, eq = 1;
+
+					for (int ch = 0; ch < 3 && eq; ch++)
+						for (int yy = 0; yy < 32 && eq; yy++)
+							for (int xx = 0; xx < 32 && eq; xx++) {
+								int sy = yy + dy, sx = (fl ? 31 - xx : xx) + dx;
+								float want = ds.shift[ch];
+
+								if (sy >= 0 && sy < 32 && sx >= 0 && sx < 32)
+									want = x[k * 3072 + ch * 1024 + sy * 32 + sx];
+								eq = x2[k * 3072 + ch * 1024 + yy * 32 + xx] == want;
+							}
+					found = eq;
+				}
+				all &= found;
+			}
+			tap_ok(all, "augmented images are crops (pad 4) and flips of their sources");
+		}
 		free(x2);
 		free(x);
 		danp_dataset_free(&ds);
