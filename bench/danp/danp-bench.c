@@ -63,14 +63,50 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* sgemm GFLOP/s at the shapes of one DANP step (stacked 2B rows), per
- * wall second (return value) and per CPU second (*per_cpu). */
-static double sgemm_rate(double *per_cpu)
+/* One sgemm call of a training step: transposes and shape. */
+struct gemm_call {
+	int ta, tb, M, N, K;
+};
+
+/*
+ * The products one step of @rule makes on the MLP @sizes with batch @B,
+ * as lib/danp computes them (forward.c, rules.c, decor.c).  Returns the
+ * number of calls written to @c (at most 8 per layer).
+ */
+static int step_calls(const size_t *sizes, unsigned int L, int B, int bp,
+		      int decor, struct gemm_call *c)
 {
-	static const int shapes[][3] = {	/* M, N, K */
-		{ 128, 500, 500 }, { 64, 784, 784 }, { 64, 500, 784 },
-		{ 500, 500, 64 }, { 784, 784, 64 },
-	};
+	int n = 0;
+
+	for (unsigned int l = 0; l < L; l++) {
+		int din = (int)sizes[l], dout = (int)sizes[l + 1];
+		/* Both passes stacked except on the input layer. */
+		int rows = (!bp && l > 0) ? 2 * B : B;
+
+		if (decor)
+			c[n++] = (struct gemm_call){ 0, 1, rows, din, din };
+		c[n++] = (struct gemm_call){ 0, 1, rows, dout, din };
+		c[n++] = (struct gemm_call){ 1, 0, dout, din, B };
+		if (bp && l > 0)
+			c[n++] = (struct gemm_call){ 0, 0, B, din, dout };
+		if (decor) {
+			c[n++] = (struct gemm_call){ 0, 0, B, din, din };
+			c[n++] = (struct gemm_call){ 1, 0, din, din, B };
+		}
+	}
+	return n;
+}
+
+/*
+ * The sgemm ceiling: the very products of one training step, replayed
+ * for 2 s.  GFLOP/s per wall second (return value) and per CPU second
+ * (*per_cpu).
+ */
+static double sgemm_rate(const struct danp_spec *spec, int bp, int decor,
+			 double *per_cpu)
+{
+	struct gemm_call calls[8 * DANP_MAX_LAYERS];
+	int nc = step_calls(spec->sizes, spec->n_layers, 64, bp, decor, calls);
 	float *a = calloc(1024 * 1024, 4), *b = calloc(1024 * 1024, 4),
 	      *c = calloc(1024 * 1024, 4);
 	double flops = 0, t0 = now(), c0 = cpu_now();
@@ -78,13 +114,14 @@ static double sgemm_rate(double *per_cpu)
 	for (int i = 0; i < 1024 * 1024; i++)
 		a[i] = b[i] = 1e-3f * (float)(i % 97);
 	while (now() - t0 < 2.0)
-		for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
-			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+		for (int k = 0; k < nc; k++) {
+			const struct gemm_call *g = &calls[k];
 
-			for (int r = 0; r < 10; r++)
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-					    M, N, K, 1, a, K, b, K, 0, c, N);
-			flops += 10.0 * 2.0 * M * N * K;
+			cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
+				    g->tb ? CblasTrans : CblasNoTrans, g->M, g->N,
+				    g->K, 1, a, g->ta ? g->M : g->K, b,
+				    g->tb ? g->K : g->N, 0, c, g->N);
+			flops += 2.0 * g->M * g->N * g->K;
 		}
 	t0 = now() - t0;
 	*per_cpu = flops / (cpu_now() - c0) / 1e9;
@@ -202,7 +239,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (do_sgemm)
-		gemm = sgemm_rate(&gemm_cpu);
+		gemm = sgemm_rate(&spec, rule == DANP_RULE_BP ||
+				  rule == DANP_RULE_BP_DECOR,
+				  rule == DANP_RULE_DANP || rule == DANP_RULE_BP_DECOR,
+				  &gemm_cpu);
 	if (json && !(out = fopen(json, "w"))) {
 		perror(json);
 		return 1;
