@@ -53,8 +53,6 @@ static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
 	struct smtj_sink *sink;
 
 	lockdep_assert_held(&sdev->lock);
-	if (list_empty(&sdev->sinks))
-		return;
 	if (!sdev->rr) {
 		sdev->rr = list_first_entry(&sdev->sinks, struct smtj_sink, node);
 		sdev->rr_chunk = chunk;
@@ -121,6 +119,8 @@ void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
 	if (sdev->dead)
 		goto out;
 	sdev->produced += n;
+	if (list_empty(&sdev->sinks))
+		goto out;	/* nobody to give them to: dropped */
 	while (off < n) {
 		u64 idx = index + off;
 		unsigned int len = smtj_core_run(sdev, idx, n - off);
