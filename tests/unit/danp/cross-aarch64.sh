@@ -11,7 +11,7 @@ TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 OUT=${1:-$TOP/build}/cross/aarch64-danp
 ROOT=${1:-$TOP/build}/cross/arm64-danp-root
 CC=aarch64-linux-gnu-gcc
-TESTS="grad anp decor adam train data"
+TESTS="api grad anp decor adam train data"
 PKGS="libopenblas-dev:arm64 libopenblas0-pthread:arm64 libopenblas-pthread-dev:arm64
 libgfortran5:arm64 zlib1g:arm64 zlib1g-dev:arm64"
 
