@@ -133,7 +133,7 @@ struct smtj_ring_header {
 	__u32 version;
 	__u32 nr_samples;	/* power of two */
 	__u32 sample_size;	/* bytes: 2 */
-	__u32 data_offset;	/* bytes from the start of the mapping */
+	__u32 data_offset;	/* mmap offset of the data: ring_data_offset */
 	__u32 header_size;	/* sizeof(struct smtj_ring_header) */
 	__u64 pad0[5];
 	/* written by the kernel; its own cache line */
