@@ -11,6 +11,7 @@
 #   VM_TESTS     the tests.list naming the programs to run
 #   VM_INIT      the /init script
 #   VM_STRIP     strip for the guest's binaries (optional: copies unstripped)
+#   VM_EXTRA_KOS more modules for tests.list's "@ name.ko args" (optional)
 set -euo pipefail
 out=$1
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -61,6 +62,12 @@ add_deps() {
 	done
 }
 add_deps "$SMTJ_KO"
+for k in ${VM_EXTRA_KOS:-}; do
+	[ -f "$k" ] || die "module $k (VM_EXTRA_KOS) does not exist"
+	add_deps "$k"
+	"${VM_STRIP:-false}" --strip-debug -o "$root/lib/modules/$(basename "$k")" "$k" 2>/dev/null ||
+		cp "$k" "$root/lib/modules/$(basename "$k")"
+done
 : >"$root/lib/modules/deps.order"
 for p in "${order[@]}"; do
 	b=$(basename "$p")

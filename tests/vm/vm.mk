@@ -22,6 +22,9 @@ VM_INITRD  := $(VM_DIR)/initramfs-$(KVER).cpio.gz
 VM_TESTS   ?= $(TOP)/tests/vm/tests.list
 VM_ACCEL   ?= auto
 VM_TIMEOUT ?= 180
+# Modules besides smtj.ko that tests.list may load ("@ name.ko args"): the
+# test ADC of tests/kmod/ when its fragment defines it.
+VM_EXTRA_KOS ?= $(SMTJ_TEST_ADC_KO)
 
 .PHONY: check-vm-run vm-initramfs
 VM_CHECKS += check-vm-run
@@ -30,6 +33,7 @@ VM_CHECKS += check-vm-run
 VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
 	VM_MODDIR='$(VM_MODDIR)' SELFTEST_DIR='$(SELFTEST_DIR)' \
 	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' VM_STRIP='$(VM_STRIP)' \
+	VM_EXTRA_KOS='$(VM_EXTRA_KOS)' \
 	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
 	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
 	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
