@@ -74,7 +74,7 @@ static uint64_t get_u64(struct rbuf *r)
 {
 	uint64_t v = 0;
 
-	if (r->len - r->off < 8) {
+	if (r->off > r->len || r->len - r->off < 8) {
 		r->off = r->len + 1;	/* mark truncation */
 		return 0;
 	}
@@ -220,6 +220,7 @@ static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
 	struct danp_params p;
 	struct danp_net *net;
 	uint64_t nl, steps;
+	size_t want;
 	int ret;
 
 	danp_params_default(&p);
@@ -257,6 +258,11 @@ static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
 	}
 	if (r->off > r->len)
 		return danp_seterr(err, -EINVAL, "%s: truncated header", path);
+	/* Check the size before allocating what the header asks for. */
+	want = danp_ckpt_floats(&s, &p);
+	if (!want || (r->len - r->off) / 8 != want || (r->len - r->off) % 8)
+		return danp_seterr(err, -EINVAL, "%s: header at offset 8 does not "
+				   "match the file size %zu", path, r->len + 8);
 	ret = danp_net_create(&net, &s, &p, 0, err);
 	if (ret)
 		return ret;
@@ -282,34 +288,38 @@ static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
 	return 0;
 }
 
+int danp_ckpt_parse(struct danp_net **out, const uint8_t *buf, size_t len,
+		    const char *name, uint64_t *user, struct danp_err *err)
+{
+	struct rbuf r;
+	uint32_t crc, want;
+
+	*out = NULL;
+	if (len < 16 || memcmp(buf, ckpt_magic, 8))
+		return danp_seterr(err, -EINVAL, "%s: not a libdanp checkpoint "
+				   "(bad magic at offset 0)", name);
+	crc = (uint32_t)crc32(0L, buf, (uInt)(len - 8));
+	r = (struct rbuf){ buf, len, len - 8 };
+	want = (uint32_t)get_u64(&r);
+	if (crc != want)
+		return danp_seterr(err, -EINVAL, "%s: checksum mismatch (corrupt "
+				   "or truncated checkpoint)", name);
+	r = (struct rbuf){ buf, len - 8, 8 };
+	return parse(out, &r, user, name, err);
+}
+
 int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
 		   struct danp_err *err)
 {
 	uint8_t *buf;
 	size_t len;
-	struct rbuf r;
-	uint32_t crc, want;
 	int ret;
 
 	*out = NULL;
 	ret = danp_read_file(path, &buf, &len, err);
 	if (ret)
 		return ret;
-	if (len < 16 || memcmp(buf, ckpt_magic, 8)) {
-		free(buf);
-		return danp_seterr(err, -EINVAL, "%s: not a libdanp checkpoint "
-				   "(bad magic at offset 0)", path);
-	}
-	crc = (uint32_t)crc32(0L, buf, (uInt)(len - 8));
-	r = (struct rbuf){ buf, len, len - 8 };
-	want = (uint32_t)get_u64(&r);
-	if (crc != want) {
-		free(buf);
-		return danp_seterr(err, -EINVAL, "%s: checksum mismatch (corrupt "
-				   "or truncated checkpoint)", path);
-	}
-	r = (struct rbuf){ buf, len - 8, 8 };
-	ret = parse(out, &r, user, path, err);
+	ret = danp_ckpt_parse(out, buf, len, path, user, err);
 	free(buf);
 	return ret;
 }

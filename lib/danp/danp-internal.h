@@ -50,6 +50,9 @@ int danp_seterr(struct danp_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 int danp_uses_decor(const struct danp_params *p);
+/* Floats a checkpoint of this network stores (parameters, Adam moments,
+ * R, c); 0 when the spec is out of range. */
+size_t danp_ckpt_floats(const struct danp_spec *s, const struct danp_params *p);
 
 int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
 		      enum danp_fwd mode, struct danp_err *err);

@@ -31,6 +31,12 @@ static int check_params(const struct danp_spec *spec,
 	if (p->max_batch < 1 || p->max_batch > (1u << 20))
 		return danp_seterr(err, -EINVAL, "max_batch %zu out of range",
 				   p->max_batch);
+	for (unsigned int i = 0; i <= spec->n_layers; i++)
+		/* Workspace of 2 max_batch rows per layer: at most 256 MiB. */
+		if (2 * p->max_batch * spec->sizes[i] > ((size_t)1 << 26))
+			return danp_seterr(err, -EINVAL, "max_batch %zu too large "
+					   "for layers of %zu", p->max_batch,
+					   spec->sizes[i]);
 	if (!(p->lr >= 0) || !(p->decor_lr >= 0))
 		return danp_seterr(err, -EINVAL, "learning rates must be >= 0");
 	if (p->optim == DANP_OPT_ADAM &&
@@ -44,6 +50,26 @@ static int check_params(const struct danp_spec *spec,
 	if (p->rule == DANP_RULE_NP && !(p->np_sigma2 > 0))
 		return danp_seterr(err, -EINVAL, "NP needs np_sigma2 > 0");
 	return 0;
+}
+
+size_t danp_ckpt_floats(const struct danp_spec *s, const struct danp_params *p)
+{
+	size_t n = 0, dec = 0;
+
+	if (s->n_layers < 1 || s->n_layers > DANP_MAX_LAYERS)
+		return 0;
+	for (unsigned int l = 0; l <= s->n_layers; l++)
+		if (s->sizes[l] < 1 || s->sizes[l] > (1u << 20))
+			return 0;
+	for (unsigned int l = 0; l < s->n_layers; l++) {
+		size_t din = s->sizes[l], dout = s->sizes[l + 1];
+
+		n += din * dout + (s->bias ? dout : 0);
+		/* Same rule as danp_net_create for which layers have R, c. */
+		if (danp_uses_decor(p) && (s->decor_default || s->decor[l]))
+			dec += din * din + (p->decor_center ? din : 0);
+	}
+	return 3 * n + dec;
 }
 
 int danp_net_create(struct danp_net **out, const struct danp_spec *spec,

@@ -192,6 +192,10 @@ int danp_ckpt_save(const struct danp_net *net, const char *path,
 int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
 		   struct danp_err *err);
 
+/* The same from a file's contents in memory, @name for messages. */
+int danp_ckpt_parse(struct danp_net **out, const uint8_t *buf, size_t len,
+		    const char *name, uint64_t *user, struct danp_err *err);
+
 /* ---- data ------------------------------------------------------------- */
 
 struct danp_dataset {

@@ -342,6 +342,19 @@ static void test_ckpt(void)
 	write_file(path("ck2"), "DANPCK02", 8, 0);
 	ret = danp_ckpt_load(&b, path("ck2"), NULL, &err);
 	tap_ok(ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
+	{
+		/* Valid CRC, header cut short (found by fuzz-ckpt). */
+		uint8_t buf[24] = "DANPCK02";
+		uint32_t crc;
+
+		buf[8] = 2;
+		crc = (uint32_t)crc32(0L, buf, 16);
+		for (int i = 0; i < 4; i++)
+			buf[16 + i] = (uint8_t)(crc >> (8 * i));
+		ret = danp_ckpt_parse(&b, buf, sizeof(buf), "short", NULL, &err);
+		tap_ok(ret == -EINVAL && has(&err, "truncated header", NULL),
+		       "checkpoint with a short header: %s", err.msg);
+	}
 	ret = danp_ckpt_save(a, "/nonexistent-dir/ck", NULL, &err);
 	tap_ok(ret == -ENOENT && has(&err, "nonexistent", NULL),
 	       "unwritable checkpoint path: %s", err.msg);
