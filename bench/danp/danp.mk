@@ -13,8 +13,9 @@ BENCH_STEPS += bench-danp
 # One MNIST epoch of the reference recipe at 1 and 2 threads, and BP at 1
 # thread; each JSON holds the sgemm rate measured in the same run.  The
 # "best" runs let danp-bench pick the fastest OpenBLAS kernels for the CPU
-# (--blas-core auto, overriding OPENBLAS_CORETYPE); the "env" run keeps the
-# environment's choice.  The kernels used are recorded in each file.
+# (--blas-core auto, overriding OPENBLAS_CORETYPE, which this machine's
+# environment sets to Haswell); the "env" run keeps the environment's
+# choice.  The kernels used are recorded in each file.
 DANP_BENCH_OUT := $(BUILD)/bench
 bench-danp: $(DANP_BENCH) data-mnist
 	@mkdir -p $(DANP_BENCH_OUT)

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * OpenBLAS kernel choice.  Debian's OpenBLAS 0.3.21 selects its Haswell
- * (AVX2) kernels on AVX-512 AMD CPUs (Zen 4); its SkylakeX kernels run
- * about 1.7x faster at this project's shapes there.  OpenBLAS reads
- * OPENBLAS_CORETYPE only when it is loaded, so programs apply the hint by
- * setting it and re-executing themselves; the library only advises.  An
- * OPENBLAS_CORETYPE the user set is the user's choice: callers leave it.
+ * OpenBLAS kernel choice.  When OpenBLAS runs its AVX2 (Haswell, Zen)
+ * kernels on a CPU with AVX-512 - because OPENBLAS_CORETYPE says so, or
+ * because its CPU detection does not know the model - its SkylakeX
+ * kernels are faster: about 1.7x at this project's shapes on the AVX-512
+ * AMD EPYC where this was measured.  OpenBLAS reads OPENBLAS_CORETYPE only
+ * when it is loaded, so programs apply the hint by setting it and
+ * re-executing themselves; the library only advises.  An
+ * OPENBLAS_CORETYPE the user set is the user's choice: callers leave it
+ * unless told otherwise (danp-bench --blas-core auto).
  */
 #include <cblas.h>
 #include <strings.h>
