@@ -13,3 +13,21 @@ bench-smtj-noise: $(SMTJ_BENCH)
 	@mkdir -p $(BUILD)/bench
 	$(SMTJ_BENCH) $(BUILD)/bench/smtj-noise.json
 	@cat $(BUILD)/bench/smtj-noise.json
+
+# Transports in the VM: samples/s and production-to-arrival latency at
+# several batch sizes (bench/smtj/vm-transport.c, run by vm-bench.sh).
+# This fragment is read before tests/: take VM_CC, VM_ARCH, VM_LIBDIR from
+# the harness's arch.make (guarded against double inclusion).
+include $(TOP)/tests/vm/arch.make
+SMTJ_VM_BENCH := $(BUILD)/vm/$(VM_ARCH)/smtj/vm-transport
+BENCH_STEPS += bench-smtj-vm
+.PHONY: bench-smtj-vm
+$(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(wildcard lib/smtj/*.c lib/smtj/*.h) lib/include/libsmtj.h
+	@mkdir -p $(dir $@)
+	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj \
+		-o $@ $< $(wildcard lib/smtj/*.c) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
+
+bench-smtj-vm: $(SMTJ_VM_BENCH)
+	@mkdir -p $(BUILD)/bench
+	@bench/smtj/vm-bench.sh $(MAKE) $(TOP) $(BUILD)/smtj-vm-bench $(SMTJ_VM_BENCH) \
+		$(BUILD)/bench/smtj-transport.json

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Run bench/smtj/vm-transport.c in the test VM and write its figures as
+# JSON.  Uses the VM harness (tests/vm) through its public knobs only: a
+# private BUILD directory (so a concurrent `make check-vm` is not
+# disturbed) and a VM_TESTS list naming the benchmark.
+#   vm-bench.sh MAKE TOP BUILD_DIR BENCH_BINARY OUT_JSON
+set -eu
+make=$1 top=$2 dir=$3 bin=$4 out=$5
+arch=$(uname -m)
+mkdir -p "$dir/vm/$arch/selftests"
+cp "$bin" "$dir/vm/$arch/selftests/smtj_transport_bench"
+printf 'smtj_transport_bench\t\tsim_devices=1\n' >"$dir/bench.list"
+$make -s -C "$top" BUILD="$dir" VM_TESTS="$dir/bench.list" check-vm-run >"$dir/vm.log" 2>&1 ||
+	{ tail -n 20 "$dir/vm.log"; exit 1; }
+tap=$(ls -t "$dir"/vm/"$arch"/run-*/tap.log | head -n 1)
+{
+	printf '{\n  "benchmark": "libsmtj transports in the test VM (QEMU)",\n'
+	printf '  "kernel": "%s",\n  "results": [\n' "$(basename "$(dirname "$tap")" | sed 's/^run-//')"
+	tr -d '\r' <"$tap" | sed -n 's/^# json: //p' | sed '$!s/$/,/' | sed 's/^/    /'
+	printf '  ]\n}\n'
+} >"$out"
+cat "$out"
