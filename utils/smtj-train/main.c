@@ -33,7 +33,7 @@ struct opts {
 	int json, resume, center, cosine, quiet, progress;
 };
 
-static volatile int stop_flag;
+static volatile sig_atomic_t stop_flag;
 
 static void on_sigint(int sig)
 {
@@ -342,9 +342,12 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 {
 	const struct danp_params *p = danp_net_params(net);
 	const struct danp_spec *s = danp_net_spec(net);
-	char arch[256] = "";
+	char arch[256] = "", ds[128], noise[512], src[512];
 	size_t k = 0;
 
+	json_escape(ds, sizeof(ds), o->dataset);
+	json_escape(noise, sizeof(noise), o->noise);
+	json_escape(src, sizeof(src), noise_desc);
 	for (unsigned int i = 0; i <= s->n_layers && k < sizeof(arch) - 16; i++)
 		k += (size_t)snprintf(arch + k, sizeof(arch) - k, "%s%zu",
 				      i ? "-" : "", s->sizes[i]);
@@ -356,7 +359,7 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
 		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\"",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
-		 o->dataset, arch, danp_rule_name(p->rule), o->noise, noise_desc,
+		 ds, arch, danp_rule_name(p->rule), noise, src,
 		 (unsigned long long)o->seed, o->threads, o->batch,
 		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
 		 p->loss == DANP_LOSS_CE ? "ce" : "mse",

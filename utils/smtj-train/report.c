@@ -155,6 +155,25 @@ int report_add(struct report *r, const struct epoch_row *e, int cosine,
 	return rewrite(r, msg, msglen);
 }
 
+void json_escape(char *out, size_t len, const char *s)
+{
+	size_t k = 0;
+
+	for (; *s && k + 7 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			out[k++] = '\\';
+			out[k++] = (char)c;
+		} else if (c < 0x20) {
+			k += (size_t)snprintf(out + k, len - k, "\\u%04x", c);
+		} else {
+			out[k++] = (char)c;
+		}
+	}
+	out[k] = '\0';
+}
+
 void report_close(struct report *r)
 {
 	if (!r)

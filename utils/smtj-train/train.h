@@ -3,6 +3,7 @@
 #ifndef SMTJ_TRAIN_H
 #define SMTJ_TRAIN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,9 @@ int report_open(struct report **out, const char *path, int json,
 int report_add(struct report *r, const struct epoch_row *row, int cosine,
 	       char *msg, size_t msglen);
 void report_close(struct report *r);
+/* @s as the inside of a JSON string (quotes, backslashes and control
+ * characters escaped), truncated to fit @len. */
+void json_escape(char *out, size_t len, const char *s);
 
 /* ---- progress bar (progress.c) ---- */
 struct progress {
@@ -58,7 +62,7 @@ struct progress {
 	unsigned int epoch, epochs;
 	size_t batch_size;
 	double t0;
-	volatile int *stop;	/* set by SIGINT */
+	volatile sig_atomic_t *stop;	/* set by SIGINT */
 };
 int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss);
 void progress_end(struct progress *p);
