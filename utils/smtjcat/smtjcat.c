@@ -74,8 +74,13 @@ static int emit(const float *v, const uint16_t *codes, size_t n, enum fmt f,
 					return ret;
 				k = 0;
 			}
-			memcpy(buf + k, &x, 4);	/* little-endian hosts */
-			k += 4;
+			uint32_t u;
+
+			memcpy(&u, &x, 4);	/* little-endian on any host */
+			buf[k++] = (char)(u & 0xff);
+			buf[k++] = (char)(u >> 8 & 0xff);
+			buf[k++] = (char)(u >> 16 & 0xff);
+			buf[k++] = (char)(u >> 24);
 		} else {
 			if (k + 32 > sizeof(buf)) {
 				if ((ret = out_all(buf, k)))

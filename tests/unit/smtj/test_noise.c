@@ -183,6 +183,22 @@ static void test_hmm(struct tap *t, const char *spec, int serial)
 			 k == 1 ? "hmm lag-1 acf (paper: 0.82)" :
 			 k == 3 ? "hmm lag-3 acf" : "hmm lag-5 acf");
 	}
+	{
+		/* neighbouring nodes in one row: independent chains per node
+		 * (0, SE as Bartlett's for two independent series, sqrt(sum
+		 * rho_j^2 / N)); the serial chain gives the reference's worst
+		 * case, neighbours one time step apart: c phi */
+		double mm, vv, cc = 0;
+
+		moments(x, N, &mm, &vv);
+		for (size_t r = 0; r < R; r++)
+			for (size_t j = 0; j + 1 < cols; j++)
+				cc += (x[r * cols + j] - mm) * (x[r * cols + j + 1] - mm);
+		cc /= vv * R * (cols - 1);
+		tap_near(t, cc, serial ? c * phi : 0, Z * sqrt(sum_rho2 / (R * (cols - 1.0))),
+			 serial ? "serial: neighbouring nodes correlate like lag 1" :
+				  "per node: neighbouring nodes uncorrelated");
+	}
 	if (!serial) {
 		/* dwell per node column; threshold at L */
 		float *col = malloc(R * sizeof(float));
