@@ -9,3 +9,10 @@ TOOLS += $(SMTJ_TRAIN)
 $(SMTJ_TRAIN): $(SMTJ_TRAIN_OBJS) $(LIBDANP_A) $(LIBSMTJ_A)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm
+
+# A static build for the test VM's initramfs (make demo): OpenBLAS's
+# static library needs no Fortran runtime for sgemm.  Not built by default.
+SMTJ_TRAIN_STATIC := $(O)/utils/smtj-train/smtj-train-static
+$(SMTJ_TRAIN_STATIC): $(SMTJ_TRAIN_OBJS) $(LIBDANP_A) $(LIBSMTJ_A)
+	@mkdir -p $(dir $@)
+	$(CC) -static -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm -lpthread
