@@ -5,6 +5,7 @@
  * out spans in place (zero copy), publish consumption with release so the
  * kernel never reuses a slot we are still reading.
  */
+#include <errno.h>
 #include "stream.h"
 
 void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
@@ -17,8 +18,8 @@ void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 	v->lost_seen = __atomic_load_n(&hdr->lost, __ATOMIC_RELAXED);
 }
 
-size_t smtj_ring_peek(struct smtj_ring_view *v, size_t max,
-		      const uint16_t **data, uint64_t *lost)
+long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
+		    const uint16_t **data, uint64_t *lost)
 {
 	uint64_t prod = __atomic_load_n(&v->hdr->producer, __ATOMIC_ACQUIRE);
 	uint64_t l = __atomic_load_n(&v->hdr->lost, __ATOMIC_RELAXED);
@@ -29,15 +30,15 @@ size_t smtj_ring_peek(struct smtj_ring_view *v, size_t max,
 
 	*lost = l - v->lost_seen;
 	v->lost_seen = l;
-	/* a producer index behind us or beyond a full ring is corrupt:
-	 * offer nothing rather than stale data */
+	/* a producer index behind us or beyond a full ring: the ring was
+	 * reset or the header is corrupt; never hand out stale data */
 	if (avail > (uint64_t)v->mask + 1)
-		avail = 0;
+		return -EPROTO;
 	n = avail < room ? (size_t)avail : room;
 	if (n > max)
 		n = max;
 	*data = v->data + pos;
-	return n;
+	return (long)n;
 }
 
 void smtj_ring_consume(struct smtj_ring_view *v, size_t n)

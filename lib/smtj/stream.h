@@ -63,9 +63,11 @@ void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 			 const uint16_t *data);
 /* Span of up to @max available samples, never crossing the end of the
  * data (the next call returns the part after the wrap); *lost is the
- * header's loss count since the previous peek.  Returns the count. */
-size_t smtj_ring_peek(struct smtj_ring_view *v, size_t max,
-		      const uint16_t **data, uint64_t *lost);
+ * header's loss count since the previous peek.  Returns the count, or
+ * -EPROTO when the producer index is behind us or more than a ring ahead
+ * (a reset ring or a corrupt header). */
+long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
+		    const uint16_t **data, uint64_t *lost);
 /* Give @n samples back to the kernel (store-release of consumer). */
 void smtj_ring_consume(struct smtj_ring_view *v, size_t n);
 

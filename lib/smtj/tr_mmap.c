@@ -24,11 +24,17 @@ static int mmap_next(struct smtj_stream *s, size_t max, struct smtj_batch *b,
 	struct tr_mmap *m = s->priv;
 	const uint16_t *p;
 	uint64_t lost;
-	size_t n;
+	long n;
 	int ret;
 
 	for (;;) {
 		n = smtj_ring_peek(&m->v, max, &p, &lost);
+		if (n < 0)
+			return smtj_seterr(err, (int)n,
+					   "%s: ring indices inconsistent (producer %llu, consumer %llu): ring reset under us?",
+					   s->dev->name,
+					   (unsigned long long)m->v.hdr->producer,
+					   (unsigned long long)m->v.cons);
 		m->pending_lost += lost;	/* reported with the next batch */
 		if (n)
 			break;
@@ -40,7 +46,7 @@ static int mmap_next(struct smtj_stream *s, size_t max, struct smtj_batch *b,
 			return ret;
 	}
 	b->data = p;
-	b->n = n;
+	b->n = (size_t)n;
 	b->lost = m->pending_lost;
 	m->pending_lost = 0;
 	return 0;

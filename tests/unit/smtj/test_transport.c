@@ -42,16 +42,18 @@ static void test_ring(struct tap *t)
 		}
 		__atomic_store_n(&h.producer, prod, __ATOMIC_RELEASE);
 		for (;;) {
-			size_t n = smtj_ring_peek(&v, 300, &p, &lost);
+			long n = smtj_ring_peek(&v, 300, &p, &lost);
 
 			seen += lost;
-			if (!n)
+			if (n <= 0) {
+				ok &= n == 0;
 				break;
+			}
 			ok &= p + n <= data + N;
 			wrapped |= p == data && round > 0;
-			for (size_t i = 0; i < n; i++)
-				ok &= p[i] == (uint16_t)(v.cons + i);
-			smtj_ring_consume(&v, n);
+			for (long i = 0; i < n; i++)
+				ok &= p[i] == (uint16_t)(v.cons + (uint64_t)i);
+			smtj_ring_consume(&v, (size_t)n);
 			ok &= h.consumer == v.cons;
 			if (round % 3 == 0)
 				break;	/* a slow consumer: the ring fills */
@@ -62,8 +64,11 @@ static void test_ring(struct tap *t)
 	tap_ok(t, seen == h.lost && h.lost > 0, "ring losses reported (%llu of %llu)",
 	       (unsigned long long)seen, (unsigned long long)h.lost);
 	h.producer = v.cons + N + 5;	/* corrupt: more than a ring ahead */
-	tap_ok(t, smtj_ring_peek(&v, 100, &p, &lost) == 0,
-	       "ring: a producer index beyond a full ring offers nothing");
+	tap_ok(t, smtj_ring_peek(&v, 100, &p, &lost) == -EPROTO,
+	       "ring: a producer index beyond a full ring is an error, not data");
+	h.producer = v.cons - 1;	/* reset under us: behind the consumer */
+	tap_ok(t, smtj_ring_peek(&v, 100, &p, &lost) == -EPROTO,
+	       "ring: a producer index behind the consumer is an error");
 }
 
 struct feeder {
