@@ -40,3 +40,29 @@ for f in "$OUT"/danp-seed*.json; do
 	sed -n 's/.*"epoch": 5,.*"test_acc": \([0-9.]*\),.*/\1/p' "$f"
 done | awk '{ s += $1; if (min == "" || $1 < min) min = $1; n++ }
 	END { if (n) printf "DANP epoch 5: mean %.2f %%, min %.2f %% over %d seeds\n", 100 * s / n, 100 * min, n }'
+
+# Curves: one column per run (clean test accuracy, %), and a plot when
+# gnuplot is installed.
+runs=$(ls "$OUT"/*.json | xargs -n 1 basename | sed 's/\.json$//')
+{
+	echo "# epoch $(echo $runs)"
+	for e in 1 2 3 4 5; do
+		printf '%d' "$e"
+		for r in $runs; do
+			a=$(sed -n "s/.*\"epoch\": $e,.*\"test_acc\": \\([0-9.]*\\),.*/\\1/p" "$OUT/$r.json")
+			printf ' %s' "$(awk -v a="${a:-nan}" 'BEGIN { printf "%.2f", 100 * a }')"
+		done
+		echo
+	done
+} >"$OUT/accuracy.dat"
+if command -v gnuplot >/dev/null 2>&1; then
+	cols=$(echo $runs | wc -w)
+	gnuplot <<GP
+set terminal svg size 640,400
+set output "$OUT/accuracy.svg"
+set xlabel "epoch"; set ylabel "clean test accuracy (%)"; set key bottom right
+set title "MNIST 784-500-500-500-10"
+plot for [i=2:$((cols + 1))] "$OUT/accuracy.dat" using 1:i with linespoints title columnhead(i)
+GP
+	echo "curves: $OUT/accuracy.dat, $OUT/accuracy.svg"
+fi

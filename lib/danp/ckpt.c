@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Checkpoints: one self-describing binary file (little-endian fields, a
- * CRC-32 at the end), written atomically: temporary file in the same
- * directory, fsync, rename, fsync of the directory.  A crash leaves
+ * CRC-32 at the end), written atomically (atomic.c): a crash leaves
  * either the old or the new checkpoint, never a torn one.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
 #include "danp-internal.h"
 
@@ -146,71 +141,20 @@ static void serialize(const struct danp_net *net, const uint64_t *user,
 	put_u64(w, crc);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int danp_ckpt_save(const struct danp_net *net, const char *path,
 		   const uint64_t *user, struct danp_err *err)
 {
 	struct wbuf w = { 0 };
-	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	int fd, ret;
+	int ret;
 
 	serialize(net, user, &w);
 	if (w.bad) {
 		free(w.p);
 		return danp_seterr(err, -ENOMEM, "out of memory for checkpoint");
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
-		free(w.p);
-		return danp_seterr(err, -ENAMETOOLONG, "%s: path too long", path);
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		free(w.p);
-		return danp_seterr(err, ret, "%s: cannot create: %s", tmp,
-				   strerror(-ret));
-	}
-	ret = write_all(fd, w.p, w.len);
+	ret = danp_write_atomic(path, w.p, w.len, err);
 	free(w.p);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return danp_seterr(err, ret, "%s: cannot write checkpoint: %s",
-				   path, strerror(-ret));
-	}
-	/* Make the rename itself durable. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
+	return ret;
 }
 
 static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,

@@ -188,6 +188,10 @@ const char *danp_blas_coretype_hint(void);
  * optimiser state, step count and @user (DANP_CKPT_USER values). */
 int danp_ckpt_save(const struct danp_net *net, const char *path,
 		   const uint64_t *user, struct danp_err *err);
+/* Replace @path atomically with @len bytes (temporary file beside it,
+ * fsync, rename, fsync of the directory); results files use it too. */
+int danp_write_atomic(const char *path, const void *data, size_t len,
+		      struct danp_err *err);
 /* Load; the noise callback must be set again with danp_net_set_noise. */
 int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
 		   struct danp_err *err);

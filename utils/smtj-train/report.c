@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Per-epoch results as CSV or JSON.  The whole file is rewritten after
- * every epoch through a temporary file, fsync and rename, so a reader or a
- * crash never sees half a file.  On --resume the rows of the earlier run
+ * every epoch with danp_write_atomic, so a reader or a crash never sees
+ * half a file.  On --resume the rows of the earlier run
  * (up to the checkpoint's epoch) are read back and kept.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "train.h"
 
 struct report {
@@ -65,18 +63,15 @@ static void reload(struct report *r, unsigned int keep)
 
 static int rewrite(struct report *r, char *msg, size_t msglen)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, ret = 0;
+	struct danp_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", r->path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		ret = -errno;
-		snprintf(msg, msglen, "%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
+	if (!f) {
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
 	}
 	if (r->json) {
 		fprintf(f, "{\n%s,\n  \"epochs\": [\n", r->header);
@@ -90,16 +85,15 @@ static int rewrite(struct report *r, char *msg, size_t msglen)
 		for (size_t i = 0; i < r->n; i++)
 			fprintf(f, "%s\n", r->rows[i]);
 	}
-	if (fflush(f) || fsync(fileno(f)))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, r->path))
-		ret = -errno;
-	if (ret) {
-		snprintf(msg, msglen, "%s: %s", r->path, strerror(-ret));
-		unlink(tmp);
+	if (fclose(f)) {
+		free(buf);
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
 	}
+	ret = danp_write_atomic(r->path, buf, len, &err);
+	if (ret)
+		snprintf(msg, msglen, "%s", err.msg);
+	free(buf);
 	return ret;
 }
 

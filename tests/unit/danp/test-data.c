@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "libdanp.h"
@@ -310,8 +311,14 @@ static void test_ckpt(void)
 	danp_net_create(&a, &spec, &p, 1, &err);
 	danp_rng_seed(&ra, 2);
 	train(a, &ra, 5);
+	umask(022);
 	ret = danp_ckpt_save(a, path("ck"), user, &err);
-	tap_ok(!ret, "checkpoint saved");
+	{
+		struct stat st;
+
+		tap_ok(!ret && !stat(path("ck"), &st) && (st.st_mode & 0777) == 0644,
+		       "checkpoint saved, mode 0644 under umask 022");
+	}
 	/* Continue a; separately load and continue with the same state. */
 	rb = ra;
 	nb = na;
