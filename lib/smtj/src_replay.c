@@ -6,6 +6,9 @@
  * (so neighbouring nodes get consecutive time samples), wrapping to the
  * start at the end of the file.  With h > 1 the request takes h blocks of
  * rows*cols values in a row and sums them (the reference's n_sources).
+ * The reference draws each pass separately: with passes=2 a request of
+ * 2B rows is served as two requests of B rows (pass 1, then pass 2), which
+ * is the same order for h = 1 and the reference's for h > 1.
  * Values are scale * v (scale converts codes of a raw dump to volts).
  */
 #include <errno.h>
@@ -19,18 +22,15 @@ struct replay {
 	struct smtj_src base;
 	struct smtj_series s;
 	size_t pos;
-	unsigned int h;
+	unsigned int h, passes;
 	float scale;
 };
 
-static int replay_fill(struct smtj_src *src, unsigned int stream, float *out,
-		       size_t rows, size_t cols, struct smtj_err *err)
+/* One request of @n values: h consecutive blocks of n, summed. */
+static void take(struct replay *r, float *out, size_t n)
 {
-	struct replay *r = (struct replay *)src;
-	size_t n = rows * cols, len = r->s.n;
+	size_t len = r->s.n;
 
-	(void)stream;
-	(void)err;
 	for (unsigned int k = 0; k < r->h; k++) {
 		size_t done = 0;
 
@@ -50,6 +50,19 @@ static int replay_fill(struct smtj_src *src, unsigned int stream, float *out,
 				r->pos = 0;
 		}
 	}
+}
+
+static int replay_fill(struct smtj_src *src, unsigned int stream, float *out,
+		       size_t rows, size_t cols, struct smtj_err *err)
+{
+	struct replay *r = (struct replay *)src;
+	unsigned int parts = rows % r->passes ? 1 : r->passes;
+	size_t n = rows / parts * cols;
+
+	(void)stream;
+	(void)err;
+	for (unsigned int p = 0; p < parts; p++)
+		take(r, out + p * n, n);
 	return 0;
 }
 
@@ -96,7 +109,7 @@ int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
 	const char *path = NULL, *f = NULL;
 	double scale = 1;
 	uint64_t start = 0;
-	unsigned int h = 1;
+	unsigned int h = 1, passes = 1;
 	struct replay *r;
 	int ret;
 
@@ -105,8 +118,11 @@ int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
 	    (ret = smtj_spec_str(sp, "format", &f, err)) < 0 ||
 	    (ret = smtj_spec_double(sp, "scale", &scale, err)) < 0 ||
 	    (ret = smtj_spec_u64(sp, "start", &start, err)) < 0 ||
-	    (ret = smtj_spec_uint(sp, "h", &h, err)) < 0)
+	    (ret = smtj_spec_uint(sp, "h", &h, err)) < 0 ||
+	    (ret = smtj_spec_uint(sp, "passes", &passes, err)) < 0)
 		return ret;
+	if (passes < 1 || passes > 2)
+		return smtj_seterr(err, -EINVAL, "noise spec replay: passes=%u (1 or 2)", passes);
 	if (!path)
 		return smtj_seterr(err, -EINVAL, "noise spec replay: path= is required");
 	if (f && smtj_series_format_parse(f, &fmt))
@@ -120,6 +136,7 @@ int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
 	r->base.ops = &replay_ops;
 	r->base.serial = 1;
 	r->h = h;
+	r->passes = passes;
 	r->scale = (float)scale;
 	ret = smtj_series_load(&r->s, path, fmt, err);
 	if (ret) {
@@ -136,8 +153,8 @@ int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
 	r->pos = (size_t)start;
 	moments(r);
 	snprintf(r->base.desc, sizeof(r->base.desc),
-		 "replay:path=%.180s,scale=%.9g,start=%llu,h=%u", path, scale,
-		 (unsigned long long)start, h);
+		 "replay:path=%.180s,scale=%.9g,start=%llu,h=%u,passes=%u", path,
+		 scale, (unsigned long long)start, h, passes);
 	*out = &r->base;
 	return 0;
 }

@@ -347,6 +347,19 @@ static void test_replay(struct tap *t, const char *dir)
 		tap_ok(t, ok, "replay h=2 sums consecutive blocks across the wrap");
 		smtj_noise_destroy(nz);
 	}
+	/* h = 2, passes = 2: a 2B-row request is the reference's two pass
+	 * requests, each summing two blocks of B*cols */
+	snprintf(spec, sizeof(spec), "replay:path=%s,h=2,passes=2", path);
+	nz = mk(t, spec, 0);
+	if (nz) {
+		smtj_noise_fill(nz, 0, out, 4, 3, &err);	/* B = 2, 3 nodes */
+		ok = 1;
+		for (int i = 0; i < 6; i++)
+			ok &= out[i] == (float)(i + (6 + i)) &&
+			      out[6 + i] == (float)(12 + i + (18 + i));
+		tap_ok(t, ok, "replay passes=2 sums per pass, as the reference");
+		smtj_noise_destroy(nz);
+	}
 	/* the Arduino sampler: each request is the window shuffled, and the
 	 * window advances by one sample per request */
 	snprintf(spec, sizeof(spec), "replay:path=%s,arduino", path);
