@@ -38,6 +38,19 @@ struct danp_net {
 	float *dx;			/* backprop: rows x dmax */
 };
 
+/*
+ * Compute-bound loops get AVX2 and AVX-512 clones on x86-64, picked at
+ * load time by the CPU (ifunc); the default clone keeps the binary
+ * portable (no -march).  Elsewhere (arm64: NEON is baseline) nothing.
+ * Put it on the definition only: callers in other files call the ifunc.
+ */
+#if defined(__x86_64__) && defined(__ELF__) && !defined(__clang__) && \
+	defined(__GNUC__) && __GNUC__ >= 8	/* clang 14 cannot call them across files */
+#define DANP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DANP_CLONES
+#endif
+
 /* Forward modes. */
 enum danp_fwd {
 	DANP_FWD_CLEAN,		/* n rows, no noise */
@@ -71,6 +84,6 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 		 double *loss, struct danp_err *err);
 
 void danp_decor_update(struct danp_net *net, size_t n);
-void danp_optim_apply(struct danp_net *net);
+void danp_optim_apply(struct danp_net *net);	/* DANP_CLONES in optim.c */
 
 #endif /* DANP_INTERNAL_H */

