@@ -77,6 +77,54 @@ out:
 	return ret;
 }
 
+/* Histogram and dwell-time distribution, as JSON fields or text. */
+static void print_extra(const struct smtj_series *s, const struct smtj_dwell *d,
+			int have_dwell, unsigned long hbins, unsigned long dbins,
+			int json)
+{
+	struct smtj_hist h;
+
+	if (hbins && !smtj_hist(&h, s->v, s->n, hbins, 0, 0, NULL)) {
+		printf(json ? ",\"hist\":{\"lo\":%.9g,\"hi\":%.9g,\"count\":[" :
+			      "# histogram %.9g .. %.9g: bin_start count\n", h.lo, h.hi);
+		for (size_t i = 0; i < h.nbins; i++) {
+			if (json)
+				printf("%s%llu", i ? "," : "", (unsigned long long)h.count[i]);
+			else
+				printf("%.9g %llu\n", h.lo + i * (h.hi - h.lo) / h.nbins,
+				       (unsigned long long)h.count[i]);
+		}
+		if (json)
+			printf("]}");
+		smtj_hist_free(&h);
+	}
+	if (dbins && have_dwell) {
+		uint64_t *dh[2] = { calloc(dbins, 8), calloc(dbins, 8) };
+
+		if (dh[0] && dh[1]) {
+			smtj_dwell_hist(d, 0, dh[0], dbins);
+			smtj_dwell_hist(d, 1, dh[1], dbins);
+			if (json) {
+				for (int st = 0; st < 2; st++) {
+					printf(",\"dwell_hist_%s\":[", st ? "high" : "low");
+					for (size_t i = 0; i < dbins; i++)
+						printf("%s%llu", i ? "," : "",
+						       (unsigned long long)dh[st][i]);
+					printf("]");
+				}
+			} else {
+				printf("# dwell: samples low high (last bin: longer)\n");
+				for (size_t i = 0; i < dbins; i++)
+					printf("%zu %llu %llu\n", i + 1,
+					       (unsigned long long)dh[0][i],
+					       (unsigned long long)dh[1][i]);
+			}
+		}
+		free(dh[0]);
+		free(dh[1]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -236,6 +284,7 @@ int main(int argc, char **argv)
 				printf("%s%.6g", k ? "," : "", r[k]);
 			printf("],\"corr_lag_1e\":%zu", tau_e);
 		}
+		print_extra(&s, &d, have_dwell, hbins, dbins, 1);
 		printf("}\n");
 	} else {
 		printf("source:     %s (%zu values)\n", src, s.n);
@@ -256,31 +305,7 @@ int main(int argc, char **argv)
 				printf(" %zu:%.4f", k, r[k]);
 			printf("\n1/e lag:    %zu%s\n", tau_e, tau_e > lags ? " (beyond --lags)" : "");
 		}
-	}
-	if (hbins) {
-		struct smtj_hist h;
-
-		if (!smtj_hist(&h, s.v, s.n, hbins, 0, 0, NULL)) {
-			printf(json ? "" : "# histogram: bin_start count\n");
-			for (size_t i = 0; i < h.nbins; i++)
-				printf("%.9g %llu\n", h.lo + i * (h.hi - h.lo) / h.nbins,
-				       (unsigned long long)h.count[i]);
-			smtj_hist_free(&h);
-		}
-	}
-	if (dbins && have_dwell) {
-		uint64_t *dh0 = calloc(dbins, 8), *dh1 = calloc(dbins, 8);
-
-		if (dh0 && dh1) {
-			smtj_dwell_hist(&d, 0, dh0, dbins);
-			smtj_dwell_hist(&d, 1, dh1, dbins);
-			printf("# dwell: samples low high (last bin: longer)\n");
-			for (size_t i = 0; i < dbins; i++)
-				printf("%zu %llu %llu\n", i + 1, (unsigned long long)dh0[i],
-				       (unsigned long long)dh1[i]);
-		}
-		free(dh0);
-		free(dh1);
+		print_extra(&s, &d, have_dwell, hbins, dbins, 0);
 	}
 	smtj_dwell_free(&d);
 	free(r);

@@ -22,3 +22,11 @@ $(SMTJ_VM_TEST): tests/unit/smtj/vm_libsmtj_test.c tests/unit/smtj/tap.h $(SMTJ_
 	@mkdir -p $(dir $@)
 	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj \
 		-o $@ $< $(SMTJ_SRCS) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
+
+# The tools' exit codes and outputs (a TAP script; needs the tools built).
+SMTJ_TOOLS_TEST := $(O)/tests/unit/smtj/test_tools
+UNIT_TESTS += $(SMTJ_TOOLS_TEST)
+$(SMTJ_TOOLS_TEST): tests/unit/smtj/test_tools.sh $(O)/utils/smtjctl/smtjctl \
+		$(O)/utils/smtjcat/smtjcat $(O)/utils/smtjstat/smtjstat
+	@mkdir -p $(dir $@)
+	sed 's|^bin=.*|bin=$${SMTJ_TOOLS:-$(O)/utils}|' $< >$@ && chmod +x $@
