@@ -40,6 +40,7 @@ static void smtj_dev_release(struct device *dev)
 {
 	struct smtj_device *sdev = container_of(dev, struct smtj_device, dev);
 
+	smtj_hwrng_free(sdev);
 	ida_free(&smtj_ida, sdev->minor);
 	mutex_destroy(&sdev->ops_lock);
 	kfree(sdev);
@@ -402,7 +403,16 @@ static struct attribute *smtj_attrs[] = {
 	&dev_attr_default_ring_samples.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(smtj);
+
+static const struct attribute_group smtj_group = {
+	.attrs = smtj_attrs,
+};
+
+static const struct attribute_group *smtj_groups[] = {
+	&smtj_group,
+	&smtj_hwrng_group,
+	NULL
+};
 
 /**
  * smtj_core_register() - create /dev/smtjN for a backend
@@ -451,11 +461,16 @@ struct smtj_device *smtj_core_register(struct device *parent,
 	if (ret)
 		goto err_put;
 
+	ret = smtj_hwrng_create(sdev);
+	if (ret)
+		goto err_put;
+
 	cdev_init(&sdev->cdev, &smtj_fops);
 	sdev->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&sdev->cdev, &sdev->dev);
 	if (ret)
 		goto err_put;
+	smtj_hwrng_register(sdev);
 	return sdev;
 
 err_put:
@@ -477,6 +492,8 @@ void smtj_core_unregister(struct smtj_device *sdev)
 	struct smtj_sink *sink;
 	unsigned long flags;
 
+	/* Ends /dev/hwrng reads and detaches the hwrng's sink. */
+	smtj_hwrng_unregister(sdev);
 	mutex_lock(&sdev->ops_lock);
 	if (sdev->nr_sinks)
 		sdev->ops->stop(sdev);

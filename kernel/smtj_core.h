@@ -21,6 +21,7 @@
 #define SMTJ_DEF_RING_SAMPLES	65536U
 
 struct smtj_device;
+struct smtj_hwrng;
 struct smtj_sink;
 
 /* What a device's samples look like; reported by GET_INFO and sysfs. */
@@ -114,6 +115,7 @@ struct smtj_sink {
  * @delivered: samples delivered to sinks since registration
  * @lost: samples sinks lost since registration
  * @default_ring_samples: ring size of newly opened files
+ * @hwrng: its hw_random source (smtj_hwrng.c), or NULL
  */
 struct smtj_device {
 	struct device dev;
@@ -135,6 +137,7 @@ struct smtj_device {
 	u64 delivered;
 	u64 lost;
 	u32 default_ring_samples;
+	struct smtj_hwrng *hwrng;
 };
 
 /* For backends. */
@@ -168,6 +171,13 @@ void smtj_core_put(struct smtj_device *sdev);
 
 /* smtj_file.c */
 extern const struct file_operations smtj_fops;
+
+/* smtj_hwrng.c */
+int smtj_hwrng_create(struct smtj_device *sdev);
+void smtj_hwrng_register(struct smtj_device *sdev);
+void smtj_hwrng_unregister(struct smtj_device *sdev);
+void smtj_hwrng_free(struct smtj_device *sdev);
+extern const struct attribute_group smtj_hwrng_group;
 
 /* smtj_sim.c */
 int smtj_sim_init(void);
