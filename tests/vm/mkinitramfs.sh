@@ -80,7 +80,7 @@ for p in "${order[@]}"; do
 	echo "$b" >>"$root/lib/modules/deps.order"
 done
 
-grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" | while read -r prog _; do
+{ grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" || true; } | while read -r prog _; do
 	[ -x "$SELFTEST_DIR/$prog" ] || die "selftest $prog (listed in $VM_TESTS) is not built"
 	static "$SELFTEST_DIR/$prog" || die "$prog is not statically linked"
 	"${VM_STRIP:-false}" -o "$root/selftests/$prog" "$SELFTEST_DIR/$prog" 2>/dev/null ||

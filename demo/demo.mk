@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make demo: DANP training driven by sMTJ noise read from /dev/smtj0, in the
+# project's test VM with the simulated backend (no hardware needed).  The
+# initramfs is the test VM's (tests/vm/mkinitramfs.sh, with demo/init as
+# /init) followed by a second cpio archive carrying the statically linked
+# trainer, smtjctl and MNIST; the kernel unpacks both.  The result is judged
+# like a selftest by tests/vm/run.sh.
+#
+#   make demo DEMO_ARCH=784-256-10 DEMO_EPOCHS=1 DEMO_MIN_ACC=0.6
+
+DEMO_DIR      := $(BUILD)/demo
+DEMO_RUN      := $(DEMO_DIR)/run
+DEMO_INITRD   := $(DEMO_DIR)/initramfs.cpio.gz
+DEMO_ARCH     ?= 784-256-10
+DEMO_EPOCHS   ?= 1
+DEMO_MIN_ACC  ?= 0.60
+DEMO_SEED     ?= 42
+DEMO_TIMEOUT  ?= 1800
+SMTJCTL_STATIC := $(O)/utils/smtjctl/smtjctl-static
+
+DEMO_STEPS += demo-run
+.PHONY: demo-run demo-initramfs
+demo-initramfs: $(DEMO_INITRD)
+
+# Fragments are read in name order, before lib/: expand library names late.
+.SECONDEXPANSION:
+$(SMTJCTL_STATIC): $(O)/utils/smtjctl/smtjctl.o $$(LIBSMTJ_A)
+	$(CC) -static -o $@ $^ -luring -lfftw3 -lm -lpthread
+
+.PHONY: $(DEMO_INITRD)
+$(DEMO_INITRD): $$(MODULES) $$(SMTJ_TRAIN_STATIC) $(SMTJCTL_STATIC) \
+		$(TOP)/demo/init $(TOP)/demo/mkdemo.sh data-mnist
+	@mkdir -p $(DEMO_DIR)
+	@printf '# the demo runs no selftest\n' >$(DEMO_DIR)/empty.list
+	@VM_BUSYBOX=$(VM_BUSYBOX) SMTJ_KO=$(SMTJ_KO) VM_MODDIR=$(VM_MODDIR) \
+		SELFTEST_DIR=$(DEMO_DIR) VM_TESTS=$(DEMO_DIR)/empty.list \
+		VM_INIT=$(TOP)/demo/init \
+		$(TOP)/tests/vm/mkinitramfs.sh $(DEMO_DIR)/base.cpio.gz $(DEMO_DIR)/root
+	@$(TOP)/demo/mkdemo.sh $@ $(DEMO_DIR)/base.cpio.gz $(DEMO_DIR)/extra \
+		$(SMTJ_TRAIN_STATIC) $(SMTJCTL_STATIC) $(TOP)/data/mnist
+
+demo-run: $(DEMO_INITRD)
+	@echo "demo: booting $(VM_KERNEL) (TCG where KVM does not work: minutes);" \
+		"console in $(DEMO_RUN)/console.txt"
+	@mkdir -p $(DEMO_RUN)
+	@( sleep 2; tail -n +1 -F $(DEMO_RUN)/console.log 2>/dev/null | \
+		tr -d '\r' | grep --line-buffered -E '^(demo:|epoch|[0-9]+,|smtjctl|  )' ) & \
+	tailpid=$$!; \
+	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' \
+		VM_SERIAL='-serial file:$(DEMO_RUN)/console.log -serial file:$(DEMO_RUN)/tap.log' \
+		VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(DEMO_INITRD)' \
+		VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(DEMO_RUN)' \
+		VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(DEMO_TIMEOUT)' VM_MEM=1024 \
+		VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=demo \
+		VM_APPEND='demo_arch=$(DEMO_ARCH) demo_epochs=$(DEMO_EPOCHS) demo_min_acc=$(DEMO_MIN_ACC) demo_seed=$(DEMO_SEED)' \
+		$(TOP)/tests/vm/run.sh; rc=$$?; kill $$tailpid 2>/dev/null; exit $$rc
