@@ -60,6 +60,11 @@ uint64_t smtj_noise_consumed(const struct smtj_noise *src);
 
 void smtj_noise_destroy(struct smtj_noise *src);
 
+/* Samples a live (device) source lost before reaching us (its consumer
+ * ring was full); 0 for every other source.  The values handed out stay
+ * consecutive device samples except across these gaps. */
+uint64_t smtj_noise_lost(const struct smtj_noise *src);
+
 /* Canonical description of the source with every default filled in
  * (for results files); valid until the source is destroyed. */
 const char *smtj_noise_describe(const struct smtj_noise *src);

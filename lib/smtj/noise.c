@@ -213,6 +213,11 @@ uint64_t smtj_noise_consumed(const struct smtj_noise *src)
 	return src ? src->consumed : 0;
 }
 
+uint64_t smtj_noise_lost(const struct smtj_noise *src)
+{
+	return src && src->src->ops->lost ? src->src->ops->lost(src->src) : 0;
+}
+
 const char *smtj_noise_describe(const struct smtj_noise *src)
 {
 	return src->desc;

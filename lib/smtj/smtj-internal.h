@@ -122,6 +122,8 @@ struct smtj_src_ops {
 	int (*fill)(struct smtj_src *s, unsigned int stream, float *out,
 		    size_t rows, size_t cols, struct smtj_err *err);
 	void (*destroy)(struct smtj_src *s);
+	/* Samples a live source lost so far (NULL: never loses any). */
+	uint64_t (*lost)(const struct smtj_src *s);
 };
 
 /* Every source starts with this; the constructors fill the moments of

@@ -60,9 +60,15 @@ static void dev_destroy(struct smtj_src *src)
 	free(d);
 }
 
+static uint64_t dev_lost(const struct smtj_src *src)
+{
+	return ((const struct devsrc *)src)->lost;
+}
+
 static const struct smtj_src_ops dev_ops = {
 	.fill = dev_fill,
 	.destroy = dev_destroy,
+	.lost = dev_lost,
 };
 
 static int calibrate(struct devsrc *d, unsigned int n, struct smtj_err *err)
