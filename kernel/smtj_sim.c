@@ -10,6 +10,12 @@
  * them in batches, so the stream does not drift.  In unthrottled mode it
  * produces whenever a consumer has room.  While no consumer is attached the
  * simulator pauses; t0 moves on, so the stream resumes without a burst.
+ *
+ * Fault injection (sysfs "fault" of the platform device, for the hwrng's
+ * health tests): after smtj_model_fill() has produced a batch, a fault
+ * replaces its samples, either by a constant code or by the output of a
+ * second model whose configuration is the faulty one.  The shared model is
+ * never changed.  Documentation/driver-api/smtj-hwrng.rst lists the faults.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,6 +29,7 @@
 #include <linux/platform_device.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 
 #include "smtj_core.h"
@@ -31,6 +38,30 @@
 #define SMTJ_SIM_MAX_DEVICES	16U
 #define SMTJ_SIM_BATCH		4096U
 #define SMTJ_SIM_SLACK_NS	(50 * NSEC_PER_USEC)
+#define SMTJ_SIM_FLOAT_CODE	2000U	/* a floating input: one broad hump */
+#define SMTJ_SIM_FLOAT_SIGMA	300000U	/* 300 codes */
+
+enum smtj_sim_fault {
+	SMTJ_FAULT_NONE,
+	SMTJ_FAULT_STUCK,	/* one output code, [code] (default level[1]) */
+	SMTJ_FAULT_FREEZE,	/* junction [j] (default 0) stops switching */
+	SMTJ_FAULT_BIAS,	/* every junction in state 1 99 % of the time */
+	SMTJ_FAULT_SLOW,	/* every junction switches 100x slower */
+	SMTJ_FAULT_SATURATE,	/* the ADC sits at its top code */
+	SMTJ_FAULT_FLOAT,	/* disconnected, floating: noise, no levels */
+	SMTJ_FAULT_GROUND,	/* disconnected, pulled to 0 */
+};
+
+static const char *const smtj_sim_fault_names[] = {
+	[SMTJ_FAULT_NONE] = "none",
+	[SMTJ_FAULT_STUCK] = "stuck",
+	[SMTJ_FAULT_FREEZE] = "freeze",
+	[SMTJ_FAULT_BIAS] = "bias",
+	[SMTJ_FAULT_SLOW] = "slow",
+	[SMTJ_FAULT_SATURATE] = "saturate",
+	[SMTJ_FAULT_FLOAT] = "float",
+	[SMTJ_FAULT_GROUND] = "ground",
+};
 
 static unsigned int sim_devices;
 module_param(sim_devices, uint, 0444);
@@ -48,6 +79,10 @@ MODULE_PARM_DESC(sim_devices,
  * @cfg: the configuration (GET_SIM)
  * @model: the generator; model.index is the next sample's index
  * @t0_ns: CLOCK_MONOTONIC time of sample 0 (throttled mode)
+ * @fault: enum smtj_sim_fault in effect
+ * @fault_arg: its argument (stuck: the code; freeze: the junction)
+ * @fault_index: index of the first sample the fault changed
+ * @fault_model: the faulty junctions (freeze, bias, slow, float)
  * @buf: one batch of samples
  */
 struct smtj_sim {
@@ -61,6 +96,10 @@ struct smtj_sim {
 	struct smtj_sim_config cfg;
 	struct smtj_model model;
 	u64 t0_ns;
+	u32 fault;
+	u32 fault_arg;
+	u64 fault_index;
+	struct smtj_model fault_model;
 	u16 buf[SMTJ_SIM_BATCH];
 };
 
@@ -86,6 +125,27 @@ static u64 smtj_sim_offset_ns(const struct smtj_sim *sim, u64 k)
 	return mul_u64_u32_div(k, NSEC_PER_SEC, sim->cfg.rate_hz) + 1;
 }
 
+/* sim->lock held: the fault in effect replaces the batch's samples. */
+static void smtj_sim_fault_apply(struct smtj_sim *sim, unsigned int n)
+{
+	u16 code;
+	unsigned int i;
+
+	switch (sim->fault) {
+	case SMTJ_FAULT_NONE:
+		return;
+	case SMTJ_FAULT_STUCK:
+	case SMTJ_FAULT_SATURATE:
+	case SMTJ_FAULT_GROUND:
+		code = (u16)sim->fault_arg;
+		for (i = 0; i < n; i++)
+			sim->buf[i] = code;
+		return;
+	default:
+		smtj_model_fill(&sim->fault_model, sim->buf, n);
+	}
+}
+
 /* sim->lock held, running: generate and push @n samples. */
 static void smtj_sim_produce(struct smtj_sim *sim, unsigned int n, u64 now)
 {
@@ -93,6 +153,7 @@ static void smtj_sim_produce(struct smtj_sim *sim, unsigned int n, u64 now)
 	u64 t_first = now, t_last = now;
 
 	smtj_model_fill(&sim->model, sim->buf, n);
+	smtj_sim_fault_apply(sim, n);
 	if (!sim->unthrottled) {
 		t_first = sim->t0_ns + smtj_sim_offset_ns(sim, index) - 1;
 		t_last = sim->t0_ns + smtj_sim_offset_ns(sim, index + n - 1) - 1;
@@ -240,6 +301,7 @@ static int smtj_sim_set_config(struct smtj_device *sdev,
 	sim->cfg = *cfg;
 	sim->cfg.size = sizeof(sim->cfg);
 	smtj_model_init(&sim->model, &sim->cfg);
+	sim->fault = SMTJ_FAULT_NONE;	/* a new stream starts healthy */
 	sim->t0_ns = ktime_get_ns();
 	WRITE_ONCE(sim->unthrottled, cfg->flags & SMTJ_SIM_F_UNTHROTTLED);
 	smtj_core_set_format(sdev, &fmt);
@@ -311,10 +373,155 @@ static int smtj_sim_probe(struct platform_device *pdev)
 	return 0;
 }
 
+/*
+ * sim->lock held: make @fault with argument @arg (U32_MAX: its default) the
+ * fault in effect from the next sample on.
+ */
+static int smtj_sim_fault_set(struct smtj_sim *sim, u32 fault, u32 arg)
+{
+	struct smtj_sim_config fc = sim->cfg;
+	u32 code_max = (1U << sim->cfg.adc_bits) - 1, j;
+
+	fc.flags &= ~SMTJ_SIM_F_PATTERN;
+	fc.seed = ~sim->cfg.seed;
+	switch (fault) {
+	case SMTJ_FAULT_NONE:
+		break;
+	case SMTJ_FAULT_STUCK:
+		if (arg == U32_MAX)
+			arg = sim->cfg.level[1];
+		if (arg > code_max)
+			return -ERANGE;
+		break;
+	case SMTJ_FAULT_SATURATE:
+		arg = code_max;
+		break;
+	case SMTJ_FAULT_GROUND:
+		arg = 0;
+		break;
+	case SMTJ_FAULT_FREEZE:
+		if (arg == U32_MAX)
+			arg = 0;
+		if (arg >= sim->cfg.nr_junctions)
+			return -EINVAL;
+		fc.p_leave[arg][0] = 0;
+		fc.p_leave[arg][1] = 0;
+		break;
+	case SMTJ_FAULT_BIAS:
+		for (j = 0; j < fc.nr_junctions; j++) {
+			fc.p_leave[j][0] = SMTJ_SIM_PROB_ONE / 100 * 99;
+			fc.p_leave[j][1] = SMTJ_SIM_PROB_ONE / 100;
+		}
+		break;
+	case SMTJ_FAULT_SLOW:
+		for (j = 0; j < fc.nr_junctions; j++) {
+			fc.p_leave[j][0] /= 100;
+			fc.p_leave[j][1] /= 100;
+		}
+		break;
+	case SMTJ_FAULT_FLOAT:
+		memset(fc.p_leave, 0, sizeof(fc.p_leave));
+		memset(fc.level, 0, sizeof(fc.level));
+		fc.nr_junctions = 1;
+		fc.level[0] = min(SMTJ_SIM_FLOAT_CODE, code_max / 2);
+		fc.level[1] = fc.level[0];
+		fc.noise_sigma = min(SMTJ_SIM_FLOAT_SIGMA, code_max * 1000 / 8);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (smtj_model_validate(&fc))
+		return -EINVAL;
+	smtj_model_init(&sim->fault_model, &fc);
+	/* the faulty junctions start where the real ones are */
+	sim->fault_model.state = sim->model.state & ((1U << fc.nr_junctions) - 1);
+	sim->fault = fault;
+	sim->fault_arg = arg == U32_MAX ? 0 : arg;
+	sim->fault_index = sim->model.index;
+	return 0;
+}
+
+static ssize_t fault_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct smtj_sim *sim = dev_get_drvdata(dev);
+	u32 fault, arg;
+
+	mutex_lock(&sim->lock);
+	fault = sim->fault;
+	arg = sim->fault_arg;
+	mutex_unlock(&sim->lock);
+	if (fault == SMTJ_FAULT_STUCK || fault == SMTJ_FAULT_FREEZE)
+		return sysfs_emit(buf, "%s %u\n", smtj_sim_fault_names[fault],
+				  arg);
+	return sysfs_emit(buf, "%s\n", smtj_sim_fault_names[fault]);
+}
+
+/* "name" or "name arg": stuck [code], freeze [junction], bias, ..., none */
+static ssize_t fault_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct smtj_sim *sim = dev_get_drvdata(dev);
+	char word[16], *p;
+	u32 arg = U32_MAX;
+	size_t len;
+	int fault, ret;
+
+	buf = skip_spaces(buf);
+	len = strcspn(buf, " \t\n");
+	if (!len || len >= sizeof(word))
+		return -EINVAL;
+	memcpy(word, buf, len);
+	word[len] = 0;
+	fault = sysfs_match_string(smtj_sim_fault_names, word);
+	if (fault < 0)
+		return fault;
+	p = strim(skip_spaces(buf + len));
+	if (*p) {
+		if (fault != SMTJ_FAULT_STUCK && fault != SMTJ_FAULT_FREEZE)
+			return -EINVAL;
+		ret = kstrtou32(p, 0, &arg);
+		if (ret)
+			return ret;
+		if (arg == U32_MAX)
+			return -ERANGE;
+	}
+	mutex_lock(&sim->lock);
+	ret = smtj_sim_fault_set(sim, fault, arg);
+	mutex_unlock(&sim->lock);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(fault);
+
+static ssize_t fault_index_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct smtj_sim *sim = dev_get_drvdata(dev);
+	u64 index;
+	u32 fault;
+
+	mutex_lock(&sim->lock);
+	fault = sim->fault;
+	index = sim->fault_index;
+	mutex_unlock(&sim->lock);
+	if (fault == SMTJ_FAULT_NONE)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%llu\n", index);
+}
+static DEVICE_ATTR_RO(fault_index);
+
+static struct attribute *smtj_sim_attrs[] = {
+	&dev_attr_fault.attr,
+	&dev_attr_fault_index.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(smtj_sim);
+
 static struct platform_driver smtj_sim_driver = {
 	.probe = smtj_sim_probe,
 	.driver = {
 		.name = "smtj-sim",
+		.dev_groups = smtj_sim_groups,
 	},
 };
 
