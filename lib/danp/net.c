@@ -6,6 +6,7 @@
 #include <string.h>
 #include "danp-internal.h"
 
+/* Zeroed floats (parameters, optimiser state). */
 static float *falloc(size_t n, int *bad)
 {
 	/* 64-byte alignment suits AVX-512 loads in the fused loops. */
@@ -16,6 +17,18 @@ static float *falloc(size_t n, int *bad)
 		*bad = 1;
 	else
 		memset(p, 0, bytes);
+	return p;
+}
+
+/* Workspace: every path writes it before reading it, so it is not
+ * zeroed, and pages a smaller batch never uses are never touched. */
+static float *walloc(size_t n, int *bad)
+{
+	size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
+	float *p = aligned_alloc(64, bytes ? bytes : 64);
+
+	if (!p)
+		*bad = 1;
 	return p;
 }
 
@@ -107,11 +120,11 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 	net->grad = falloc(net->n_params, &bad);
 	net->m = falloc(net->n_params, &bad);
 	net->v = falloc(net->n_params, &bad);
-	net->loss_row = falloc(rows, &bad);
-	net->s = falloc(rows, &bad);
-	net->sq = falloc(rows, &bad);
-	net->dout = falloc(rows * spec->sizes[net->L], &bad);
-	net->dx = falloc(rows * net->dmax, &bad);
+	net->loss_row = walloc(rows, &bad);
+	net->s = walloc(rows, &bad);
+	net->sq = walloc(rows, &bad);
+	net->dout = walloc(rows * spec->sizes[net->L], &bad);
+	net->dx = walloc(rows * net->dmax, &bad);
 	for (unsigned int l = 0; l < net->L && !bad; l++) {
 		struct danp_layer *ly = &net->lay[l];
 		size_t din = spec->sizes[l], dout = spec->sizes[l + 1];
@@ -132,13 +145,13 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 			ly->R = falloc(din * din, &bad);
 			if (p->decor_center)
 				ly->c = falloc(din, &bad);
-			ly->Z = falloc(rows * din, &bad);
+			ly->Z = walloc(rows * din, &bad);
 		}
-		ly->A = falloc(rows * dout, &bad);
-		ly->X = l + 1 < net->L ? falloc(rows * dout, &bad) : ly->A;
-		ly->Xi = falloc(rows * dout, &bad);
-		ly->D = falloc(rows * dout, &bad);
-		ly->T = falloc(rows * (din > dout ? din : dout), &bad);
+		ly->A = walloc(rows * dout, &bad);
+		ly->X = l + 1 < net->L ? walloc(rows * dout, &bad) : ly->A;
+		ly->Xi = walloc(rows * dout, &bad);
+		ly->D = walloc(rows * dout, &bad);
+		ly->T = walloc(rows * (din > dout ? din : dout), &bad);
 	}
 	if (bad) {
 		danp_net_destroy(net);

@@ -71,7 +71,7 @@ static int has(const struct danp_err *e, const char *a, const char *b)
 
 static void test_idx(void)
 {
-	uint8_t im[256], lb[64];
+	uint8_t im[256] = { 0 }, lb[64] = { 0 };
 	size_t ni = idx_images(im, 5), nl = idx_labels(lb, 5);
 	struct danp_dataset ds;
 	struct danp_err err;
