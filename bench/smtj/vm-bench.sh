@@ -4,7 +4,8 @@
 # Run bench/smtj/vm-transport.c in the test VM and write its figures as
 # JSON.  Uses the VM harness (tests/vm) through its public knobs only: a
 # private BUILD directory (so a concurrent `make check-vm` is not
-# disturbed) and a VM_TESTS list naming the benchmark.
+# disturbed), a VM_TESTS list naming the benchmark, and no other selftests
+# to build (SELFTESTS=): the benchmark does not depend on them.
 #   vm-bench.sh MAKE TOP BUILD_DIR BENCH_BINARY OUT_JSON
 set -eu
 make=$1 top=$2 dir=$3 bin=$4 out=$5
@@ -12,7 +13,7 @@ arch=$(uname -m)
 mkdir -p "$dir/vm/$arch/selftests"
 cp "$bin" "$dir/vm/$arch/selftests/smtj_transport_bench"
 printf 'smtj_transport_bench\t\tsim_devices=1\n' >"$dir/bench.list"
-$make -s -C "$top" BUILD="$dir" VM_TESTS="$dir/bench.list" check-vm-run >"$dir/vm.log" 2>&1 ||
+$make -s -C "$top" BUILD="$dir" VM_TESTS="$dir/bench.list" SELFTESTS= check-vm-run >"$dir/vm.log" 2>&1 ||
 	{ tail -n 20 "$dir/vm.log"; exit 1; }
 tap=$(ls -t "$dir"/vm/"$arch"/run-*/tap.log | head -n 1)
 {
