@@ -29,5 +29,5 @@ $(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(wildcard lib/smtj/*.c lib/smtj/*.h
 
 bench-smtj-vm: $(SMTJ_VM_BENCH)
 	@mkdir -p $(BUILD)/bench
-	@bench/smtj/vm-bench.sh $(MAKE) $(TOP) $(BUILD)/smtj-vm-bench $(SMTJ_VM_BENCH) \
+	@VM_ARCH=$(VM_ARCH) bench/smtj/vm-bench.sh $(MAKE) $(TOP) $(BUILD)/smtj-vm-bench $(SMTJ_VM_BENCH) \
 		$(BUILD)/bench/smtj-transport.json

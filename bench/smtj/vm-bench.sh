@@ -9,7 +9,7 @@
 #   vm-bench.sh MAKE TOP BUILD_DIR BENCH_BINARY OUT_JSON
 set -eu
 make=$1 top=$2 dir=$3 bin=$4 out=$5
-arch=$(uname -m)
+arch=${VM_ARCH:-$(uname -m)}
 mkdir -p "$dir/vm/$arch/selftests"
 cp "$bin" "$dir/vm/$arch/selftests/smtj_transport_bench"
 printf 'smtj_transport_bench\t\tsim_devices=1\n' >"$dir/bench.list"
