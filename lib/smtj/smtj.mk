@@ -22,9 +22,20 @@ $(LIBSMTJ_A): $(SMTJ_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBSMTJ_SO): $(SMTJ_OBJS)
+# The shared library exports exactly the functions of the public header
+# (internal helpers stay local): a version script made from libsmtj.h.
+LIBSMTJ_MAP := $(O)/lib/libsmtj.map
+$(LIBSMTJ_MAP): lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libsmtj.so.0 -o $@ $^ $(SMTJ_LDLIBS)
+	{ echo 'LIBSMTJ_0 {'; echo ' global:'; \
+	  sed -n 's/^[a-z].*[ *]\(smtj_[a-z0-9_]*\)(.*/  \1;/p' $<; \
+	  echo ' local: *;'; echo '};'; } >$@
+
+$(LIBSMTJ_SO): $(SMTJ_OBJS) $(LIBSMTJ_MAP)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libsmtj.so.0 -Wl,--version-script=$(LIBSMTJ_MAP) \
+		-o $@ $(SMTJ_OBJS) $(SMTJ_LDLIBS)
+	ln -sf libsmtj.so $(dir $@)libsmtj.so.0	# the soname, for the loader
 
 $(LIBSMTJ_PC): lib/smtj/smtj.mk lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
