@@ -12,6 +12,7 @@
 #   VM_INIT      the /init script
 #   VM_STRIP     strip for the guest's binaries (optional: copies unstripped)
 #   VM_EXTRA_KOS more modules for tests.list's "@ name.ko args" (optional)
+#   VM_PROGRAMS  test programs built elsewhere that tests.list may name
 set -euo pipefail
 out=$1
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -80,11 +81,19 @@ for p in "${order[@]}"; do
 	echo "$b" >>"$root/lib/modules/deps.order"
 done
 
+# A listed program: a selftest, or one of VM_PROGRAMS by its file name.
+program() {
+	local p
+	for p in "$SELFTEST_DIR/$1" ${VM_PROGRAMS:-}; do
+		[ "$(basename "$p")" = "$1" ] && [ -x "$p" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
 { grep -v '^[[:space:]]*\(#\|$\)' "$VM_TESTS" || true; } | while read -r prog _; do
-	[ -x "$SELFTEST_DIR/$prog" ] || die "selftest $prog (listed in $VM_TESTS) is not built"
-	static "$SELFTEST_DIR/$prog" || die "$prog is not statically linked"
-	"${VM_STRIP:-false}" -o "$root/selftests/$prog" "$SELFTEST_DIR/$prog" 2>/dev/null ||
-		cp "$SELFTEST_DIR/$prog" "$root/selftests/$prog"
+	src=$(program "$prog") || die "test program $prog (listed in $VM_TESTS) is not built"
+	static "$src" || die "$prog is not statically linked"
+	"${VM_STRIP:-false}" -o "$root/selftests/$prog" "$src" 2>/dev/null ||
+		cp "$src" "$root/selftests/$prog"
 done
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |

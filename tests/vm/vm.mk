@@ -11,8 +11,9 @@
 # Architecture-specific settings live in tests/vm/arch.make.  kernel/kernel.mk
 # (read after this file) defines SMTJ_KO and MODULES, hence the second
 # expansion of the prerequisites.  Several engineers share one build tree:
-# building the initramfs and booting it happen under one lock, so concurrent
-# runs take turns instead of overwriting each other's image and logs.
+# building the initramfs and booting it happen under one lock per kernel, so
+# concurrent runs take turns instead of overwriting each other's image and
+# logs.
 
 include $(TOP)/tests/vm/arch.make
 
@@ -25,6 +26,9 @@ VM_TIMEOUT ?= 180
 # Modules besides smtj.ko that tests.list may load ("@ name.ko args"): the
 # test ADC of tests/kmod/ when its fragment defines it.
 VM_EXTRA_KOS ?= $(SMTJ_TEST_ADC_KO)
+# Test programs built elsewhere that tests.list may name (besides the
+# selftests): libsmtj's VM test.
+VM_PROGRAMS ?= $(SMTJ_VM_TEST)
 
 .PHONY: check-vm-run vm-initramfs
 VM_CHECKS += check-vm-run
@@ -33,16 +37,20 @@ VM_CHECKS += check-vm-run
 VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
 	VM_MODDIR='$(VM_MODDIR)' SELFTEST_DIR='$(SELFTEST_DIR)' \
 	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' VM_STRIP='$(VM_STRIP)' \
-	VM_EXTRA_KOS='$(VM_EXTRA_KOS)' \
+	VM_EXTRA_KOS='$(VM_EXTRA_KOS)' VM_PROGRAMS='$(VM_PROGRAMS)' \
 	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
 	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
 	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
 	VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(VM_TIMEOUT)' \
 	VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=vm
-VM_LOCK = mkdir -p '$(VM_DIR)' && flock -w 900 '$(VM_DIR)/.lock'
+# One run at a time per kernel (image and run directory are per kernel).
+VM_LOCKFILE = $(VM_DIR)/.lock-$(KVER)
+VM_LOCK = mkdir -p '$(VM_DIR)' && \
+	{ flock -n '$(VM_LOCKFILE)' true || echo "vm: waiting for another run of $(KVER) to end"; } && \
+	flock -w 1800 '$(VM_LOCKFILE)'
 
 .SECONDEXPANSION:
-vm-initramfs check-vm-run: $$(MODULES) $$(SELFTESTS) $(TOP)/tests/vm/init \
+vm-initramfs check-vm-run: $$(MODULES) $$(SELFTESTS) $$(VM_PROGRAMS) $(TOP)/tests/vm/init \
 		$(TOP)/tests/vm/mkinitramfs.sh $(TOP)/tests/vm/run.sh $(VM_TESTS)
 	@test -n "$(SMTJ_KO)" || { echo "vm: SMTJ_KO is not defined (kernel/kernel.mk)" >&2; exit 1; }
 	@$(VM_LOCK) env $(VM_ENV) $(if $(filter vm-initramfs,$@),$(TOP)/tests/vm/mkinitramfs.sh '$(VM_INITRD)',VM_BUILD_INITRD=1 $(TOP)/tests/vm/run.sh)
