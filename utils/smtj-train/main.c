@@ -28,7 +28,7 @@ struct opts {
 	enum danp_reduce reduce;
 	float lr, decor_lr;
 	unsigned int epochs, threads;
-	size_t batch;
+	size_t batch, train_limit;
 	uint64_t seed;
 	int json, resume, center, cosine, quiet, progress;
 };
@@ -57,6 +57,7 @@ static void usage(FILE *f)
 "      --optim adam|sgd   --loss ce|mse   --reduce sum|mean\n"
 "      --decor-center     the reference's decorrelation centring bias\n"
 "  -s, --seed N           [42]     -t, --threads N  [1]\n"
+"      --train-limit N    train on the first N samples only [all]\n"
 "  -o, --output FILE      per-epoch results; --format csv|json [csv]\n"
 "  -c, --checkpoint FILE  written atomically every epoch and on Ctrl-C\n"
 "      --resume           continue from --checkpoint\n"
@@ -87,6 +88,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
 		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
 		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
+		{ "train-limit", 1, 0, 11 },
 		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	static const char *const optims[] = { "adam", "sgd" };
@@ -166,6 +168,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 9: o->cosine = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 10: o->progress = 0; break;
+		case 11:
+			o->train_limit = strtoul(optarg, &end, 10);
+			if (*end || !o->train_limit)
+				goto bad;
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
@@ -357,14 +364,14 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 "  \"noise\": \"%s\", \"noise_source\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
 		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
-		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\"",
+		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\", \"train_limit\": %zu",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
 		 ds, arch, danp_rule_name(p->rule), noise, src,
 		 (unsigned long long)o->seed, o->threads, o->batch,
 		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
 		 p->loss == DANP_LOSS_CE ? "ce" : "mse",
 		 p->reduce == DANP_REDUCE_SUM ? "sum" : "mean", p->lr,
-		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX, danp_blas_core());
+		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
 }
 
 int main(int argc, char **argv)
@@ -409,6 +416,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
 		return 1;
 	}
+	/* The first N training samples only: quick runs (make demo, TCG). */
+	if (o.train_limit && o.train_limit < d.train.n)
+		d.train.n = o.train_limit;
 	net = make_net(&o, &d, user);
 	if (!net)
 		goto out_data;
