@@ -13,10 +13,22 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1
 liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm xz-utils zstd
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
+xz-utils zstd
 nodejs npm"
 
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+# arm64 packages are downloaded and unpacked (never installed) for the
+# arm64 VM and the cross tests: apt needs the architecture in its index.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+	$SUDO apt-get update -qq
+fi
 
 missing=""
 for p in $PKGS; do
@@ -34,10 +46,7 @@ fi
 missing=$(echo $missing)
 [ -z "$missing" ] && exit 0
 
-SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "install-deps: installing $missing"
-export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
