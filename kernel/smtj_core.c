@@ -158,6 +158,44 @@ unsigned int smtj_core_room(struct smtj_device *sdev)
 }
 
 /**
+ * smtj_core_read_error() - the backend failed to read one sample
+ * @sdev: the device
+ *
+ * Counted in sysfs read_errors; no sample stands in for it.  Any context.
+ */
+void smtj_core_read_error(struct smtj_device *sdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	sdev->read_errors++;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+
+/**
+ * smtj_core_kill() - the backend's hardware is gone for good
+ * @sdev: the device
+ *
+ * Ends the device as smtj_core_unregister() does for its consumers (they
+ * get -ENODEV, EPOLLERR | EPOLLHUP; opening it fails), without removing
+ * it: the backend still unregisters when it unbinds.  Any context; the
+ * backend must not push afterwards.
+ */
+void smtj_core_kill(struct smtj_device *sdev)
+{
+	struct smtj_sink *sink;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (!sdev->dead) {
+		sdev->dead = true;
+		list_for_each_entry(sink, &sdev->sinks, node)
+			sink->ops->dead(sink);
+	}
+	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+
+/**
  * smtj_core_restart() - the stream restarts at index 0: empty every sink
  * @sdev: the device
  *
@@ -212,7 +250,7 @@ int smtj_sink_attach(struct smtj_device *sdev, struct smtj_sink *sink)
 	sink->delivered = 0;
 	sink->lost = 0;
 	mutex_lock(&sdev->ops_lock);
-	if (!sdev->ops) {
+	if (!sdev->ops || READ_ONCE(sdev->dead)) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -359,6 +397,11 @@ static struct smtj_counter_attr smtj_attr_lost = {
 	offsetof(struct smtj_device, lost)
 };
 
+static struct smtj_counter_attr smtj_attr_read_errors = {
+	__ATTR(read_errors, 0444, smtj_counter_show, NULL),
+	offsetof(struct smtj_device, read_errors)
+};
+
 static ssize_t consumers_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -399,6 +442,7 @@ static struct attribute *smtj_attrs[] = {
 	&smtj_attr_produced.attr.attr,
 	&smtj_attr_delivered.attr.attr,
 	&smtj_attr_lost.attr.attr,
+	&smtj_attr_read_errors.attr.attr,
 	&dev_attr_consumers.attr,
 	&dev_attr_default_ring_samples.attr,
 	NULL
@@ -554,8 +598,13 @@ static int __init smtj_init(void)
 	ret = smtj_sim_init();
 	if (ret)
 		goto err_class;
+	ret = smtj_iio_init();
+	if (ret)
+		goto err_sim;
 	return 0;
 
+err_sim:
+	smtj_sim_exit();
 err_class:
 	class_destroy(smtj_class);
 err_region:
@@ -565,6 +614,7 @@ err_region:
 
 static void __exit smtj_exit(void)
 {
+	smtj_iio_exit();
 	smtj_sim_exit();
 	class_destroy(smtj_class);
 	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);

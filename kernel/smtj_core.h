@@ -114,6 +114,7 @@ struct smtj_sink {
  * @produced: samples pushed since registration
  * @delivered: samples delivered to sinks since registration
  * @lost: samples sinks lost since registration
+ * @read_errors: samples the backend failed to read from its hardware
  * @default_ring_samples: ring size of newly opened files
  * @hwrng: its hw_random source (smtj_hwrng.c), or NULL
  */
@@ -136,6 +137,7 @@ struct smtj_device {
 	u64 produced;
 	u64 delivered;
 	u64 lost;
+	u64 read_errors;
 	u32 default_ring_samples;
 	struct smtj_hwrng *hwrng;
 };
@@ -153,6 +155,8 @@ int devm_smtj_core_register(struct device *parent,
 void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
 		    unsigned int n, u64 index, u64 t_first_ns, u64 t_last_ns);
 unsigned int smtj_core_room(struct smtj_device *sdev);
+void smtj_core_read_error(struct smtj_device *sdev);
+void smtj_core_kill(struct smtj_device *sdev);
 void smtj_core_restart(struct smtj_device *sdev);
 void smtj_core_set_format(struct smtj_device *sdev,
 			  const struct smtj_format *fmt);
@@ -182,6 +186,21 @@ extern const struct attribute_group smtj_hwrng_group;
 /* smtj_sim.c */
 int smtj_sim_init(void);
 void smtj_sim_exit(void);
+
+/* smtj_iio.c, where the kernel has IIO */
+#if IS_REACHABLE(CONFIG_IIO)
+int smtj_iio_init(void);
+void smtj_iio_exit(void);
+#else
+static inline int smtj_iio_init(void)
+{
+	return 0;
+}
+
+static inline void smtj_iio_exit(void)
+{
+}
+#endif
 
 static inline bool smtj_ring_samples_valid(u32 n)
 {
