@@ -13,7 +13,7 @@ SELFTEST_KSRC    := $(BUILD)/ksrc
 SELFTEST_NAMES   := $(patsubst $(SELFTEST_SRC_DIR)/%.c,%,$(wildcard $(SELFTEST_SRC_DIR)/smtj_*_test.c))
 SELFTESTS        := $(addprefix $(SELFTEST_DIR)/,$(SELFTEST_NAMES))
 
-SELFTEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread \
+SELFTEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread \
 	-I$(SELFTEST_KSRC)/tools/testing/selftests -I$(TOP)/include/uapi \
 	-I$(TOP)/kernel -I$(SELFTEST_SRC_DIR)
 SELFTEST_LDLIBS := $(VM_LIBDIR)/liburing.a -lm

@@ -328,6 +328,36 @@ TEST_F(ring, data_write_refused)
 	EXPECT_EQ(EACCES, errno);
 }
 
+/* A mapping cannot be grown past its region, nor moved onto a bigger one. */
+TEST_F(ring, mremap_cannot_grow)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	start(_metadata, self, 4096, 10000);
+	p = mremap((void *)self->m.data, self->m.data_len, self->m.data_len + page,
+		   MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, p) TH_LOG("the data mapping grew");
+	if (p != MAP_FAILED) {
+		self->m.data = p;
+		self->m.data_len += page;
+	}
+	p = mremap(self->m.hdr, self->m.hdr_len, 2 * page, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, p) TH_LOG("the header mapping grew");
+	if (p != MAP_FAILED) {
+		self->m.hdr = p;
+		self->m.hdr_len = 2 * page;
+	}
+	/* moving without growing is harmless and keeps working */
+	p = mremap((void *)self->m.data, self->m.data_len, self->m.data_len,
+		   MREMAP_MAYMOVE);
+	if (p != MAP_FAILED)
+		self->m.data = p;
+	smtj_sleep_ms(20);
+	EXPECT_EQ((uint16_t)(smtj_ring_producer(&self->m) - 1),
+		  sample_at(self, smtj_ring_producer(&self->m) - 1));
+}
+
 /* UAPI: any offset or length but the two regions fails with -EINVAL */
 TEST_F(ring, map_past_region_refused)
 {

@@ -5,6 +5,8 @@
  * stream equal to the library simulator's (kernel/smtj_model.c) for the
  * same configuration and seed.
  */
+#include <pthread.h>
+
 #include "smtj_test.h"
 
 FIXTURE(rd) {
@@ -163,6 +165,65 @@ TEST_F(rd, poll_wakes_blocked_poller)
 	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 100));
 	ASSERT_EQ(1, poll(&p, 1, 5000));
 	EXPECT_TRUE(p.revents & POLLIN);
+}
+
+struct waiter {
+	int fd;
+	uint16_t buf[64];
+	volatile int done;
+	ssize_t ret;
+	int err;
+};
+
+static void *blocked_read(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ret = read(w->fd, w->buf, sizeof(w->buf));
+	w->err = errno;
+	w->done = 1;
+	return NULL;
+}
+
+/*
+ * The ring changes under a blocked reader: SET_CONSUMER (resize) and
+ * SET_SIM may succeed or say -EBUSY, but the reader then gets either an
+ * error or consecutive pattern samples of the new stream, never garbage.
+ */
+TEST_F(rd, ring_changes_under_a_blocked_reader)
+{
+	struct smtj_sim_config cfg;
+	struct waiter w = { .fd = self->fd };
+	pthread_t th;
+	int i, r;
+
+	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 64));
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 20, 3);	/* 64 samples: 3 s */
+	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_read, &w));
+	smtj_sleep_ms(200);
+	for (i = 0; i < 4; i++) {
+		r = smtj_set_consumer(self->fd, (i & 1) ? 1024 : 8192, 32);
+		EXPECT_TRUE(r == 0 || r == -EBUSY) TH_LOG("SET_CONSUMER: %d", r);
+		smtj_sleep_ms(50);
+	}
+	cfg.rate_hz = 2000;
+	r = smtj_set_sim(self->fd, &cfg);
+	EXPECT_TRUE(r == 0 || r == -EBUSY) TH_LOG("SET_SIM: %d", r);
+	for (i = 0; i < 500 && !w.done; i++)
+		smtj_sleep_ms(10);
+	ASSERT_TRUE(w.done) TH_LOG("the reader is still blocked after 5 s");
+	pthread_join(th, NULL);
+	if (w.ret < 0) {
+		TH_LOG("the reader got %s", strerror(w.err));
+	} else {
+		ASSERT_LT(0, w.ret);
+		for (i = 1; i < w.ret / 2; i++)
+			EXPECT_EQ((uint16_t)(w.buf[i - 1] + 1), w.buf[i]);
+	}
+	/* and reads go on */
+	set_nonblock(self->fd, 0);
+	EXPECT_EQ(16, smtj_read_samples(self->fd, w.buf, 16, 5000));
 }
 
 TEST_F(rd, read_refused_while_mapped)
