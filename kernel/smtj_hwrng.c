@@ -171,13 +171,18 @@ static bool smtj_hwrng_deliver(struct smtj_sink *sink, const u16 *samples,
 			       unsigned int n, u64 index, u64 time_ns)
 {
 	struct smtj_hwrng *h = container_of(sink, struct smtj_hwrng, sink);
+	unsigned int off, len;
 
 	if (n > smtj_hwrng_room_locked(h))
 		return false;
 	if (h->first_index == SMTJ_HWRNG_NO_INDEX)
 		h->first_index = index;
-	smtj_extract_feed(h->x, samples, n, index);
-	smtj_hwrng_check_state(h, index + n);
+	/* in chunks, so that trip_index is exact to SMTJ_CHUNK samples */
+	for (off = 0; off < n; off += len) {
+		len = min(n - off, SMTJ_CHUNK);
+		smtj_extract_feed(h->x, samples + off, len, index + off);
+		smtj_hwrng_check_state(h, index + off + len);
+	}
 	if (smtj_extract_avail(h->x) && h->state == SMTJ_HEALTH_OK)
 		wake_up(&h->wq);
 	return true;
@@ -323,16 +328,31 @@ static int smtj_hwrng_attach(struct smtj_hwrng *h)
 	return ret;
 }
 
-/* Conditioned bytes, only while healthy; -EIO after a permanent failure. */
-static int smtj_hwrng_take(struct smtj_hwrng *h, void *data, size_t max)
+/*
+ * How many bytes a waiting read waits for: all it asks for (the hw_random
+ * core hands a reader the tail of a short read first, so partial reads
+ * would reorder the stream), up to half the extractor's buffer.
+ */
+static size_t smtj_hwrng_want(size_t max)
+{
+	return clamp_t(size_t, max, 1, SMTJ_EXTRACT_OUT_BYTES / 2);
+}
+
+/*
+ * Conditioned bytes, only while healthy and at least @min of them;
+ * -EIO after a permanent failure.
+ */
+static int smtj_hwrng_take(struct smtj_hwrng *h, void *data, size_t max,
+			   size_t min)
 {
 	struct smtj_device *sdev = h->sdev;
 	unsigned long flags;
-	size_t n;
+	size_t n = 0;
 	u32 state;
 
 	spin_lock_irqsave(&sdev->lock, flags);
-	n = smtj_extract_read(h->x, data, max);
+	if (smtj_extract_avail(h->x) >= min)
+		n = smtj_extract_read(h->x, data, max);
 	h->bytes += n;
 	state = h->state;
 	spin_unlock_irqrestore(&sdev->lock, flags);
@@ -343,7 +363,7 @@ static int smtj_hwrng_take(struct smtj_hwrng *h, void *data, size_t max)
 	return state == SMTJ_HEALTH_PERMANENT ? -EIO : 0;
 }
 
-static bool smtj_hwrng_ready(struct smtj_hwrng *h)
+static bool smtj_hwrng_ready(struct smtj_hwrng *h, size_t want)
 {
 	unsigned long flags;
 	bool ready;
@@ -352,7 +372,7 @@ static bool smtj_hwrng_ready(struct smtj_hwrng *h)
 		return true;
 	spin_lock_irqsave(&h->sdev->lock, flags);
 	ready = h->state == SMTJ_HEALTH_PERMANENT ||
-		(h->state == SMTJ_HEALTH_OK && smtj_extract_avail(h->x));
+		(h->state == SMTJ_HEALTH_OK && smtj_extract_avail(h->x) >= want);
 	spin_unlock_irqrestore(&h->sdev->lock, flags);
 	return ready;
 }
@@ -374,20 +394,28 @@ static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
 	if ((current->flags & PF_KTHREAD) &&
 	    (h->sim || !READ_ONCE(h->quality)))
 		return 0;
-	ret = smtj_hwrng_take(h, data, max);
+	if (!READ_ONCE(h->attached)) {
+		/* bytes of a stream that SET_SIM replaced are not handed out */
+		mutex_lock(&h->lock);
+		if (!h->attached && !h->gone)
+			smtj_hwrng_refresh(h, false);
+		mutex_unlock(&h->lock);
+	}
+	ret = smtj_hwrng_take(h, data, max, wait ? smtj_hwrng_want(max) : 1);
 	if (ret || !wait)
 		return ret;
 	ret = smtj_hwrng_attach(h);
 	if (ret)
 		return ret;
-	left = wait_event_interruptible_timeout(h->wq, smtj_hwrng_ready(h),
+	left = wait_event_interruptible_timeout(h->wq,
+						smtj_hwrng_ready(h, smtj_hwrng_want(max)),
 						msecs_to_jiffies(SMTJ_HWRNG_WAIT_MS));
 	if (left < 0)
 		return left;
 	if (READ_ONCE(h->gone))
 		return -ENODEV;
 	/* 0 bytes: the hw_random core calls again, checking for signals */
-	return smtj_hwrng_take(h, data, max);
+	return smtj_hwrng_take(h, data, max, smtj_hwrng_want(max));
 }
 
 static void smtj_hwrng_cleanup(struct hwrng *rng)

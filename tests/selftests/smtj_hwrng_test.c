@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The hwrng of a simulated device (issue 5; Documentation/driver-api/
+ * smtj-hwrng.rst): registered as smtjN with hw_random, /dev/hwrng returns
+ * its conditioned bytes, quality 0 that cannot be raised (contract 3), the
+ * extractor in the kernel gives byte for byte what the same code gives in
+ * userspace on the same model stream, every injected fault stops the output
+ * within its stated bound and clearing it recovers, and unbinding the
+ * device while a /dev/hwrng reader waits neither hangs nor crashes.
+ *
+ * Runs with sim_devices=2: smtj0 is the device under test.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "smtj_test.h"
+
+/*
+ * The extractor, compiled for userspace from the very files smtj.ko is built
+ * from (like the host unit tests), for the byte-for-byte comparison.
+ */
+#include "../../kernel/smtj_health.c"
+#include "../../kernel/smtj_extract.c"
+
+#define HWRNG_SYSFS	"/sys/class/misc/hw_random"
+#define SIM0		"smtj-sim.0"
+#define FAULT_FILE	SMTJ_SYSFS_CLASS "/smtj0/device/fault"
+#define RESET_FILE	SMTJ_SYSFS_CLASS "/smtj0/hwrng/reset"
+#define QUALITY_FILE	SMTJ_SYSFS_CLASS "/smtj0/hwrng/quality"
+#define IDENT_BYTES	(32 * 1024)
+/*
+ * The hw_random core asks a source for up to 64 bytes at a time (its
+ * buffer, rng_buffer_size() on x86) and hands a reader that wants fewer
+ * the buffer's tail first, keeping the rest for the next reader: reads of
+ * CORE_BYTES keep the byte order and leave nothing behind.
+ */
+#define CORE_BYTES	64
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = 0;
+	while (r > 0 && buf[r - 1] == '\n')
+		buf[--r] = 0;
+	return 0;
+}
+
+static int hwrng_select(const char *name)
+{
+	char cur[64];
+	int ret = smtj_sysfs_write(HWRNG_SYSFS "/rng_current", name);
+
+	if (ret)
+		return ret;
+	if (read_file(HWRNG_SYSFS "/rng_current", cur, sizeof(cur)))
+		return -EIO;
+	return strcmp(cur, name) ? -EINVAL : 0;
+}
+
+static int hwrng_state(char *buf, size_t len)
+{
+	return smtj_sysfs_read(0, "hwrng/state", buf, len);
+}
+
+static int state_is(const char *want)
+{
+	char st[32];
+
+	return !hwrng_state(st, sizeof(st)) && !strcmp(st, want);
+}
+
+static uint64_t hw_u64(const char *attr)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "hwrng/%s", attr);
+	return smtj_sysfs_u64(0, path);
+}
+
+/* The hwrng's sink detaches after 200 ms unread: wait for no consumer. */
+static int wait_detached(void)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (smtj_sysfs_u64(0, "consumers") == 0)
+			return 0;
+		smtj_sleep_ms(10);
+	}
+	return -EBUSY;
+}
+
+/* Configure smtj0 (the hwrng must be detached). */
+static int sim_config(struct smtj_sim_config *cfg)
+{
+	int fd, ret;
+
+	ret = wait_detached();
+	if (ret)
+		return ret;
+	fd = smtj_open(0, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	ret = smtj_set_sim(fd, cfg);
+	close(fd);
+	return ret;
+}
+
+/* A child that reads /dev/hwrng until killed; bytes in shared memory. */
+struct reader {
+	pid_t pid;
+	volatile uint64_t *bytes;
+};
+
+static int reader_start(struct reader *r)
+{
+	r->bytes = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r->bytes == MAP_FAILED)
+		return -errno;
+	*r->bytes = 0;
+	r->pid = fork();
+	if (r->pid < 0)
+		return -errno;
+	if (!r->pid) {
+		unsigned char buf[64];
+		int fd = open("/dev/hwrng", O_RDONLY);
+
+		if (fd < 0)
+			_exit(1);
+		for (;;) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+
+			if (n > 0)
+				__atomic_add_fetch(r->bytes, (uint64_t)n,
+						   __ATOMIC_RELAXED);
+			else
+				smtj_sleep_ms(10);
+		}
+	}
+	return 0;
+}
+
+static void reader_stop(struct reader *r)
+{
+	if (r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
+	}
+	r->pid = 0;
+	munmap((void *)r->bytes, 4096);
+}
+
+static uint64_t reader_bytes(const struct reader *r)
+{
+	return __atomic_load_n(r->bytes, __ATOMIC_RELAXED);
+}
+
+/* Wait up to @ms for the state @want and (if @bytes) reader bytes > @min. */
+static int wait_for(const char *want, const struct reader *r, uint64_t min,
+		    unsigned int ms)
+{
+	uint64_t end = smtj_now_ns() + ms * 1000000ULL;
+
+	while (smtj_now_ns() < end) {
+		if (state_is(want) && (!r || reader_bytes(r) > min))
+			return 0;
+		smtj_sleep_ms(5);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Wait up to @ms for the state to be anything but ok. */
+static int wait_not_ok(unsigned int ms)
+{
+	uint64_t end = smtj_now_ns() + ms * 1000000ULL;
+
+	while (smtj_now_ns() < end) {
+		if (!state_is("ok"))
+			return 0;
+		smtj_sleep_ms(2);
+	}
+	return -ETIMEDOUT;
+}
+
+TEST(rng_available)
+{
+	char buf[512];
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	ASSERT_EQ(0, read_file(HWRNG_SYSFS "/rng_available", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "smtj0")) TH_LOG("rng_available: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "smtj1")) TH_LOG("rng_available: %s", buf);
+}
+
+TEST(quality_zero)
+{
+	char buf[32];
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	ASSERT_EQ(0, smtj_sysfs_read(0, "hwrng/quality", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+	EXPECT_EQ(-EPERM, smtj_sysfs_write(QUALITY_FILE, "512"));
+	EXPECT_EQ(-EPERM, smtj_sysfs_write(QUALITY_FILE, "1"));
+	EXPECT_EQ(-ERANGE, smtj_sysfs_write(QUALITY_FILE, "1025"));
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(QUALITY_FILE, "lots"));
+	EXPECT_EQ(0, smtj_sysfs_write(QUALITY_FILE, "0"));
+	ASSERT_EQ(0, smtj_sysfs_read(0, "hwrng/quality", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+}
+
+/* The default (paper, 200 kHz, throttled) device: /dev/hwrng gives bytes. */
+TEST(dev_hwrng_reads)
+{
+	struct smtj_sim_config cfg;
+	unsigned char buf[256 + CORE_BYTES];
+	uint64_t t0, before;
+	size_t got = 0;
+	int fd, ones = 0;
+	size_t i;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	smtj_cfg(&cfg, 0, 200000, 11);
+	ASSERT_EQ(0, sim_config(&cfg));
+	ASSERT_EQ(0, hwrng_select("smtj0"));
+	before = hw_u64("bytes");
+	fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	t0 = smtj_now_ns();
+	while (got < 256 && smtj_now_ns() - t0 < 20000000000ULL) {
+		ssize_t n = read(fd, buf + got, CORE_BYTES);
+
+		ASSERT_LT(0, n) TH_LOG("read: %s", strerror(errno));
+		got += (size_t)n;
+	}
+	close(fd);
+	ASSERT_LE(256, got);
+	for (i = 0; i < 256; i++)
+		ones += __builtin_popcount(buf[i]);
+	/* 2048 fair bits: ones within 6 sigma (22.6) of 1024 */
+	EXPECT_LT(abs(ones - 1024), 136) TH_LOG("%d ones in 2048 bits", ones);
+	EXPECT_LE(before + got, hw_u64("bytes"));
+	EXPECT_TRUE(state_is("ok"));
+	ksft_print_msg("256 bytes from /dev/hwrng in %.2f s (start-up included), dwell/decimation %s\n",
+		       (smtj_now_ns() - t0) / 1e9, ({
+			static char d[64];
+			smtj_sysfs_read(0, "hwrng/dwell", d, sizeof(d));
+			d; }));
+	/* detached again when unread */
+	EXPECT_EQ(0, wait_detached());
+}
+
+/*
+ * Item 7 of issue 5: the in-kernel extractor, fed by an unthrottled
+ * simulator with a fixed seed, gives the very bytes that the same code
+ * gives in userspace on the library model's stream from the same index.
+ */
+TEST(extractor_identical)
+{
+	static unsigned char kbuf[IDENT_BYTES + CORE_BYTES], ubuf[IDENT_BYTES];
+	static u16 codes[4096];
+	static struct smtj_extract ux;
+	struct smtj_extract_config ec;
+	struct smtj_sim_config cfg;
+	struct smtj_model m;
+	uint64_t t0, first, skip, idx, samples, h1 = 1469598103934665603ULL;
+	uint64_t h2 = h1;
+	size_t got = 0, ugot = 0, i;
+	double secs;
+	int fd;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	smtj_cfg(&cfg, SMTJ_SIM_F_UNTHROTTLED, 200000, 0x5eed);
+	ASSERT_EQ(0, sim_config(&cfg));
+	ASSERT_EQ(0, hwrng_select("smtj0"));
+	fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	t0 = smtj_now_ns();
+	while (got < IDENT_BYTES) {
+		ssize_t n = read(fd, kbuf + got, CORE_BYTES);
+
+		ASSERT_LT(0, n) TH_LOG("read: %s", strerror(errno));
+		got += (size_t)n;
+	}
+	secs = (smtj_now_ns() - t0) / 1e9;
+	close(fd);
+	first = hw_u64("first_index");
+	samples = hw_u64("samples");
+	ASSERT_NE(UINT64_MAX, first);
+	ASSERT_EQ(0, hw_u64("gaps")) TH_LOG("the hwrng lost samples");
+
+	/* userspace: the same model, the same extractor, from index first */
+	smtj_model_init(&m, &cfg);
+	for (skip = first; skip; skip -= i) {
+		i = skip < 4096 ? skip : 4096;
+		smtj_model_fill(&m, codes, i);
+	}
+	smtj_extract_default_config(&ec);
+	ASSERT_EQ(0, smtj_extract_init(&ux, &ec));
+	for (idx = first; ugot < sizeof(ubuf);) {
+		size_t off = 0;
+
+		smtj_model_fill(&m, codes, 4096);
+		while (off < 4096) {
+			off += smtj_extract_feed(&ux, codes + off, 4096 - off,
+						 idx + off);
+			ugot += smtj_extract_read(&ux, ubuf + ugot,
+						  sizeof(ubuf) - ugot);
+		}
+		idx += 4096;
+	}
+	for (i = 0; i < IDENT_BYTES; i++)
+		h1 = (h1 ^ kbuf[i]) * 1099511628211ULL;
+	for (i = 0; i < IDENT_BYTES && kbuf[i] == ubuf[i]; i++)
+		;
+	for (idx = 0; idx < IDENT_BYTES; idx++)
+		h2 = (h2 ^ ubuf[idx]) * 1099511628211ULL;
+	EXPECT_EQ(IDENT_BYTES, i)
+		TH_LOG("the kernel's bytes differ from userspace's from byte %zu (userspace FNV-1a %016llx)",
+		       i, (unsigned long long)h2);
+	ksft_print_msg("%d KiB from /dev/hwrng (FNV-1a %016llx), first index %llu, %llu samples in the kernel (%.1f per output bit), %.2f s: %.0f bytes/s, %.2f M samples/s\n",
+		       IDENT_BYTES / 1024, (unsigned long long)h1,
+		       (unsigned long long)first, (unsigned long long)samples,
+		       (double)samples / (8.0 * IDENT_BYTES), secs,
+		       IDENT_BYTES / secs, samples / secs / 1e6);
+	EXPECT_EQ(0, wait_detached());
+}
+
+/* Bounds of Documentation/driver-api/smtj-hwrng.rst, in samples. */
+#define B_RCT	(2 * 4096 + 61 * 8)
+#define B_FLOAT	(3 * 4096 + 61 * 8)
+#define B_BIAS	(4096 + 1024 * 512)
+
+static void fault_case(struct __test_metadata *_metadata, const char *fault,
+		       uint64_t bound, unsigned int junctions, uint64_t seed)
+{
+	struct smtj_sim_config cfg;
+	struct reader r = { 0 };
+	uint64_t f, t, b1, s1, rec_t0;
+	char st[32], fi[32];
+	int perm;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	smtj_cfg(&cfg, SMTJ_SIM_F_UNTHROTTLED, 200000, seed);
+	if (junctions == 2) {
+		cfg.nr_junctions = 2;
+		cfg.p_leave[1][0] = cfg.p_leave[0][0];
+		cfg.p_leave[1][1] = cfg.p_leave[0][1];
+		cfg.level[2] = 300;
+		cfg.level[3] = 358;
+	}
+	ASSERT_EQ(0, sim_config(&cfg));
+	ASSERT_EQ(0, hwrng_select("smtj0"));
+	ASSERT_EQ(0, reader_start(&r));
+	ASSERT_EQ(0, wait_for("ok", &r, 0, 20000))
+		TH_LOG("no output before the fault");
+	/* some output flowing, then the fault */
+	ASSERT_EQ(0, wait_for("ok", &r, reader_bytes(&r) + 256, 20000));
+	ASSERT_EQ(0, smtj_sysfs_write(FAULT_FILE, fault));
+	ASSERT_EQ(0, smtj_sysfs_read(0, "device/fault_index", fi, sizeof(fi)));
+	f = strtoull(fi, NULL, 0);
+	ASSERT_EQ(0, wait_not_ok(20000)) TH_LOG("fault %s never tripped", fault);
+	t = hw_u64("trip_index");
+	/* trip_index is exact to one 64-sample chunk */
+	EXPECT_LE(t, f + bound + 64)
+		TH_LOG("fault %s: tripped %llu samples after the onset (bound %llu)",
+		       fault, (unsigned long long)(t - f),
+		       (unsigned long long)bound);
+	/* nothing delivered while the fault lasts */
+	b1 = hw_u64("bytes");
+	s1 = hw_u64("samples");
+	smtj_sleep_ms(300);
+	EXPECT_EQ(b1, hw_u64("bytes")) TH_LOG("output while failed");
+	EXPECT_FALSE(state_is("ok"));
+	hwrng_state(st, sizeof(st));
+	perm = !strcmp(st, "permanent");
+	ksft_print_msg("fault %-8s tripped after %6llu samples (bound %llu), now %s; %llu samples fed during 300 ms, no bytes\n",
+		       fault, (unsigned long long)(t - f),
+		       (unsigned long long)bound, st,
+		       (unsigned long long)(hw_u64("samples") - s1));
+	/* clear; a permanent failure needs an explicit reset */
+	ASSERT_EQ(0, smtj_sysfs_write(FAULT_FILE, "none"));
+	if (perm)
+		ASSERT_EQ(0, smtj_sysfs_write(RESET_FILE, "1"));
+	rec_t0 = hw_u64("samples");
+	EXPECT_EQ(0, wait_for("ok", &r, reader_bytes(&r) + 64, 30000))
+		TH_LOG("fault %s: no recovery", fault);
+	ksft_print_msg("fault %-8s cleared%s: output again after %llu samples\n",
+		       fault, perm ? " and reset" : "",
+		       (unsigned long long)(hw_u64("samples") - rec_t0));
+	reader_stop(&r);
+	EXPECT_EQ(0, wait_detached());
+}
+
+TEST(fault_stuck)
+{
+	fault_case(_metadata, "stuck", B_RCT, 1, 100);
+}
+
+TEST(fault_freeze)
+{
+	/* two junctions, the second stops switching */
+	fault_case(_metadata, "freeze 1", B_RCT, 2, 101);
+}
+
+TEST(fault_bias)
+{
+	fault_case(_metadata, "bias", B_BIAS, 1, 102);
+}
+
+TEST(fault_slow)
+{
+	fault_case(_metadata, "slow", B_RCT, 1, 103);
+}
+
+TEST(fault_saturate)
+{
+	fault_case(_metadata, "saturate", B_RCT, 1, 104);
+}
+
+TEST(fault_float)
+{
+	fault_case(_metadata, "float", B_FLOAT, 1, 105);
+}
+
+TEST(fault_ground)
+{
+	fault_case(_metadata, "ground", B_RCT, 1, 106);
+}
+
+TEST(fault_input_checked)
+{
+	char buf[32];
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(FAULT_FILE, "melt"));
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(FAULT_FILE, "freeze 8"));
+	EXPECT_EQ(-ERANGE, smtj_sysfs_write(FAULT_FILE, "stuck 70000"));
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(FAULT_FILE, "bias 3"));
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(RESET_FILE, "0"));
+	ASSERT_EQ(0, smtj_sysfs_read(0, "device/fault", buf, sizeof(buf)));
+	EXPECT_STREQ("none", buf);
+}
+
+/* Unbind smtj0 while a /dev/hwrng reader waits for it: no hang. */
+TEST(unbind_while_reading)
+{
+	struct smtj_sim_config cfg;
+	uint64_t t0, dt;
+	int status = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	smtj_cfg(&cfg, 0, 1, 7);	/* one sample a second: nothing comes */
+	ASSERT_EQ(0, sim_config(&cfg));
+	ASSERT_EQ(0, hwrng_select("smtj0"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		unsigned char b[32];
+		int fd = open("/dev/hwrng", O_RDONLY);
+
+		if (fd < 0)
+			_exit(2);
+		_exit(read(fd, b, sizeof(b)) < 0 ? 100 + (errno & 63) : 0);
+	}
+	smtj_sleep_ms(500);
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG))
+		TH_LOG("reader did not wait: exit status %d", WEXITSTATUS(status));
+	EXPECT_EQ(1, smtj_sysfs_u64(0, "consumers"));
+	t0 = smtj_now_ns();
+	ASSERT_EQ(0, smtj_sysfs_write(SMTJ_SIM_DRIVER "/unbind", SIM0));
+	dt = smtj_now_ns() - t0;
+	EXPECT_LT(dt, 3000000000ULL) TH_LOG("unbind took %.2f s", dt / 1e9);
+	/* the reader ends: an error, or data of smtj1 which took over */
+	for (t0 = smtj_now_ns(); smtj_now_ns() - t0 < 10000000000ULL;) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		smtj_sleep_ms(10);
+	}
+	if (!WIFEXITED(status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		EXPECT_TRUE(0) TH_LOG("reader still blocked after the unbind");
+	}
+	ksft_print_msg("unbind with a waiting /dev/hwrng reader: %.3f s; reader %s\n",
+		       dt / 1e9, WIFEXITED(status) && !WEXITSTATUS(status) ?
+		       "got bytes of the next source" : "got an error");
+	ASSERT_EQ(0, smtj_sysfs_write(SMTJ_SIM_DRIVER "/bind", SIM0));
+	EXPECT_EQ(0, access(SMTJ_SYSFS_CLASS "/smtj0", F_OK) == 0 ||
+		     access("/dev/smtj0", F_OK) == 0 ? 0 : -1);
+}
+
+SMTJ_TEST_MAIN
