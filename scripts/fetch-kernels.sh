@@ -17,7 +17,8 @@
 #   amd64-6.12    Debian 6.12 amd64 image + headers (+ common + kbuild)
 #   arm64-6.12    Debian 6.12 arm64 image + headers (+ common, and the amd64
 #                 kbuild of the same version for the host tools)
-#   arm64-user    busybox-static:arm64 and liburing-dev:arm64 for an arm64
+#   arm64-user    busybox-static:arm64, liburing-dev:arm64 and libfftw3-dev:arm64
+#                 (static libraries of the VM test programs) for an arm64
 #                 initramfs
 #
 # Each target gets $KERNELS/<target>/env, a shell/make fragment:
@@ -197,7 +198,7 @@ EOF
 
 fetch_arm64_user() {
 	ensure_arm64
-	debs=$(download busybox-static:arm64 liburing-dev:arm64)
+	debs=$(download busybox-static:arm64 liburing-dev:arm64 libfftw3-dev:arm64)
 	# shellcheck disable=SC2086
 	unpack arm64-user $debs || { say "arm64-user up to date"; return 0; }
 	root=$KERNELS/arm64-user/root

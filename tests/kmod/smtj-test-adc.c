@@ -48,6 +48,7 @@
 #include <linux/math64.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/prandom.h>
 #include <linux/property.h>
@@ -503,11 +504,23 @@ static int sta_create_consumer(void)
 
 static int __init sta_init(void)
 {
+	struct device_node *np;
 	int ret;
 
 	ret = platform_driver_register(&sta_driver);
 	if (ret || !instantiate)
 		return ret;
+	/*
+	 * Where the device tree describes the ADC, it describes its consumer
+	 * too: instantiate=1 then does nothing, so that one list of module
+	 * parameters serves machines with and without a device tree.
+	 */
+	np = of_find_compatible_node(NULL, NULL, "smtj,test-adc");
+	if (np) {
+		of_node_put(np);
+		pr_info(STA_NAME ": the device tree describes the ADC: instantiate=1 ignored\n");
+		return 0;
+	}
 
 	sta_pdev = platform_device_register_simple(STA_NAME, PLATFORM_DEVID_NONE,
 						   NULL, 0);

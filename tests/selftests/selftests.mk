@@ -15,7 +15,7 @@ SELFTESTS        := $(addprefix $(SELFTEST_DIR)/,$(SELFTEST_NAMES))
 
 SELFTEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread \
 	-I$(SELFTEST_KSRC)/tools/testing/selftests -I$(TOP)/include/uapi \
-	-I$(TOP)/kernel -I$(SELFTEST_SRC_DIR)
+	-I$(TOP)/kernel -I$(SELFTEST_SRC_DIR) $(VM_CFLAGS)
 SELFTEST_LDLIBS := $(VM_LIBDIR)/liburing.a -lm
 
 .PHONY: selftests

@@ -6,14 +6,7 @@
 # for the selftests.  Included by tests/selftests/selftests.mk and
 # tests/vm/vm.mk; every value can be overridden on the make command line.
 #
-# To add an architecture, add a block below.  arm64 (see NOTES.md):
-#   VM_QEMU := qemu-system-aarch64, VM_MACHINE := -M virt -cpu cortex-a72,
-#   VM_CONSOLE := ttyAMA0, VM_CROSS := aarch64-linux-gnu-,
-#   VM_DTB := the dumped and extended virt DTB, VM_LIBDIR and VM_BUSYBOX from
-#   the unpacked arm64 packages.  QEMU 7.2's virt machine has one PL011 only:
-#   TAP then needs a second port (e.g. VM_TAP_QEMU with virtconsole/hvc0 and
-#   its module) -- run.sh takes the TAP device and its QEMU arguments from
-#   here.
+# To add an architecture, add a block below.
 
 ifndef SMTJ_VM_ARCH_INCLUDED
 SMTJ_VM_ARCH_INCLUDED := 1
@@ -36,10 +29,40 @@ VM_DTB      ?=
 VM_MODDIR   ?= /lib/modules/$(KVER)
 # CPU flags that make KVM worth probing (run.sh still probes it).
 VM_KVM_CPUFLAGS ?= vmx|svm
+else ifeq ($(VM_ARCH),arm64)
+# Debian's arm64 kernel, busybox and static libraries, unpacked by
+# scripts/fetch-kernels.sh under $(BUILD)/kernels/; KDIR (the env file's) is
+# the headers inside that tree.  QEMU's virt machine has one PL011: the
+# console is ttyAMA0 and TAP goes to a virtio console, /dev/hvc0, whose
+# modules /init loads first (VM_EARLY_MODS).  The device tree is QEMU's own
+# plus tests/kmod/virt-smtj.dtsi (the test ADC and the smtj node), dumped
+# with the machine, CPU, memory and CPU count of the boot (run.sh's VM_MEM
+# and VM_SMP defaults).
+VM_KROOT    ?= $(patsubst %/usr/src/linux-headers-$(KVER),%,$(KDIR))
+VM_USER     ?= $(BUILD)/kernels/arm64-user/root
+VM_QEMU     ?= qemu-system-aarch64
+VM_MACHINE  ?= -M virt -cpu cortex-a72
+VM_CONSOLE  ?= ttyAMA0
+VM_TAPDEV   ?= hvc0
+VM_SERIAL   ?= -serial file:$(VM_RUN)/console.log -device virtio-serial-device \
+	-chardev file,id=tap,path=$(VM_RUN)/tap.log -device virtconsole,chardev=tap
+VM_EARLY_MODS ?= virtio_mmio virtio_console
+VM_CROSS    ?= aarch64-linux-gnu-
+VM_CFLAGS   ?= -I$(VM_USER)/usr/include
+VM_LIBDIR   ?= $(VM_USER)/usr/lib/aarch64-linux-gnu
+VM_BUSYBOX  ?= $(VM_USER)/bin/busybox
+VM_KERNEL   ?= $(VM_KROOT)/boot/vmlinuz-$(KVER)
+VM_DTB      ?= $(BUILD)/vm/arm64/virt-smtj-$(KVER).dtb
+VM_DTB_QEMU ?= -cpu cortex-a72 -m 512 -smp 2
+VM_MODDIR   ?= $(VM_KROOT)/lib/modules/$(KVER)
+# no KVM for arm64 guests on this x86_64 host
+VM_KVM_CPUFLAGS ?= no-kvm-here
 else
 $(error tests/vm/arch.make: no VM settings for VM_ARCH=$(VM_ARCH))
 endif
 
+VM_CFLAGS ?=
+VM_EARLY_MODS ?=
 VM_CC ?= $(VM_CROSS)gcc
 VM_STRIP ?= $(VM_CROSS)strip
 

@@ -12,6 +12,9 @@
 #   VM_INIT      the /init script
 #   VM_STRIP     strip for the guest's binaries (optional: copies unstripped)
 #   VM_EXTRA_KOS more modules for tests.list's "@ name.ko args" (optional)
+#   VM_EARLY_MODS modules of the guest kernel /init loads first, by name
+#                (e.g. the virtio console that TAP goes to on arm64; one
+#                that is not found as a module is taken to be built in)
 #   VM_PROGRAMS  test programs built elsewhere that tests.list may name
 set -euo pipefail
 out=$1
@@ -62,6 +65,13 @@ add_deps() {
 		order+=("$p")
 	done
 }
+for m in ${VM_EARLY_MODS:-}; do
+	[ -n "${seen[${m//-/_}]:-}" ] && continue
+	p=$(find_mod "$m") || continue
+	seen[${m//-/_}]=1
+	add_deps "$p"
+	order+=("$p")
+done
 add_deps "$SMTJ_KO"
 for k in ${VM_EXTRA_KOS:-}; do
 	[ -f "$k" ] || die "module $k (VM_EXTRA_KOS) does not exist"

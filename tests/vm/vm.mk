@@ -38,6 +38,7 @@ VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
 	VM_MODDIR='$(VM_MODDIR)' SELFTEST_DIR='$(SELFTEST_DIR)' \
 	VM_TESTS='$(VM_TESTS)' VM_INIT='$(TOP)/tests/vm/init' VM_STRIP='$(VM_STRIP)' \
 	VM_EXTRA_KOS='$(VM_EXTRA_KOS)' VM_PROGRAMS='$(VM_PROGRAMS)' \
+	VM_EARLY_MODS='$(VM_EARLY_MODS)' \
 	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE)' VM_SERIAL='$(VM_SERIAL)' \
 	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
 	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
@@ -49,8 +50,18 @@ VM_LOCK = mkdir -p '$(VM_DIR)' && \
 	{ flock -n '$(VM_LOCKFILE)' true || echo "vm: waiting for another run of $(KVER) to end"; } && \
 	flock -w 1800 '$(VM_LOCKFILE)'
 
+# The device tree of machines that need one (arm64: QEMU's own, dumped with
+# the boot's CPU and memory, plus the test ADC and the smtj node).
+ifneq ($(VM_DTB),)
+$(VM_DTB): $(TOP)/tests/kmod/virt-dtb.sh $(TOP)/tests/kmod/virt-smtj.dtsi \
+		$(TOP)/tests/vm/arch.make
+	@mkdir -p $(dir $@)
+	@$(TOP)/tests/kmod/virt-dtb.sh $@.tmp $(TOP)/tests/kmod/virt-smtj.dtsi \
+		$(VM_DTB_QEMU) && mv $@.tmp $@
+endif
+
 .SECONDEXPANSION:
-vm-initramfs check-vm-run: $$(MODULES) $$(SELFTESTS) $$(VM_PROGRAMS) $(TOP)/tests/vm/init \
+vm-initramfs check-vm-run: $$(MODULES) $$(SELFTESTS) $$(VM_PROGRAMS) $(VM_DTB) $(TOP)/tests/vm/init \
 		$(TOP)/tests/vm/mkinitramfs.sh $(TOP)/tests/vm/run.sh $(VM_TESTS)
 	@test -n "$(SMTJ_KO)" || { echo "vm: SMTJ_KO is not defined (kernel/kernel.mk)" >&2; exit 1; }
 	@$(VM_LOCK) env $(VM_ENV) $(if $(filter vm-initramfs,$@),$(TOP)/tests/vm/mkinitramfs.sh '$(VM_INITRD)',VM_BUILD_INITRD=1 $(TOP)/tests/vm/run.sh)
