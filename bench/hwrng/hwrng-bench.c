@@ -144,6 +144,7 @@ int main(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "samples", required_argument, NULL, 's' },
 		{ "rngtest", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 		{ .name = "von-neumann", .depth = 1 },
 		{ .name = "peres", .depth = SMTJ_EXTRACT_DEPTH_MAX },
 	};
-	unsigned long long nsamples = 200000000ULL, rbytes = 0;
+	unsigned long long nsamples = 200000000ULL, rbytes = 0, seed = 42;
 	unsigned int cf = 0, cb = 0, rf = 0, rb = 0;
 	struct smtj_extract_config c;
 	struct smtj_sim_config sc;
@@ -159,7 +160,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int opt, i;
 
-	while ((opt = getopt_long(argc, argv, "j:s:r:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:s:r:S:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = optarg;
@@ -170,14 +171,17 @@ int main(int argc, char **argv)
 		case 'r':
 			rbytes = strtoull(optarg, NULL, 0);
 			break;
+		case 'S':
+			seed = strtoull(optarg, NULL, 0);
+			break;
 		default:
-			printf("usage: hwrng-bench [--json FILE] [--samples N] [--rngtest BYTES]\n");
+			printf("usage: hwrng-bench [--json FILE] [--samples N] [--rngtest BYTES] [--seed N]\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 
 	smtj_model_default_config(&sc);
-	sc.seed = 42;
+	sc.seed = seed;
 	smtj_extract_default_config(&c);
 	for (i = 0; i < 2; i++)
 		measure(&res[i], &sc, nsamples);
