@@ -46,14 +46,17 @@ cp "$VM_TESTS" "$root/etc/smtj/tests.list"
 # Dependencies of smtj.ko from the guest kernel's modules, in load order.
 declare -A seen=()
 order=()
+# One walk of the guest's module tree (thousands of files), indexed by the
+# module name with '-' and '_' equal, as modinfo's depends spells them.
+declare -A modpath=()
+while IFS= read -r f; do
+	b=${f##*/}
+	b=${b%%.ko*}
+	modpath[${b//-/_}]=$f
+done < <(find "$VM_MODDIR/kernel" -name "*.ko*" 2>/dev/null)
 find_mod() {
-	local n=${1//-/_} f b
-	while IFS= read -r f; do
-		b=$(basename "$f")
-		b=${b%%.ko*}
-		[ "${b//-/_}" = "$n" ] && { echo "$f"; return 0; }
-	done < <(find "$VM_MODDIR/kernel" -name "*.ko*" 2>/dev/null)
-	return 1
+	local n=${1//-/_}
+	[ -n "${modpath[$n]:-}" ] && echo "${modpath[$n]}"
 }
 add_deps() {
 	local f=$1 d p
