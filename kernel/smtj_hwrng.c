@@ -394,6 +394,8 @@ static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
 	if ((current->flags & PF_KTHREAD) &&
 	    (h->sim || !READ_ONCE(h->quality)))
 		return 0;
+	if (wait)	/* keeps the sink attached while reads go on */
+		WRITE_ONCE(h->last_read, jiffies);
 	if (!READ_ONCE(h->attached)) {
 		/* bytes of a stream that SET_SIM replaced are not handed out */
 		mutex_lock(&h->lock);

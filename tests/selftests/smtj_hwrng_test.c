@@ -217,6 +217,29 @@ TEST(quality_zero)
 	EXPECT_STREQ("0", buf);
 }
 
+/*
+ * Contract 3 whatever the hw_random core believes: raise its view of the
+ * quality (1024 is also what kernels from 6.2 on give a source registered
+ * with 0); its fill thread, the path that credits entropy, still gets
+ * nothing from a simulated device and never makes it produce.
+ */
+TEST(fill_thread_gets_nothing)
+{
+	uint64_t before;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	ASSERT_EQ(0, hwrng_select("smtj0"));
+	ASSERT_EQ(0, wait_detached());
+	before = hw_u64("bytes");
+	ASSERT_EQ(0, smtj_sysfs_write(HWRNG_SYSFS "/rng_quality", "1024"));
+	smtj_sleep_ms(1000);
+	EXPECT_EQ(before, hw_u64("bytes"));
+	EXPECT_EQ(0, smtj_sysfs_u64(0, "consumers"));
+	EXPECT_EQ(0, smtj_sysfs_u64(0, "hwrng/quality"));
+	/* the core refuses writes shorter than two characters */
+	EXPECT_EQ(0, smtj_sysfs_write(HWRNG_SYSFS "/rng_quality", "0\n"));
+}
+
 /* The default (paper, 200 kHz, throttled) device: /dev/hwrng gives bytes. */
 TEST(dev_hwrng_reads)
 {
