@@ -12,8 +12,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -155,6 +157,43 @@ unsigned int smtj_core_room(struct smtj_device *sdev)
 			room = max(room, sink->ops->room(sink));
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	return room;
+}
+
+/**
+ * smtj_core_producer_loop() - the body of a backend's producer kthread
+ * @step: one step of the producer: returns true to run again at once,
+ *	else sets *@next to the absolute CLOCK_MONOTONIC time to wake up at,
+ *	or to 0 to sleep until kicked
+ * @data: @step's argument
+ * @kicked: nonzero: wake now (set it, then wake_up_process() the thread)
+ * @slack_ns: how late the timer may wake the thread
+ *
+ * Return: 0, when kthread_stop() was called.
+ */
+int smtj_core_producer_loop(bool (*step)(void *data, u64 *next), void *data,
+			    atomic_t *kicked, u64 slack_ns)
+{
+	ktime_t expires;
+	u64 next;
+
+	while (!kthread_should_stop()) {
+		if (step(data, &next)) {
+			cond_resched();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop() || atomic_xchg(kicked, 0)) {
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		if (!next) {
+			schedule();
+			continue;
+		}
+		expires = ns_to_ktime(next);
+		schedule_hrtimeout_range(&expires, slack_ns, HRTIMER_MODE_ABS);
+	}
+	return 0;
 }
 
 /**

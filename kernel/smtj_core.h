@@ -156,6 +156,8 @@ void smtj_core_push(struct smtj_device *sdev, const u16 *samples,
 		    unsigned int n, u64 index, u64 t_first_ns, u64 t_last_ns);
 unsigned int smtj_core_room(struct smtj_device *sdev);
 void smtj_core_read_error(struct smtj_device *sdev);
+int smtj_core_producer_loop(bool (*step)(void *data, u64 *next), void *data,
+			    atomic_t *kicked, u64 slack_ns);
 void smtj_core_kill(struct smtj_device *sdev);
 void smtj_core_restart(struct smtj_device *sdev);
 void smtj_core_set_format(struct smtj_device *sdev,

@@ -193,31 +193,18 @@ out:
 	return again;
 }
 
+static bool smtj_iio_thread_step(void *data, u64 *next)
+{
+	return smtj_iio_step(data, next);
+}
+
 static int smtj_iio_thread(void *data)
 {
 	struct smtj_iio *st = data;
-	u64 slack = min_t(u64, st->period_ns / 4, 50 * NSEC_PER_USEC);
-	ktime_t expires;
-	u64 next;
 
-	while (!kthread_should_stop()) {
-		if (smtj_iio_step(st, &next)) {
-			cond_resched();
-			continue;
-		}
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop() || atomic_xchg(&st->kicked, 0)) {
-			__set_current_state(TASK_RUNNING);
-			continue;
-		}
-		if (!next) {
-			schedule();
-			continue;
-		}
-		expires = ns_to_ktime(next);
-		schedule_hrtimeout_range(&expires, slack, HRTIMER_MODE_ABS);
-	}
-	return 0;
+	return smtj_core_producer_loop(smtj_iio_thread_step, st, &st->kicked,
+				       min_t(u64, st->period_ns / 4,
+					     50 * NSEC_PER_USEC));
 }
 
 static int smtj_iio_start(struct smtj_device *sdev)

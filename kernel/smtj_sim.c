@@ -221,31 +221,17 @@ out:
 	return again;
 }
 
+static bool smtj_sim_thread_step(void *data, u64 *next)
+{
+	return smtj_sim_step(data, next);
+}
+
 static int smtj_sim_thread(void *data)
 {
 	struct smtj_sim *sim = data;
-	ktime_t expires;
-	u64 next;
 
-	while (!kthread_should_stop()) {
-		if (smtj_sim_step(sim, &next)) {
-			cond_resched();
-			continue;
-		}
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop() || atomic_xchg(&sim->kicked, 0)) {
-			__set_current_state(TASK_RUNNING);
-			continue;
-		}
-		if (!next) {
-			schedule();
-			continue;
-		}
-		expires = ns_to_ktime(next);
-		schedule_hrtimeout_range(&expires, SMTJ_SIM_SLACK_NS,
-					 HRTIMER_MODE_ABS);
-	}
-	return 0;
+	return smtj_core_producer_loop(smtj_sim_thread_step, sim, &sim->kicked,
+				       SMTJ_SIM_SLACK_NS);
 }
 
 static void smtj_sim_wake(struct smtj_sim *sim)

@@ -25,8 +25,11 @@ stage() {
 	echo "==> $name"
 	"$@"
 	rc=$?
-	if [ -f "$SMTJ_COUNTS/$name" ]; then
-		read -r p f <"$SMTJ_COUNTS/$name"
+	# a stage may write several counts files: <name> and <name>-*
+	if compgen -G "$SMTJ_COUNTS/$name" >/dev/null ||
+	   compgen -G "$SMTJ_COUNTS/$name-*" >/dev/null; then
+		read -r p f < <(cat "$SMTJ_COUNTS/$name" "$SMTJ_COUNTS/$name"-* 2>/dev/null |
+			awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }')
 		passed=$((passed + p))
 		failed=$((failed + f))
 		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))

@@ -343,10 +343,11 @@ static void *blocked_reader(void *arg)
 /*
  * A reader waits for 65536 samples (a minute at 1 kHz); the ADC is unbound:
  * the read ends with -ENODEV at once, poll says EPOLLERR | EPOLLHUP and the
- * device cannot be opened any more.  From the device tree, the driver core
- * links smtj's device to the ADC (fw_devlink, io-channels) and unbinds it
- * first; through an IIO map there is no link: smtj's device stays bound,
- * its backend sees -ENODEV and ends the device itself.
+ * device cannot be opened any more.  Through an IIO map smtj's device stays
+ * bound (its backend sees -ENODEV and ends the device itself); from the
+ * device tree the driver core may have linked it to the ADC (fw_devlink
+ * follows io-channels) and unbind it first, depending on the link's
+ * history (a consumer driver unloaded while deferred drops it).
  */
 TEST_F(iio_removal, adc_unbound_under_blocked_reader)
 {
@@ -384,7 +385,9 @@ TEST_F(iio_removal, adc_unbound_under_blocked_reader)
 	EXPECT_GT(0, fd);
 	if (fd >= 0)
 		close(fd);
-	EXPECT_EQ(!of_described(smtj), bound(smtj));
+	if (!of_described(smtj))
+		EXPECT_TRUE(bound(smtj));
+	TH_LOG("smtj's device %s is %s", smtj, bound(smtj) ? "bound" : "unbound");
 }
 
 /*

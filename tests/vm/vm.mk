@@ -30,8 +30,30 @@ VM_EXTRA_KOS ?= $(SMTJ_TEST_ADC_KO)
 # selftests): libsmtj's VM test.
 VM_PROGRAMS ?= $(SMTJ_VM_TEST)
 
-.PHONY: check-vm-run vm-initramfs
-VM_CHECKS += check-vm-run
+# Name of the counts file in $SMTJ_COUNTS (check.sh adds vm and vm-*).
+VM_NAME    ?= vm
+
+.PHONY: check-vm-run vm-initramfs check-vm-matrix
+VM_CHECKS += check-vm-run check-vm-matrix
+
+# The rest of the kernel matrix, after the default kernel's run: Debian's
+# kernels that scripts/fetch-kernels.sh unpacks under $(BUILD)/kernels/
+# (downloaded on first use), each booted with its own modules tree.
+# VM_MATRIX= skips it.
+VM_MATRIX ?= amd64-6.12 arm64-6.1
+check-vm-matrix:
+	@$(if $(strip $(VM_MATRIX)),,exit 0;) \
+	$(TOP)/scripts/fetch-kernels.sh $(VM_MATRIX) \
+		$(if $(filter arm64-%,$(VM_MATRIX)),arm64-user) >/dev/null || exit 1; \
+	rc=0; for t in $(VM_MATRIX); do \
+		. $(BUILD)/kernels/$$t/env; \
+		cross=; [ $$KARCH = arm64 ] && cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"; \
+		$(MAKE) -s --no-print-directory check-vm-run KVER=$$KVER KDIR=$$KDIR \
+			KARCH=$$KARCH $$cross VM_KERNEL=$$VMLINUZ VM_MODDIR=$$MODDIR \
+			VM_NAME=vm-$$t 2>&1 | grep -v 'Skipping BTF\|^make\[' ; \
+		st=$${PIPESTATUS[0]}; \
+		[ $$st -eq 0 ] || { echo "vm: $$t: FAILED (make exit $$st)"; rc=1; }; \
+	done; exit $$rc
 
 # What mkinitramfs.sh needs, and run.sh (which builds the image first).
 VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
@@ -43,7 +65,7 @@ VM_ENV = VM_BUSYBOX='$(VM_BUSYBOX)' SMTJ_KO='$(SMTJ_KO)' \
 	VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(VM_INITRD)' \
 	VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(VM_RUN)' \
 	VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(VM_TIMEOUT)' \
-	VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=vm
+	VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME='$(VM_NAME)'
 # One run at a time per kernel (image and run directory are per kernel).
 VM_LOCKFILE = $(VM_DIR)/.lock-$(KVER)
 VM_LOCK = mkdir -p '$(VM_DIR)' && \
