@@ -16,9 +16,15 @@ printf 'smtj_transport_bench\t\tsim_devices=1\n' >"$dir/bench.list"
 $make -s -C "$top" BUILD="$dir" VM_TESTS="$dir/bench.list" SELFTESTS= check-vm-run >"$dir/vm.log" 2>&1 ||
 	{ tail -n 20 "$dir/vm.log"; exit 1; }
 tap=$(ls -t "$dir"/vm/"$arch"/run-*/tap.log | head -n 1)
+# "# json-top: NAME: VALUE" lines are members of the top-level object,
+# "# json: {...}" lines the elements of "results".
 {
 	printf '{\n  "benchmark": "libsmtj transports in the test VM (QEMU)",\n'
-	printf '  "kernel": "%s",\n  "results": [\n' "$(basename "$(dirname "$tap")" | sed 's/^run-//')"
+	printf '  "kernel": "%s",\n' "$(basename "$(dirname "$tap")" | sed 's/^run-//')"
+	printf '  "mode": "simulator unthrottled, pattern; every consumer checks every sample",\n'
+	printf '  "vcpus": %s,\n' "$(tr -d '\r' <"$tap" | sed -n 's/^# smtj-vm: start .* cpus=\([0-9]*\).*/\1/p')"
+	tr -d '\r' <"$tap" | sed -n 's/^# json-top: //p' | sed 's/^/  /; s/$/,/'
+	printf '  "results": [\n'
 	tr -d '\r' <"$tap" | sed -n 's/^# json: //p' | sed '$!s/$/,/' | sed 's/^/    /'
 	printf '  ]\n}\n'
 } >"$out"

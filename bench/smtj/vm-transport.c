@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Transport benchmark, run inside the test VM against smtj.ko
- * (sim_devices=1): for each transport and batch size,
- *  - samples/s with the simulator unthrottled (produce as fast as read);
- *  - latency from a sample's production time to its arrival in the
- *    consumer (p50, p99) at 1 MHz throttled, pattern mode.
- * Production times: the simulator stamps sample k at t0 + k / rate; a
- * second file's mapped ring header (newest_index, newest_time_ns) gives
- * t0, and the pattern (k & 0xffff, unwrapped) gives k of each arriving
- * sample.  One TAP point per configuration; the figures are "# json:"
- * lines that bench/smtj/vm-bench.sh collects.  SMTJ_PLAN_ONLY: plan only.
+ * (sim_devices=1).
+ *
+ * Throughput, simulator unthrottled in pattern mode (sample k is k & 0xffff,
+ * produced as fast as there is room), three interleaved rounds, the median
+ * reported; every consumer does the same work per batch (check() below):
+ *  - read, mmap, uring: libsmtj's streams (read() and io_uring ask the info
+ *    ioctl for the loss count after every batch; mmap takes whatever is
+ *    available and poll()s only when the ring is empty);
+ *  - read-raw: read(fd, buf, batch * 2) and nothing else;
+ *  - mmap-spin: the ring protocol alone: spin on the load-acquired producer
+ *    index until a whole batch is there, check it in place, store-release
+ *    the consumer index; no system call at all.
+ * For each run also the producer's side: the device's produced counter
+ * (info ioctl) per second, and the CPU time of the producer kthread
+ * (/proc/PID/schedstat of smtj-sim/0) and of the consumer thread
+ * (CLOCK_THREAD_CPUTIME_ID, system calls included) as shares of the run's
+ * wall time and as samples per CPU second: the busier side is the
+ * bottleneck.
+ * Ceilings in the same run: memcpy from a ring-sized (2 MiB) buffer into a
+ * batch-sized one, and check() alone on memory.
+ * Latency from a sample's production time to its arrival in the consumer
+ * (p50, p99) at 1 MHz throttled, pattern mode, for libsmtj's streams:
+ * the simulator stamps sample k at t0 + k / rate; a second file's mapped
+ * ring header (newest_index, newest_time_ns) gives t0, and the pattern
+ * (k & 0xffff, unwrapped) gives k of each arriving sample.
+ * TAP output; the figures are "# json:" lines (one result each) and
+ * "# json-top:" lines (members of the top-level object) that
+ * bench/smtj/vm-bench.sh collects.  SMTJ_PLAN_ONLY: plan only.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +41,35 @@
 #include <time.h>
 #include <unistd.h>
 #include "libsmtj.h"
+#include "smtj-internal.h"	/* smtj_seterr */
 
-#define NB 3
-#define NT 3
+#define NB 4
 #define RATE 1000000U
+#define RING (1U << 20)		/* samples per file's ring */
+#define RUN_NS 300000000ULL	/* one throughput run */
+#define ROUNDS 3		/* the JSON prints three "rounds" */
 
-static const size_t batches[NB] = { 256, 4096, 65536 };
-static const enum smtj_transport trs[NT] = { SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING };
+/* 2048 samples = the "4 KiB batches" */
+static const size_t batches[NB] = { 256, 2048, 4096, 65536 };
+
+enum bench_tr { B_READ, B_MMAP, B_URING, B_READ_RAW, B_MMAP_SPIN, NT };
+static const char *const tr_name[NT] = {
+	"read", "mmap", "uring", "read-raw", "mmap-spin"
+};
+static const enum smtj_transport tr_lib[NT] = {
+	SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING, SMTJ_TR_READ, SMTJ_TR_MMAP
+};
+
+struct run {
+	double sps;		/* samples/s the consumer got */
+	double produced_ps;	/* samples/s the device produced */
+	double prod_cpu;	/* producer kthread CPU / wall (-1: unknown) */
+	double cons_cpu;	/* consumer thread CPU / wall */
+	uint64_t samples;
+	uint64_t errors;	/* pattern discontinuities (0: none lost) */
+	uint64_t wait_ns;	/* mmap-spin: time spun on an empty ring */
+	double cons_busy;	/* consumer CPU / wall, spinning excluded */
+};
 
 static uint64_t now_ns(void)
 {
@@ -36,11 +79,100 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* The simulator's producer kthread, "smtj-sim/0"; 0 if not found. */
+static int producer_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int pid = 0;
+
+	while (d && !pid && (e = readdir(d))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "smtj-sim/0\n"))
+			pid = atoi(e->d_name);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+/* CPU time (ns) of task @pid so far, from schedstat; -1 if unknown. */
+static int64_t task_cpu_ns(int pid)
+{
+	unsigned long long ns;
+	char path[64];
+	FILE *f;
+	int ok;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu", &ns) == 1;
+	fclose(f);
+	return ok ? (int64_t)ns : -1;
+}
+
+/*
+ * The consumer's work, the same for every transport: read every sample
+ * (summed as 64-bit words, the cheapest loop that touches all of them) and
+ * check that each batch continues the pattern (first sample follows the
+ * previous batch's last, last = first + n - 1): a lost or repeated sample
+ * breaks it.
+ */
+struct checker {
+	uint16_t next;
+	int started;
+	uint64_t errors;
+	uint64_t sum;
+};
+
+static void check(struct checker *c, const uint16_t *d, size_t n)
+{
+	uint64_t sum = 0, w;
+	size_t i;
+
+	if (!n)
+		return;
+	if (c->started && d[0] != c->next)
+		c->errors++;
+	if ((uint16_t)(d[0] + n - 1) != d[n - 1])
+		c->errors++;
+	c->started = 1;
+	c->next = (uint16_t)(d[n - 1] + 1);
+	for (i = 0; i + 4 <= n; i += 4) {
+		memcpy(&w, d + i, sizeof(w));
+		sum += w;
+	}
+	for (; i < n; i++)
+		sum += d[i];
+	c->sum += sum;
 }
 
 static int configure(struct smtj_dev *dev, uint32_t flags, uint32_t rate,
@@ -54,35 +186,230 @@ static int configure(struct smtj_dev *dev, uint32_t flags, uint32_t rate,
 	cfg.rate_hz = rate;
 	ret = smtj_dev_set_sim(dev, &cfg, err);
 	if (!ret)
-		ret = smtj_dev_set_consumer(dev, 1U << 20, (uint32_t)batch, err);
+		ret = smtj_dev_set_consumer(dev, RING, (uint32_t)batch, err);
 	return ret;
 }
 
-static double throughput(enum smtj_transport tr, size_t batch, struct smtj_err *err)
+/* Start and end of a measurement: clocks and the device's counter. */
+struct mark {
+	uint64_t t, cpu, produced;
+	int64_t prod_cpu;
+};
+
+static int mark(struct smtj_dev *dev, int pid, struct mark *m,
+		struct smtj_err *err)
 {
-	struct smtj_stream_opts o = { .transport = tr, .batch = batch, .depth = 4 };
+	struct smtj_info info;
+	int ret = smtj_dev_info(dev, &info, err);
+
+	m->t = now_ns();
+	m->cpu = thread_cpu_ns();
+	m->prod_cpu = task_cpu_ns(pid);
+	m->produced = info.produced;
+	return ret;
+}
+
+/* End of a measurement: the figures of @r from marks @a and now. */
+static int finish(struct smtj_dev *dev, int pid, struct run *r,
+		  const struct mark *a, const struct checker *c,
+		  struct smtj_err *err)
+{
+	struct mark b;
+	double wall;
+	int ret = mark(dev, pid, &b, err);
+
+	if (ret)
+		return ret;
+	wall = (double)(b.t - a->t);
+	r->sps = r->samples * 1e9 / wall;
+	r->produced_ps = (double)(b.produced - a->produced) * 1e9 / wall;
+	r->cons_cpu = (double)(b.cpu - a->cpu) / wall;
+	r->cons_busy = r->cons_cpu - (double)r->wait_ns / wall;
+	r->prod_cpu = a->prod_cpu < 0 || b.prod_cpu < 0 ? -1 :
+		      (double)(b.prod_cpu - a->prod_cpu) / wall;
+	r->errors = c->errors;
+	return 0;
+}
+
+/* libsmtj's streams (read, mmap, uring) and the plain read() loop */
+static int run_stream(enum bench_tr tr, size_t batch, int pid, struct run *r,
+		      struct smtj_err *err)
+{
+	struct smtj_stream_opts o = { .transport = tr_lib[tr], .batch = batch, .depth = 4 };
 	struct smtj_stream *st = NULL;
 	struct smtj_dev *dev = NULL;
-	uint64_t n = 0, t0, t;
+	struct checker c = { 0 };
+	struct mark a;
+	uint16_t *buf = NULL;
 	int ret = smtj_dev_open(&dev, "0", 0, err);
 
 	if (!ret)
-		ret = configure(dev, SMTJ_SIM_F_UNTHROTTLED, RATE, batch, err);
-	if (!ret)
+		ret = configure(dev, SMTJ_SIM_F_UNTHROTTLED | SMTJ_SIM_F_PATTERN,
+				RATE, batch, err);
+	if (!ret && tr == B_READ_RAW) {
+		buf = malloc(batch * sizeof(*buf));
+		if (!buf)
+			ret = smtj_seterr(err, -ENOMEM, "out of memory");
+	} else if (!ret) {
 		ret = smtj_stream_open(&st, dev, &o, err);
-	t0 = now_ns();
-	do {
-		struct smtj_batch b;
+	}
+	if (!ret)
+		ret = mark(dev, pid, &a, err);
+	while (!ret) {
+		if (tr == B_READ_RAW) {
+			ssize_t got = read(smtj_dev_fd(dev), buf, batch * sizeof(*buf));
 
-		if (ret || (ret = smtj_stream_next(st, &b, err)))
+			if (got <= 0) {
+				ret = smtj_seterr(err, got ? -errno : -ENODEV, "read: %s",
+						  got ? strerror(errno) : "end of stream");
+				break;
+			}
+			check(&c, buf, (size_t)got / 2);
+			r->samples += (size_t)got / 2;
+		} else {
+			struct smtj_batch bt;
+
+			ret = smtj_stream_next(st, &bt, err);
+			if (ret)
+				break;
+			check(&c, bt.data, bt.n);
+			r->samples += bt.n;
+			smtj_stream_release(st, &bt);
+		}
+		if (now_ns() - a.t >= RUN_NS)
 			break;
-		n += b.n;
-		smtj_stream_release(st, &b);
-		t = now_ns() - t0;
-	} while (t < 300000000ULL);
+	}
+	if (!ret)
+		ret = finish(dev, pid, r, &a, &c, err);
+	free(buf);
 	smtj_stream_close(st);
 	smtj_dev_close(dev);
-	return ret ? -1 : n * 1e9 / t;
+	return ret;
+}
+
+/* The ring protocol alone: whole batches, spinning on the producer index. */
+static int run_spin(size_t batch, int pid, struct run *r, struct smtj_err *err)
+{
+	struct smtj_ring_header *h = MAP_FAILED;
+	const uint16_t *data = MAP_FAILED;
+	struct smtj_dev *dev = NULL;
+	struct smtj_info info;
+	struct checker c = { 0 };
+	struct mark a;
+	unsigned int idle = 0;
+	uint64_t cons, mask, wait_from = 0;
+	int ret = smtj_dev_open(&dev, "0", 0, err);
+
+	if (!ret)
+		ret = configure(dev, SMTJ_SIM_F_UNTHROTTLED | SMTJ_SIM_F_PATTERN,
+				RATE, batch, err);
+	if (!ret)
+		ret = smtj_dev_info(dev, &info, err);
+	if (!ret) {
+		h = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 smtj_dev_fd(dev), 0);
+		if (h != MAP_FAILED)
+			data = mmap(NULL, info.ring_data_size, PROT_READ, MAP_SHARED,
+				    smtj_dev_fd(dev), info.ring_data_offset);
+		if (data == MAP_FAILED)
+			ret = smtj_seterr(err, -errno, "mmap: %s", strerror(errno));
+	}
+	if (!ret)
+		ret = mark(dev, pid, &a, err);
+	cons = ret ? 0 : __atomic_load_n(&h->consumer, __ATOMIC_RELAXED);
+	mask = ret ? 0 : h->nr_samples - 1;
+	while (!ret) {
+		uint64_t prod = __atomic_load_n(&h->producer, __ATOMIC_ACQUIRE);
+		size_t pos, first;
+
+		if (prod - cons < batch) {
+			uint64_t t = now_ns();
+
+			if (!wait_from)
+				wait_from = t;
+			/* one vCPU for both sides: let the producer run */
+			if (++idle % 256 == 0)
+				sched_yield();
+			if (t - a.t >= RUN_NS) {
+				r->wait_ns += t - wait_from;
+				break;
+			}
+			continue;
+		}
+		if (wait_from) {
+			r->wait_ns += now_ns() - wait_from;
+			wait_from = 0;
+		}
+		pos = cons & mask;
+		first = batch < mask + 1 - pos ? batch : mask + 1 - pos;
+		check(&c, data + pos, first);
+		check(&c, data, batch - first);
+		cons += batch;
+		r->samples += batch;
+		/* pairs with the kernel's load-acquire of consumer */
+		__atomic_store_n(&h->consumer, cons, __ATOMIC_RELEASE);
+		if (now_ns() - a.t >= RUN_NS)
+			break;
+	}
+	if (!ret)
+		ret = finish(dev, pid, r, &a, &c, err);
+	if (data != MAP_FAILED)
+		munmap((void *)data, info.ring_data_size);
+	if (h != MAP_FAILED)
+		munmap(h, 4096);
+	smtj_dev_close(dev);
+	return ret;
+}
+
+/* Ceilings: memcpy ring -> batch buffer (bytes/s), and the check alone. */
+static void ceilings(size_t batch, double *copy_bps, double *check_sps)
+{
+	const size_t src_bytes = RING * sizeof(uint16_t);
+	uint16_t *src = malloc(src_bytes), *dst = malloc(batch * sizeof(uint16_t));
+	struct checker c = { 0 };
+	uint64_t t0, t, bytes = 0, n = 0;
+	size_t off = 0;
+
+	*copy_bps = *check_sps = 0;
+	if (!src || !dst)
+		goto out;
+	for (size_t i = 0; i < RING; i++)
+		src[i] = (uint16_t)i;
+	t0 = now_ns();
+	do {
+		memcpy(dst, (char *)src + off, batch * sizeof(uint16_t));
+		__asm__ volatile("" : : "r"(dst) : "memory");
+		bytes += batch * sizeof(uint16_t);
+		off = (off + batch * sizeof(uint16_t)) % src_bytes;
+		t = now_ns() - t0;
+	} while (t < RUN_NS / 2);
+	*copy_bps = bytes * 1e9 / t;
+	off = 0;
+	t0 = now_ns();
+	do {
+		check(&c, src + off, batch);
+		__asm__ volatile("" : : "r"(&c) : "memory");
+		n += batch;
+		off = (off + batch) % RING;
+		t = now_ns() - t0;
+	} while (t < RUN_NS / 2);
+	*check_sps = n * 1e9 / t;
+out:
+	free(src);
+	free(dst);
+}
+
+/*
+ * The side that is busier (producer kthread CPU share against the
+ * consumer's, its spinning on an empty ring excluded), if either is.
+ */
+static const char *bottleneck(const struct run *r)
+{
+	double busy = r->prod_cpu > r->cons_busy ? r->prod_cpu : r->cons_busy;
+
+	if (busy < 0.6)
+		return "neither (waiting: wakeups, scheduling)";
+	return r->prod_cpu > r->cons_busy ? "producer" : "consumer";
 }
 
 /* Latencies (ns) of the newest sample of each batch. */
@@ -159,29 +486,143 @@ static int latency(enum smtj_transport tr, size_t batch, uint64_t *p50,
 
 int main(void)
 {
-	int pt = 0, failed = 0;
+	static struct run res[NT][NB], all[ROUNDS][NT][NB];
+	static struct smtj_err msg[NT][NB];
+	static int rc[NT][NB];
+	double copy_bps[NB], check_sps[NB];
+	int pt = 0, failed = 0, pid;
 
-	printf("1..%d\n", NB * NT);
+	printf("1..%d\n", 1 + NT * NB + 1);
 	if (getenv("SMTJ_PLAN_ONLY"))
 		return 0;
+	for (int j = 0; j < NB; j++)
+		ceilings(batches[j], &copy_bps[j], &check_sps[j]);
+	printf("ok %d - ceilings: memcpy and pattern check in this VM\n", ++pt);
+	printf("# json-top: \"memcpy_ceiling\": {\"source_bytes\":%zu,\"by_batch\":[",
+	       RING * sizeof(uint16_t));
+	for (int j = 0; j < NB; j++)
+		printf("%s{\"batch\":%zu,\"batch_bytes\":%zu,\"bytes_per_second\":%.4g,"
+		       "\"samples16_per_second\":%.4g,\"check_only_samples_per_second\":%.4g}",
+		       j ? "," : "", batches[j], batches[j] * 2, copy_bps[j],
+		       copy_bps[j] / 2, check_sps[j]);
+	printf("]}\n");
+
+	/* ROUNDS interleaved passes over every configuration (the host's
+	 * load changes over seconds); each figure is the median pass */
+	for (int k = 0; k < ROUNDS; k++)
+		for (int i = 0; i < NT; i++)
+			for (int j = 0; j < NB; j++) {
+				struct smtj_err e = { 0 };
+				struct run *r = &all[k][i][j];
+
+				pid = producer_pid();
+				rc[i][j] = rc[i][j] ? rc[i][j] :
+					   i == B_MMAP_SPIN ? run_spin(batches[j], pid, r, &e) :
+					   run_stream(i, batches[j], pid, r, &e);
+				if (!rc[i][j] && r->errors)
+					rc[i][j] = smtj_seterr(&e, -EPROTO, "%llu pattern breaks",
+							     (unsigned long long)r->errors);
+				if (rc[i][j] && !msg[i][j].code)
+					msg[i][j] = e;
+			}
 	for (int i = 0; i < NT; i++) {
 		for (int j = 0; j < NB; j++) {
-			struct smtj_err err = { 0 };
+			struct run *r = &res[i][j];
+			struct smtj_err err = msg[i][j];
 			uint64_t p50 = 0, p99 = 0;
 			size_t cnt = 0;
-			double sps = throughput(trs[i], batches[j], &err);
-			int ret = sps < 0 ? err.code : latency(trs[i], batches[j], &p50, &p99, &cnt, &err);
+			int ret = rc[i][j];
+			struct run *m[ROUNDS];
 
+			for (int k = 0; k < ROUNDS; k++)
+				m[k] = &all[k][i][j];
+			for (int k = 1; k < ROUNDS; k++)
+				for (int l = k; l > 0 && m[l]->sps < m[l - 1]->sps; l--) {
+					struct run *t = m[l];
+
+					m[l] = m[l - 1];
+					m[l - 1] = t;
+				}
+			*r = *m[ROUNDS / 2];
+			if (!ret && i < B_READ_RAW)
+				ret = latency(tr_lib[i], batches[j], &p50, &p99, &cnt, &err);
+			if (ret)
+				r->sps = 0;
 			printf("%sok %d - %s batch %zu%s%s\n", ret ? "not " : "", ++pt,
-			       smtj_transport_name(trs[i]), batches[j], ret ? ": " : "",
-			       ret ? err.msg : "");
+			       tr_name[i], batches[j], ret ? ": " : "", ret ? err.msg : "");
 			failed |= ret != 0;
-			if (!ret)
-				printf("# json: {\"transport\":\"%s\",\"batch\":%zu,\"samples_per_second\":%.4g,"
-				       "\"latency_ns\":{\"p50\":%llu,\"p99\":%llu,\"batches\":%zu,\"rate_hz\":%u}}\n",
-				       smtj_transport_name(trs[i]), batches[j], sps,
+			if (ret)
+				continue;
+			printf("# json: {\"transport\":\"%s\",\"batch\":%zu,\"batch_bytes\":%zu,"
+			       "\"samples_per_second\":%.4g,\"of_memcpy_ceiling\":%.3f,"
+			       "\"producer\":{\"produced_per_second\":%.4g,\"cpu_share\":%.3f,"
+			       "\"samples_per_cpu_second\":%.4g},"
+			       "\"consumer\":{\"cpu_share\":%.3f,\"busy_share\":%.3f,"
+			       "\"samples_per_busy_cpu_second\":%.4g},\"rounds\":[%.4g,%.4g,%.4g],"
+			       "\"bottleneck\":\"%s\"",
+			       tr_name[i], batches[j], batches[j] * 2, r->sps,
+			       r->sps / (copy_bps[j] / 2), r->produced_ps, r->prod_cpu,
+			       r->prod_cpu > 0 ? r->produced_ps / r->prod_cpu : 0,
+			       r->cons_cpu, r->cons_busy,
+			       r->cons_busy > 0 ? r->sps / r->cons_busy : 0,
+			       all[0][i][j].sps, all[1][i][j].sps, all[2][i][j].sps,
+			       bottleneck(r));
+			if (i < B_READ_RAW)
+				printf(",\"latency_ns\":{\"p50\":%llu,\"p99\":%llu,\"batches\":%zu,\"rate_hz\":%u}",
 				       (unsigned long long)p50, (unsigned long long)p99, cnt, RATE);
+			printf("}\n");
 		}
+	}
+
+	/* ratios to read() at equal batch size, from this run */
+	printf("ok %d - ratios\n", ++pt);
+	printf("# json-top: \"ratios\": [");
+	for (int j = 0; j < NB; j++) {
+		printf("%s{\"batch\":%zu,\"batch_bytes\":%zu", j ? "," : "",
+		       batches[j], batches[j] * 2);
+		for (int i = 0; i < NT; i++)
+			if (i != B_READ && res[B_READ][j].sps > 0)
+				printf(",\"%s/read\":%.3f", tr_name[i],
+				       res[i][j].sps / res[B_READ][j].sps);
+		if (res[B_READ_RAW][j].sps > 0)
+			printf(",\"uring/read-raw\":%.3f,\"mmap-spin/read-raw\":%.3f",
+			       res[B_URING][j].sps / res[B_READ_RAW][j].sps,
+			       res[B_MMAP_SPIN][j].sps / res[B_READ_RAW][j].sps);
+		printf("}");
+	}
+	printf("]\n");
+	/* the producer alone: samples per second of its own CPU time */
+	{
+		double v[NT * NB];
+		int n = 0;
+
+		for (int i = 0; i < NT; i++)
+			for (int j = 0; j < NB; j++)
+				if (res[i][j].prod_cpu > 0 && res[i][j].sps > 0)
+					v[n++] = res[i][j].produced_ps / res[i][j].prod_cpu;
+		for (int k = 1; k < n; k++)
+			for (int l = k; l > 0 && v[l] < v[l - 1]; l--) {
+				double t = v[l];
+
+				v[l] = v[l - 1];
+				v[l - 1] = t;
+			}
+		printf("# json-top: \"producer_samples_per_cpu_second\": {\"median\":%.4g,\"min\":%.4g,\"max\":%.4g}\n",
+		       n ? v[n / 2] : 0, n ? v[0] : 0, n ? v[n - 1] : 0);
+	}
+	/* the goals, at 4 KiB batches (2048 samples) and every size */
+	{
+		const struct run *rd = &res[B_READ][1];
+		int uring_ok = 1;
+
+		for (int j = 0; j < NB; j++)
+			uring_ok &= res[B_URING][j].sps >= res[B_READ][j].sps &&
+				    res[B_READ][j].sps > 0;
+		printf("# json-top: \"goals\": {\"mmap_3x_read_at_4KiB\":{\"mmap\":%s,\"mmap-spin\":%s},"
+		       "\"uring_ge_read_every_batch\":%s}\n",
+		       rd->sps > 0 && res[B_MMAP][1].sps >= 3 * rd->sps ? "true" : "false",
+		       rd->sps > 0 && res[B_MMAP_SPIN][1].sps >= 3 * rd->sps ? "true" : "false",
+		       uring_ok ? "true" : "false");
 	}
 	return failed;
 }
