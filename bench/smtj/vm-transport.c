@@ -64,10 +64,13 @@ struct run {
 	double sps;		/* samples/s the consumer got */
 	double produced_ps;	/* samples/s the device produced */
 	double prod_cpu;	/* producer kthread CPU / wall (-1: unknown) */
+	double prod_queued;	/* producer runnable, waiting for a CPU / wall */
+	double prod_sleeps_ps;	/* producer's sleeps per second */
 	double cons_cpu;	/* consumer thread CPU / wall */
 	uint64_t samples;
 	uint64_t errors;	/* pattern discontinuities (0: none lost) */
 	uint64_t wait_ns;	/* mmap-spin: time spun on an empty ring */
+	uint64_t next_clock;	/* samples at which to read the clock next */
 	double cons_busy;	/* consumer CPU / wall, spinning excluded */
 };
 
@@ -120,23 +123,57 @@ static int producer_pid(void)
 	return pid;
 }
 
-/* CPU time (ns) of task @pid so far, from schedstat; -1 if unknown. */
-static int64_t task_cpu_ns(int pid)
+/*
+ * With two CPUs or more, one for each side: the producer kthread on CPU 0,
+ * this consumer on CPU 1 (a spinning consumer sharing a CPU with the
+ * producer would measure the scheduler).  Returns 1 if both are pinned.
+ */
+static int pin(int pid)
 {
-	unsigned long long ns;
-	char path[64];
+	cpu_set_t c0, c1;
+
+	if (pid <= 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	CPU_ZERO(&c0);
+	CPU_ZERO(&c1);
+	CPU_SET(0, &c0);
+	CPU_SET(1, &c1);
+	return !sched_setaffinity(pid, sizeof(c0), &c0) &&
+	       !sched_setaffinity(0, sizeof(c1), &c1);
+}
+
+/*
+ * Task @pid so far: CPU time and time runnable but waiting for a CPU (ns,
+ * schedstat), and how often it went to sleep (voluntary switches: the
+ * producer sleeps when the ring is full, or throttled).  -1: unknown.
+ */
+static int64_t task_cpu_ns(int pid, int64_t *queued, int64_t *sleeps)
+{
+	unsigned long long ns, q;
+	char path[64], line[128];
 	FILE *f;
 	int ok;
 
+	*queued = *sleeps = -1;
 	if (pid <= 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%llu", &ns) == 1;
+	ok = fscanf(f, "%llu %llu", &ns, &q) == 2;
 	fclose(f);
-	return ok ? (int64_t)ns : -1;
+	if (!ok)
+		return -1;
+	*queued = (int64_t)q;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %llu", &q) == 1)
+			*sleeps = (int64_t)q;
+	if (f)
+		fclose(f);
+	return (int64_t)ns;
 }
 
 /*
@@ -193,7 +230,7 @@ static int configure(struct smtj_dev *dev, uint32_t flags, uint32_t rate,
 /* Start and end of a measurement: clocks and the device's counter. */
 struct mark {
 	uint64_t t, cpu, produced;
-	int64_t prod_cpu;
+	int64_t prod_cpu, prod_queued, prod_sleeps;
 };
 
 static int mark(struct smtj_dev *dev, int pid, struct mark *m,
@@ -204,7 +241,7 @@ static int mark(struct smtj_dev *dev, int pid, struct mark *m,
 
 	m->t = now_ns();
 	m->cpu = thread_cpu_ns();
-	m->prod_cpu = task_cpu_ns(pid);
+	m->prod_cpu = task_cpu_ns(pid, &m->prod_queued, &m->prod_sleeps);
 	m->produced = info.produced;
 	return ret;
 }
@@ -227,8 +264,21 @@ static int finish(struct smtj_dev *dev, int pid, struct run *r,
 	r->cons_busy = r->cons_cpu - (double)r->wait_ns / wall;
 	r->prod_cpu = a->prod_cpu < 0 || b.prod_cpu < 0 ? -1 :
 		      (double)(b.prod_cpu - a->prod_cpu) / wall;
+	r->prod_queued = a->prod_cpu < 0 || b.prod_cpu < 0 ? -1 :
+			 (double)(b.prod_queued - a->prod_queued) / wall;
+	r->prod_sleeps_ps = a->prod_sleeps < 0 || b.prod_sleeps < 0 ? -1 :
+			    (double)(b.prod_sleeps - a->prod_sleeps) * 1e9 / wall;
 	r->errors = c->errors;
 	return 0;
+}
+
+/* Time is up (the clock is read about every 64 Ki samples, not per batch). */
+static int over(struct run *r, const struct mark *a)
+{
+	if (r->samples < r->next_clock)
+		return 0;
+	r->next_clock = r->samples + 65536;
+	return now_ns() - a->t >= RUN_NS;
 }
 
 /* libsmtj's streams (read, mmap, uring) and the plain read() loop */
@@ -276,7 +326,7 @@ static int run_stream(enum bench_tr tr, size_t batch, int pid, struct run *r,
 			r->samples += bt.n;
 			smtj_stream_release(st, &bt);
 		}
-		if (now_ns() - a.t >= RUN_NS)
+		if (over(r, &a))
 			break;
 	}
 	if (!ret)
@@ -348,7 +398,7 @@ static int run_spin(size_t batch, int pid, struct run *r, struct smtj_err *err)
 		r->samples += batch;
 		/* pairs with the kernel's load-acquire of consumer */
 		__atomic_store_n(&h->consumer, cons, __ATOMIC_RELEASE);
-		if (now_ns() - a.t >= RUN_NS)
+		if (over(r, &a))
 			break;
 	}
 	if (!ret)
@@ -361,13 +411,17 @@ static int run_spin(size_t batch, int pid, struct run *r, struct smtj_err *err)
 	return ret;
 }
 
-/* Ceilings: memcpy ring -> batch buffer (bytes/s), and the check alone. */
+/*
+ * Ceilings: memcpy ring -> batch buffer (bytes/s), and check() alone
+ * (samples/s).  The clock is read every 64 Ki samples, not per batch.
+ */
 static void ceilings(size_t batch, double *copy_bps, double *check_sps)
 {
 	const size_t src_bytes = RING * sizeof(uint16_t);
 	uint16_t *src = malloc(src_bytes), *dst = malloc(batch * sizeof(uint16_t));
+	size_t reps = batch < 65536 ? 65536 / batch : 1;
 	struct checker c = { 0 };
-	uint64_t t0, t, bytes = 0, n = 0;
+	uint64_t t0, t, n = 0;
 	size_t off = 0;
 
 	*copy_bps = *check_sps = 0;
@@ -377,26 +431,91 @@ static void ceilings(size_t batch, double *copy_bps, double *check_sps)
 		src[i] = (uint16_t)i;
 	t0 = now_ns();
 	do {
-		memcpy(dst, (char *)src + off, batch * sizeof(uint16_t));
-		__asm__ volatile("" : : "r"(dst) : "memory");
-		bytes += batch * sizeof(uint16_t);
-		off = (off + batch * sizeof(uint16_t)) % src_bytes;
+		for (size_t k = 0; k < reps; k++) {
+			memcpy(dst, src + off, batch * sizeof(uint16_t));
+			__asm__ volatile("" : : "r"(dst) : "memory");
+			off = (off + batch) % RING;
+		}
+		n += reps * batch;
 		t = now_ns() - t0;
 	} while (t < RUN_NS / 2);
-	*copy_bps = bytes * 1e9 / t;
-	off = 0;
+	*copy_bps = n * sizeof(uint16_t) * 1e9 / t;
+	n = off = 0;
 	t0 = now_ns();
 	do {
-		check(&c, src + off, batch);
-		__asm__ volatile("" : : "r"(&c) : "memory");
-		n += batch;
-		off = (off + batch) % RING;
+		for (size_t k = 0; k < reps; k++) {
+			check(&c, src + off, batch);
+			__asm__ volatile("" : : "r"(&c) : "memory");
+			off = (off + batch) % RING;
+		}
+		n += reps * batch;
 		t = now_ns() - t0;
 	} while (t < RUN_NS / 2);
 	*check_sps = n * 1e9 / t;
 out:
 	free(src);
 	free(dst);
+}
+
+/*
+ * A userspace model of the simulator's data work per 4096-sample step in
+ * pattern mode, to size the kernel-side fix: (a) as smtj_model_fill() and
+ * smtj_core_push() do it now: the pattern loop (the kernel's build reloads
+ * the model's index from memory for every sample: -fno-strict-aliasing)
+ * into a bounce buffer, then memcpy into a 2 MiB ring; (b) one memcpy from
+ * a table of one period (0..65535) into the ring.  Samples/s of each.
+ */
+static void producer_model(double *fill_copy_sps, double *table_copy_sps)
+{
+	const size_t step = 4096;
+	uint16_t *ring = malloc(RING * sizeof(uint16_t));
+	uint16_t *table = malloc((65536 + step) * sizeof(uint16_t));
+	uint16_t *bounce = malloc(step * sizeof(uint16_t));
+	volatile uint64_t index = 0;
+	uint64_t t0, t, n = 0;
+	double v[2][3];
+
+	*fill_copy_sps = *table_copy_sps = 0;
+	if (!ring || !table || !bounce)
+		goto out;
+	for (size_t i = 0; i < 65536 + step; i++)
+		table[i] = (uint16_t)i;
+	/* three alternating rounds of each way (the host's load changes):
+	 * the median of each */
+	for (int round = 0; round < 6; round++) {
+		int way = round & 1;
+
+		n = 0;
+		t0 = now_ns();
+		do {
+			for (int k = 0; k < 16; k++, n += step) {
+				const uint16_t *from = bounce;
+
+				if (way) {
+					from = table + (n & 0xffff);
+				} else {
+					for (size_t i = 0; i < step; i++)
+						bounce[i] = (uint16_t)(index + i);
+					index += step;
+				}
+				memcpy(ring + (n & (RING - 1)), from, step * sizeof(uint16_t));
+				__asm__ volatile("" : : "r"(ring) : "memory");
+			}
+			t = now_ns() - t0;
+		} while (t < RUN_NS / 4);
+		v[way][round / 2] = n * 1e9 / t;
+	}
+	for (int way = 0; way < 2; way++) {
+		double lo = v[way][0] < v[way][1] ? v[way][0] : v[way][1];
+		double hi = v[way][0] < v[way][1] ? v[way][1] : v[way][0];
+		double m = v[way][2] < lo ? lo : v[way][2] > hi ? hi : v[way][2];
+
+		*(way ? table_copy_sps : fill_copy_sps) = m;
+	}
+out:
+	free(ring);
+	free(table);
+	free(bounce);
 }
 
 /*
@@ -490,7 +609,7 @@ int main(void)
 	static struct smtj_err msg[NT][NB];
 	static int rc[NT][NB];
 	double copy_bps[NB], check_sps[NB];
-	int pt = 0, failed = 0, pid;
+	int pt = 0, failed = 0, pid, pinned = 1;
 
 	printf("1..%d\n", 1 + NT * NB + 1);
 	if (getenv("SMTJ_PLAN_ONLY"))
@@ -506,6 +625,14 @@ int main(void)
 		       j ? "," : "", batches[j], batches[j] * 2, copy_bps[j],
 		       copy_bps[j] / 2, check_sps[j]);
 	printf("]}\n");
+	{
+		double fc, tc;
+
+		producer_model(&fc, &tc);
+		printf("# json-top: \"producer_data_work_model\": {\"step\":4096,"
+		       "\"pattern_loop_then_memcpy_samples_per_second\":%.4g,"
+		       "\"memcpy_from_period_table_samples_per_second\":%.4g}\n", fc, tc);
+	}
 
 	/* ROUNDS interleaved passes over every configuration (the host's
 	 * load changes over seconds); each figure is the median pass */
@@ -516,6 +643,7 @@ int main(void)
 				struct run *r = &all[k][i][j];
 
 				pid = producer_pid();
+				pinned &= pin(pid);
 				rc[i][j] = rc[i][j] ? rc[i][j] :
 					   i == B_MMAP_SPIN ? run_spin(batches[j], pid, r, &e) :
 					   run_stream(i, batches[j], pid, r, &e);
@@ -556,13 +684,15 @@ int main(void)
 			printf("# json: {\"transport\":\"%s\",\"batch\":%zu,\"batch_bytes\":%zu,"
 			       "\"samples_per_second\":%.4g,\"of_memcpy_ceiling\":%.3f,"
 			       "\"producer\":{\"produced_per_second\":%.4g,\"cpu_share\":%.3f,"
-			       "\"samples_per_cpu_second\":%.4g},"
+			       "\"samples_per_cpu_second\":%.4g,\"runnable_waiting_share\":%.3f,"
+			       "\"sleeps_per_second\":%.4g},"
 			       "\"consumer\":{\"cpu_share\":%.3f,\"busy_share\":%.3f,"
 			       "\"samples_per_busy_cpu_second\":%.4g},\"rounds\":[%.4g,%.4g,%.4g],"
 			       "\"bottleneck\":\"%s\"",
 			       tr_name[i], batches[j], batches[j] * 2, r->sps,
 			       r->sps / (copy_bps[j] / 2), r->produced_ps, r->prod_cpu,
 			       r->prod_cpu > 0 ? r->produced_ps / r->prod_cpu : 0,
+			       r->prod_queued, r->prod_sleeps_ps,
 			       r->cons_cpu, r->cons_busy,
 			       r->cons_busy > 0 ? r->sps / r->cons_busy : 0,
 			       all[0][i][j].sps, all[1][i][j].sps, all[2][i][j].sps,
@@ -591,6 +721,7 @@ int main(void)
 		printf("}");
 	}
 	printf("]\n");
+	printf("# json-top: \"pinned\": %s\n", pinned ? "\"producer kthread on CPU 0, consumer on CPU 1\"" : "false");
 	/* the producer alone: samples per second of its own CPU time */
 	{
 		double v[NT * NB];
