@@ -19,7 +19,7 @@
  * (CLOCK_THREAD_CPUTIME_ID, system calls included) as shares of the run's
  * wall time and as samples per CPU second: the busier side is the
  * bottleneck.
- * Ceilings in the same run: memcpy from a ring-sized (2 MiB) buffer into a
+ * Ceilings in the same run: memcpy from a ring-sized (8 MiB) buffer into a
  * batch-sized one, and check() alone on memory.
  * Latency from a sample's production time to its arrival in the consumer
  * (p50, p99) at 1 MHz throttled, pattern mode, for libsmtj's streams:
@@ -45,7 +45,9 @@
 
 #define NB 4
 #define RATE 1000000U
-#define RING (1U << 20)		/* samples per file's ring */
+/* samples per file's ring: 8 MiB, some 30 ms of production, so that the
+ * host descheduling a vCPU for a while does not fill it */
+#define RING (1U << 22)
 #define RUN_NS 300000000ULL	/* one throughput run */
 #define ROUNDS 3		/* the JSON prints three "rounds" */
 
@@ -462,7 +464,7 @@ out:
  * pattern mode, to size the kernel-side fix: (a) as smtj_model_fill() and
  * smtj_core_push() do it now: the pattern loop (the kernel's build reloads
  * the model's index from memory for every sample: -fno-strict-aliasing)
- * into a bounce buffer, then memcpy into a 2 MiB ring; (b) one memcpy from
+ * into a bounce buffer, then memcpy into an 8 MiB ring; (b) one memcpy from
  * a table of one period (0..65535) into the ring.  Samples/s of each.
  */
 static void producer_model(double *fill_copy_sps, double *table_copy_sps)
@@ -516,6 +518,12 @@ out:
 	free(ring);
 	free(table);
 	free(bounce);
+}
+
+/* Samples per second of the consumer's busy CPU time. */
+static double capacity(const struct run *r)
+{
+	return r->cons_busy > 0 ? r->sps / r->cons_busy : 0;
 }
 
 /*
@@ -694,7 +702,7 @@ int main(void)
 			       r->prod_cpu > 0 ? r->produced_ps / r->prod_cpu : 0,
 			       r->prod_queued, r->prod_sleeps_ps,
 			       r->cons_cpu, r->cons_busy,
-			       r->cons_busy > 0 ? r->sps / r->cons_busy : 0,
+			       capacity(r),
 			       all[0][i][j].sps, all[1][i][j].sps, all[2][i][j].sps,
 			       bottleneck(r));
 			if (i < B_READ_RAW)
@@ -718,7 +726,17 @@ int main(void)
 			printf(",\"uring/read-raw\":%.3f,\"mmap-spin/read-raw\":%.3f",
 			       res[B_URING][j].sps / res[B_READ_RAW][j].sps,
 			       res[B_MMAP_SPIN][j].sps / res[B_READ_RAW][j].sps);
-		printf("}");
+		/* what each consumer could take per second of its own busy CPU
+		 * time: the ratios if the producer were not the limit */
+		printf(",\"consumer_capacity\":{");
+		for (int i = 0, first = 1; i < NT; i++)
+			if (i != B_READ && capacity(&res[B_READ][j]) > 0 &&
+			    capacity(&res[i][j]) > 0) {
+				printf("%s\"%s/read\":%.3f", first ? "" : ",", tr_name[i],
+				       capacity(&res[i][j]) / capacity(&res[B_READ][j]));
+				first = 0;
+			}
+		printf("}}");
 	}
 	printf("]\n");
 	printf("# json-top: \"pinned\": %s\n", pinned ? "\"producer kthread on CPU 0, consumer on CPU 1\"" : "false");
