@@ -40,7 +40,7 @@ VM_CHECKS += check-vm-run check-vm-matrix
 # kernels that scripts/fetch-kernels.sh unpacks under $(BUILD)/kernels/
 # (downloaded on first use), each booted with its own modules tree.
 # VM_MATRIX= skips it.
-VM_MATRIX ?= amd64-6.12 arm64-6.1
+VM_MATRIX ?= amd64-6.12 arm64-6.1 arm64-6.12
 check-vm-matrix:
 	@$(if $(strip $(VM_MATRIX)),,exit 0;) \
 	$(TOP)/scripts/fetch-kernels.sh $(VM_MATRIX) \
