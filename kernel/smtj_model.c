@@ -203,8 +203,14 @@ void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
 	u32 j, d;
 
 	if (m->pattern) {
+		/* A local counter: out may alias m for the compiler (the
+		 * kernel builds with -fno-strict-aliasing), m->index may not
+		 * be reloaded per sample.
+		 */
+		u16 k = (u16)m->index;
+
 		for (i = 0; i < n; i++)
-			out[i] = (u16)(m->index + i);
+			out[i] = k++;
 		m->index += n;
 		return;
 	}
