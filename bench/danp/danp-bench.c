@@ -15,6 +15,7 @@
  */
 #include <cblas.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,45 +98,86 @@ static int step_calls(const size_t *sizes, unsigned int L, int B, int bp,
 	return n;
 }
 
-/*
- * The sgemm ceiling: the very products of one training step, replayed
- * for 2 s.  GFLOP/s per wall second (return value) and per CPU second
- * (*per_cpu).
- */
-static double sgemm_rate(const struct danp_spec *spec, int bp, int decor,
-			 double *per_cpu)
+struct replay {
+	const struct gemm_call *calls;
+	int nc;
+	double flops;
+};
+
+/* The step's products replayed for 2 s by one thread (its own buffers). */
+static void *replay(void *v)
 {
-	struct gemm_call calls[8 * DANP_MAX_LAYERS];
-	int nc = step_calls(spec->sizes, spec->n_layers, 64, bp, decor, calls);
+	struct replay *r = v;
 	float *a = calloc(1024 * 1024, 4), *b = calloc(1024 * 1024, 4),
 	      *c = calloc(1024 * 1024, 4);
-	double flops = 0, t0 = now(), c0 = cpu_now();
+	double t0 = now();
 
+	r->flops = 0;
+	if (!a || !b || !c)
+		goto out;
 	for (int i = 0; i < 1024 * 1024; i++)
 		a[i] = b[i] = 1e-3f * (float)(i % 97);
 	while (now() - t0 < 2.0)
-		for (int k = 0; k < nc; k++) {
-			const struct gemm_call *g = &calls[k];
+		for (int k = 0; k < r->nc; k++) {
+			const struct gemm_call *g = &r->calls[k];
 
 			cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
 				    g->tb ? CblasTrans : CblasNoTrans, g->M, g->N,
 				    g->K, 1, a, g->ta ? g->M : g->K, b,
 				    g->tb ? g->K : g->N, 0, c, g->N);
-			flops += 2.0 * g->M * g->N * g->K;
+			r->flops += 2.0 * g->M * g->N * g->K;
 		}
-	t0 = now() - t0;
-	*per_cpu = flops / (cpu_now() - c0) / 1e9;
+out:
 	free(a);
 	free(b);
 	free(c);
+	return NULL;
+}
+
+/*
+ * The sgemm ceiling: the very products of one training step, replayed
+ * for 2 s by @threads threads at once, each with its own buffers and a
+ * single-threaded BLAS call, or (@blas_threads > 1) by one thread whose
+ * calls OpenBLAS itself splits over that many threads.  GFLOP/s per wall
+ * second (return value) and per CPU second (*per_cpu).
+ */
+static double sgemm_rate(const struct danp_spec *spec, int bp, int decor,
+			 int threads, int blas_threads, double *per_cpu)
+{
+	struct gemm_call calls[8 * DANP_MAX_LAYERS];
+	struct replay r[DANP_MAX_THREADS];
+	pthread_t tid[DANP_MAX_THREADS];
+	int nc = step_calls(spec->sizes, spec->n_layers, 64, bp, decor, calls);
+	double flops = 0, t0 = now(), c0 = cpu_now();
+
+	openblas_set_num_threads(blas_threads);
+	for (int i = 0; i < threads; i++) {
+		r[i] = (struct replay){ calls, nc, 0 };
+		if (i && pthread_create(&tid[i], NULL, replay, &r[i]))
+			return 0;
+	}
+	replay(&r[0]);
+	for (int i = 1; i < threads; i++)
+		pthread_join(tid[i], NULL);
+	for (int i = 0; i < threads; i++)
+		flops += r[i].flops;
+	t0 = now() - t0;
+	*per_cpu = flops / (cpu_now() - c0) / 1e9;
 	return flops / t0 / 1e9;
 }
+
+struct epoch_result {
+	double seconds, cpu, loss;
+	size_t samples;
+	struct danp_eval clean, noisy;
+};
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: danp-bench [--data DIR] [--epochs N] [--threads N] "
 		"[--seed N] [--rule danp|bp|...] [--center] [--max-batches N] "
-		"[--no-sgemm] [--lr X] [--blas-core auto] [--json FILE]\n");
+		"[--no-sgemm] [--lr X] [--blas-core auto] [--blas-threads] "
+		"[--json FILE]\n");
 }
 
 int main(int argc, char **argv)
@@ -146,11 +188,12 @@ int main(int argc, char **argv)
 		{ "rule", 1, 0, 'r' }, { "center", 0, 0, 'c' },
 		{ "max-batches", 1, 0, 'm' }, { "json", 1, 0, 'j' },
 		{ "no-sgemm", 0, 0, 'n' }, { "lr", 1, 0, 'l' },
-		{ "blas-core", 1, 0, 'b' },
+		{ "blas-core", 1, 0, 'b' }, { "blas-threads", 0, 0, 'B' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *dir = "data/mnist", *json = NULL;
 	int epochs = 1, threads = 1, center = 0, do_sgemm = 1, o;
+	int blas_split = 0, bp, decor;
 	unsigned long long seed = 42;
 	size_t max_batches = 0;
 	float lr = 0;
@@ -164,8 +207,10 @@ int main(int argc, char **argv)
 	struct bern noise;
 	char a[512], b[512];
 	double gemm = 0, gemm_cpu = 0, tsum = 0, csum = 0, macs;
+	double g0 = 0, g0c = 0, g1 = 0, g1c = 0, gb = 0, gbc = 0;
 	FILE *out = stdout;
 	struct rusage ru;
+	struct epoch_result *ep;
 
 	{
 		/* Faster BLAS kernels than OpenBLAS detects: restart once with
@@ -200,11 +245,15 @@ int main(int argc, char **argv)
 		case 'n': do_sgemm = 0; break;
 		case 'l': lr = (float)atof(optarg); break;
 		case 'b': break;	/* handled before OpenBLAS matters */
+		case 'B': blas_split = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	openblas_set_num_threads(threads);
+	if (threads < 1 || threads > DANP_MAX_THREADS || epochs < 1) {
+		usage(stderr);
+		return 2;
+	}
 	snprintf(a, sizeof(a), "%s/train-images-idx3-ubyte", dir);
 	snprintf(b, sizeof(b), "%s/train-labels-idx1-ubyte", dir);
 	if (danp_load_idx(&tr, a, b, &err)) {
@@ -238,55 +287,89 @@ int main(int argc, char **argv)
 		fprintf(stderr, "danp-bench: %s\n", err.msg);
 		return 1;
 	}
-	if (do_sgemm)
-		gemm = sgemm_rate(&spec, rule == DANP_RULE_BP ||
-				  rule == DANP_RULE_BP_DECOR,
-				  rule == DANP_RULE_DANP || rule == DANP_RULE_BP_DECOR,
-				  &gemm_cpu);
-	if (json && !(out = fopen(json, "w"))) {
-		perror(json);
+	/*
+	 * Threads: libdanp splits each product over its own threads (each
+	 * BLAS call single-threaded), or with --blas-threads OpenBLAS splits
+	 * each call.  The ceiling is that many cores each running the step's
+	 * products independently, measured before and after the epochs (the
+	 * mean is the reference: the machine's speed drifts); OpenBLAS's own
+	 * threaded rate is reported beside it.
+	 */
+	if (!blas_split && danp_net_set_threads(net, (unsigned int)threads, &err)) {
+		fprintf(stderr, "danp-bench: %s\n", err.msg);
+		return 1;
+	}
+	bp = rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR;
+	decor = rule == DANP_RULE_DANP || rule == DANP_RULE_BP_DECOR;
+	if (do_sgemm) {
+		g0 = sgemm_rate(&spec, bp, decor, threads, 1, &g0c);
+		if (threads > 1)
+			gb = sgemm_rate(&spec, bp, decor, 1, threads, &gbc);
+	}
+	openblas_set_num_threads(blas_split ? threads : 1);
+	ep = calloc((size_t)(epochs > 0 ? epochs : 1), sizeof(*ep));
+	if (!ep) {
+		perror("danp-bench");
 		return 1;
 	}
 	danp_rng_seed(&rng, seed);
 	macs = danp_step_macs(net, 64) * (double)tr.n / 64.0;
-	fprintf(out, "{\n  \"bench\": \"danp-mnist-epoch\",\n  \"rule\": \"%s\",\n"
-		"  \"arch\": \"784-500-500-500-10\",\n  \"batch\": 64,\n"
-		"  \"blas_core\": \"%s\",\n"
-		"  \"threads\": %d,\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
-		"  \"lr\": %g,\n  \"samples_per_epoch\": %zu,\n"
-		"  \"gflop_per_epoch\": %.2f,\n  \"sgemm_gflops\": %.1f,\n"
-		"  \"sgemm_gflops_per_cpu_s\": %.1f,\n"
-		"  \"epochs\": [\n", danp_rule_name(rule), danp_blas_core(), threads, seed, center,
-		p.lr, tr.n, 2 * macs / 1e9, gemm, gemm_cpu);
 	for (int e = 0; e < epochs; e++) {
-		struct danp_epoch ep = { .batch_size = 64 };
-		struct danp_eval clean, noisy;
-		double t0 = now(), c0 = cpu_now(), dt, dc;
+		struct danp_epoch de = { .batch_size = 64 };
+		double t0 = now(), c0 = cpu_now();
 
-		if (danp_train_epoch(net, &tr, &rng, &ep, &err)) {
+		if (danp_train_epoch(net, &tr, &rng, &de, &err)) {
 			fprintf(stderr, "danp-bench: %s\n", err.msg);
 			return 1;
 		}
-		dt = now() - t0;
-		dc = cpu_now() - c0;
-		tsum += dt;
-		csum += dc;
-		danp_evaluate_dataset(net, &te, 0, 0, &clean, &err);
-		danp_evaluate_dataset(net, &te, 0, 1, &noisy, &err);
+		ep[e].seconds = now() - t0;
+		ep[e].cpu = cpu_now() - c0;
+		ep[e].samples = de.samples;
+		ep[e].loss = de.loss;
+		tsum += ep[e].seconds;
+		csum += ep[e].cpu;
+		danp_evaluate_dataset(net, &te, 0, 0, &ep[e].clean, &err);
+		danp_evaluate_dataset(net, &te, 0, 1, &ep[e].noisy, &err);
+	}
+	if (do_sgemm) {
+		g1 = sgemm_rate(&spec, bp, decor, threads, 1, &g1c);
+		gemm = (g0 + g1) / 2;
+		gemm_cpu = (g0c + g1c) / 2;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	if (json && !(out = fopen(json, "w"))) {
+		perror(json);
+		return 1;
+	}
+	fprintf(out, "{\n  \"bench\": \"danp-mnist-epoch\",\n  \"rule\": \"%s\",\n"
+		"  \"arch\": \"784-500-500-500-10\",\n  \"batch\": 64,\n"
+		"  \"blas_core\": \"%s\",\n  \"threads\": %d,\n"
+		"  \"split\": \"%s\",\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
+		"  \"lr\": %g,\n  \"samples_per_epoch\": %zu,\n"
+		"  \"gflop_per_epoch\": %.2f,\n  \"sgemm_gflops\": %.1f,\n"
+		"  \"sgemm_gflops_before\": %.1f,\n  \"sgemm_gflops_after\": %.1f,\n"
+		"  \"sgemm_gflops_per_cpu_s\": %.1f,\n"
+		"  \"sgemm_blas_threaded_gflops\": %.1f,\n"
+		"  \"epochs\": [\n", danp_rule_name(rule), danp_blas_core(),
+		threads, blas_split ? "openblas" : "libdanp", seed, center,
+		p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
+		threads > 1 ? gb : g0);
+	for (int e = 0; e < epochs; e++) {
+		double dt = ep[e].seconds, dc = ep[e].cpu;
+
 		fprintf(out, "    { \"epoch\": %d, \"seconds\": %.3f, "
 			"\"samples_per_s\": %.0f, \"gflops\": %.1f, "
 			"\"sgemm_fraction\": %.3f, \"cpu_seconds\": %.3f, "
 			"\"gflops_per_cpu_s\": %.1f, \"sgemm_fraction_cpu\": %.3f, "
 			"\"train_loss\": %.5f, "
 			"\"test_acc_clean\": %.4f, \"test_acc_noisy\": %.4f }%s\n",
-			e + 1, dt, (double)ep.samples / dt, 2 * macs / dt / 1e9,
+			e + 1, dt, (double)ep[e].samples / dt, 2 * macs / dt / 1e9,
 			gemm > 0 ? 2 * macs / dt / 1e9 / gemm : 0, dc,
 			2 * macs / dc / 1e9,
-			gemm_cpu > 0 ? 2 * macs / dc / 1e9 / gemm_cpu : 0, ep.loss,
-			clean.accuracy, noisy.accuracy, e + 1 < epochs ? "," : "");
-		fflush(out);
+			gemm_cpu > 0 ? 2 * macs / dc / 1e9 / gemm_cpu : 0,
+			ep[e].loss, ep[e].clean.accuracy, ep[e].noisy.accuracy,
+			e + 1 < epochs ? "," : "");
 	}
-	getrusage(RUSAGE_SELF, &ru);
 	fprintf(out, "  ],\n  \"mean_seconds_per_epoch\": %.3f,\n"
 		"  \"mean_cpu_seconds_per_epoch\": %.3f,\n"
 		"  \"noise_values\": %llu,\n  \"peak_rss_mb\": %.1f\n}\n",
@@ -294,6 +377,7 @@ int main(int argc, char **argv)
 		(double)ru.ru_maxrss / 1024.0);
 	if (out != stdout)
 		fclose(out);
+	free(ep);
 	danp_net_destroy(net);
 	danp_dataset_free(&tr);
 	danp_dataset_free(&te);

@@ -5,7 +5,7 @@
 DANP_BENCH := $(O)/bench/danp/danp-bench
 # Literal library path: this fragment is read before lib/danp/danp.mk.
 $(DANP_BENCH): $(O)/bench/danp/danp-bench.o $(O)/lib/libdanp.a
-	$(CC) -o $@ $^ -lopenblas -lz -lm
+	$(CC) -o $@ $^ -lopenblas -lz -lm -pthread
 
 BENCH_STEPS += bench-danp
 .PHONY: bench-danp data-mnist

@@ -34,9 +34,29 @@ struct danp_net {
 	struct danp_layer lay[DANP_MAX_LAYERS];
 	uint64_t steps;
 	/* Per-row scratch (2 * max_batch). */
-	float *loss_row, *s, *sq, *dout;	/* dout: d_L x rows */
+	float *loss_row, *s, *dout;	/* dout: d_L x rows */
 	float *dx;			/* backprop: rows x dmax */
+	struct danp_pool *pool;		/* NULL: the caller's thread only */
 };
+
+/* Worker threads (pool.c).  A job runs fn(arg, part, parts) for every
+ * part at once; the caller is part 0 and returns when all are done. */
+typedef void (*danp_pool_fn)(void *arg, unsigned int part, unsigned int parts);
+struct danp_pool;
+/* threads < 2: no pool (*out = NULL), which danp_pool_run accepts. */
+int danp_pool_create(struct danp_pool **out, unsigned int threads);
+void danp_pool_destroy(struct danp_pool *p);
+unsigned int danp_pool_parts(const struct danp_pool *p);
+void danp_pool_run(struct danp_pool *p, danp_pool_fn fn, void *arg);
+/* Part @part of @parts of [0, n) in blocks of @align: [*lo, *hi). */
+void danp_part_range(size_t n, size_t align, unsigned int part,
+		     unsigned int parts, size_t *lo, size_t *hi);
+
+/* Row-major C = alpha op(A) op(B) + beta C (op: transpose when ta/tb),
+ * split across net->pool (gemm.c). */
+void danp_gemm(struct danp_net *net, int ta, int tb, size_t M, size_t N,
+	       size_t K, float alpha, const float *A, size_t lda,
+	       const float *B, size_t ldb, float beta, float *C, size_t ldc);
 
 /*
  * Compute-bound loops get AVX2 and AVX-512 clones on x86-64, picked at
@@ -84,6 +104,6 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 		 double *loss, struct danp_err *err);
 
 void danp_decor_update(struct danp_net *net, size_t n);
-void danp_optim_apply(struct danp_net *net);	/* DANP_CLONES in optim.c */
+void danp_optim_apply(struct danp_net *net);
 
 #endif /* DANP_INTERNAL_H */

@@ -6,7 +6,7 @@ DANP_SRCS := $(wildcard lib/danp/*.c)
 DANP_OBJS := $(patsubst %.c,$(O)/%.o,$(DANP_SRCS))
 LIBDANP_A := $(O)/lib/libdanp.a
 LIBDANP_SO := $(O)/lib/libdanp.so
-DANP_LDLIBS := -lopenblas -lz -lm
+DANP_LDLIBS := -lopenblas -lz -lm -pthread
 
 LIBS += $(LIBDANP_A) $(LIBDANP_SO)
 

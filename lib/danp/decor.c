@@ -4,9 +4,48 @@
  * low-rank form C R = (1/n) Z^T (Z R) - diag(mean z^2) R: two products of
  * cost n d^2 instead of d^3 (REFERENCE.md, "Cost").
  */
-#include <cblas.h>
 #include <string.h>
 #include "danp-internal.h"
+
+struct diag_job {
+	struct danp_layer *ly;
+	size_t n;
+	float eps;
+};
+
+/*
+ * Row i of R gains eps * mean(z_i^2) * R_i: the diagonal of Z^T Z that
+ * offdiag() removes.  A part owns a range of i: sums down its columns of
+ * Z (rows of Z are contiguous: the inner loop vectorises across i), then
+ * scales its rows of R.
+ */
+static void diag_part(void *arg, unsigned int part, unsigned int parts)
+{
+	const struct diag_job *j = arg;
+	struct danp_layer *ly = j->ly;
+	size_t d = ly->din, lo, hi;
+	float m[64];
+
+	danp_part_range(d, 16, part, parts, &lo, &hi);
+	for (size_t i0 = lo; i0 < hi; i0 += 64) {
+		size_t w = hi - i0 < 64 ? hi - i0 : 64;
+
+		memset(m, 0, sizeof(m));
+		for (size_t r = 0; r < j->n; r++) {
+			const float *restrict z = ly->Zp + r * d + i0;
+
+			for (size_t i = 0; i < w; i++)
+				m[i] += z[i] * z[i];
+		}
+		for (size_t i = 0; i < w; i++) {
+			float *restrict row = ly->R + (i0 + i) * d;
+			float f = 1.0f + j->eps * m[i] / (float)j->n;
+
+			for (size_t k = 0; k < d; k++)
+				row[k] *= f;
+		}
+	}
+}
 
 void danp_decor_update(struct danp_net *net, size_t n)
 {
@@ -16,41 +55,20 @@ void danp_decor_update(struct danp_net *net, size_t n)
 		struct danp_layer *ly = &net->lay[l];
 		size_t d = ly->din;
 		const float *Z = ly->Zp;
+		struct diag_job dj = { ly, n, eps };
 
 		if (!ly->decor)
 			continue;
 		/* T = Z R with the old R. */
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n,
-			    (int)d, (int)d, 1.0f, Z, (int)d, ly->R, (int)d, 0.0f,
-			    ly->T, (int)d);
-		/* Row i of R gains eps * mean(z_i^2) * R_i: the diagonal of
-		 * Z^T Z that offdiag() removes.  Sums run along rows of Z
-		 * (contiguous, vectorised) into the free backprop scratch. */
-		{
-			float *restrict m = net->dx;
-
-			memset(m, 0, d * sizeof(float));
-			for (size_t r = 0; r < n; r++) {
-				const float *restrict z = Z + r * d;
-
-				for (size_t i = 0; i < d; i++)
-					m[i] += z[i] * z[i];
-			}
-			for (size_t i = 0; i < d; i++) {
-				float *restrict row = ly->R + i * d;
-				float f = 1.0f + eps * m[i] / (float)n;
-
-				for (size_t j = 0; j < d; j++)
-					row[j] *= f;
-			}
-		}
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d,
-			    (int)d, (int)n, -eps / (float)n, Z, (int)d, ly->T,
-			    (int)d, 1.0f, ly->R, (int)d);
+		danp_gemm(net, 0, 0, n, d, d, 1.0f, Z, d, ly->R, d, 0.0f,
+			  ly->T, d);
+		danp_pool_run(net->pool, diag_part, &dj);
+		danp_gemm(net, 1, 0, d, d, n, -eps / (float)n, Z, d, ly->T, d,
+			  1.0f, ly->R, d);
 		/* Reference quirk: centring bias, summed over the batch. */
 		if (ly->c)
 			for (size_t r = 0; r < n; r++)
-				for (size_t j = 0; j < d; j++)
-					ly->c[j] -= eps * Z[r * d + j];
+				for (size_t k = 0; k < d; k++)
+					ly->c[k] -= eps * Z[r * d + k];
 	}
 }

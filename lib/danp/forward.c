@@ -5,7 +5,6 @@
  * so its decorrelation and weight product are computed once for n rows and
  * copied.  Bias, noise and activation are one fused loop per layer.
  */
-#include <cblas.h>
 #include <errno.h>
 #include <string.h>
 #include "danp-internal.h"
@@ -14,9 +13,9 @@
  * variants without bias or noise keep the inner loop branch-free. */
 static void bias_noise_act(float *restrict A, float *restrict X,
 			   const float *restrict b, const float *restrict xi,
-			   size_t rows, size_t d, float slope, int act)
+			   size_t r0, size_t r1, size_t d, float slope, int act)
 {
-	for (size_t r = 0; r < rows; r++) {
+	for (size_t r = r0; r < r1; r++) {
 		float *restrict a = A + r * d, *restrict x = X + r * d;
 		const float *restrict e = xi ? xi + r * d : NULL;
 
@@ -36,6 +35,24 @@ static void bias_noise_act(float *restrict A, float *restrict X,
 	}
 }
 
+struct act_job {
+	const struct danp_layer *ly;
+	const float *xi;
+	size_t rows;
+	float slope;
+	int act;
+};
+
+static void act_part(void *arg, unsigned int part, unsigned int parts)
+{
+	const struct act_job *j = arg;
+	size_t lo, hi;
+
+	danp_part_range(j->rows, 1, part, parts, &lo, &hi);
+	bias_noise_act(j->ly->A, j->ly->X, j->ly->b, j->xi, lo, hi,
+		       j->ly->dout, j->slope, j->act);
+}
+
 static int get_noise(struct danp_net *net, unsigned int l, float *out,
 		     size_t rows, size_t cols, struct danp_err *err)
 {
@@ -51,13 +68,12 @@ static int get_noise(struct danp_net *net, unsigned int l, float *out,
 }
 
 /* z = x R^T (+ c) for @rows rows. */
-static void decorrelate(const struct danp_layer *ly, const float *x,
-			size_t rows, float *z)
+static void decorrelate(struct danp_net *net, const struct danp_layer *ly,
+			const float *x, size_t rows, float *z)
 {
 	size_t d = ly->din;
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)d,
-		    (int)d, 1.0f, x, (int)d, ly->R, (int)d, 0.0f, z, (int)d);
+	danp_gemm(net, 0, 1, rows, d, d, 1.0f, x, d, ly->R, d, 0.0f, z, d);
 	if (ly->c)
 		for (size_t r = 0; r < rows; r++)
 			for (size_t j = 0; j < d; j++)
@@ -83,15 +99,13 @@ int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
 		float *xi = NULL;
 
 		if (ly->decor) {
-			decorrelate(ly, in, crows, ly->Z);
+			decorrelate(net, ly, in, crows, ly->Z);
 			ly->Zp = ly->Z;
 		} else {
 			ly->Zp = in;
 		}
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)crows,
-			    (int)ly->dout, (int)ly->din, 1.0f, ly->Zp,
-			    (int)ly->din, ly->W, (int)ly->din, 0.0f, ly->A,
-			    (int)ly->dout);
+		danp_gemm(net, 0, 1, crows, ly->dout, ly->din, 1.0f, ly->Zp,
+			  ly->din, ly->W, ly->din, 0.0f, ly->A, ly->dout);
 		if (crows != rows)
 			memcpy(ly->A + n * ly->dout, ly->A,
 			       n * ly->dout * sizeof(float));
@@ -114,8 +128,11 @@ int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
 			xi = ly->Xi;
 			break;
 		}
-		bias_noise_act(ly->A, ly->X, ly->b, xi, rows, ly->dout,
-			       net->spec.slope, !last);
+		{
+			struct act_job j = { ly, xi, rows, net->spec.slope, !last };
+
+			danp_pool_run(net->pool, act_part, &j);
+		}
 		in = ly->X;
 	}
 	return 0;

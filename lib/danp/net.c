@@ -122,7 +122,6 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 	net->v = falloc(net->n_params, &bad);
 	net->loss_row = walloc(rows, &bad);
 	net->s = walloc(rows, &bad);
-	net->sq = walloc(rows, &bad);
 	net->dout = walloc(rows * spec->sizes[net->L], &bad);
 	net->dx = walloc(rows * net->dmax, &bad);
 	for (unsigned int l = 0; l < net->L && !bad; l++) {
@@ -178,6 +177,7 @@ void danp_net_destroy(struct danp_net *net)
 {
 	if (!net)
 		return;
+	danp_pool_destroy(net->pool);
 	for (unsigned int l = 0; l < net->L; l++) {
 		struct danp_layer *ly = &net->lay[l];
 
@@ -197,7 +197,6 @@ void danp_net_destroy(struct danp_net *net)
 	free(net->v);
 	free(net->loss_row);
 	free(net->s);
-	free(net->sq);
 	free(net->dout);
 	free(net->dx);
 	free(net);
@@ -207,6 +206,30 @@ void danp_net_set_noise(struct danp_net *net, danp_noise_fn fn, void *ctx)
 {
 	net->p.noise = fn;
 	net->p.noise_ctx = ctx;
+}
+
+int danp_net_set_threads(struct danp_net *net, unsigned int threads,
+			 struct danp_err *err)
+{
+	struct danp_pool *pool;
+	int ret;
+
+	if (threads < 1 || threads > DANP_MAX_THREADS)
+		return danp_seterr(err, -EINVAL, "threads %u: need 1..%u",
+				   threads, DANP_MAX_THREADS);
+	if (threads == danp_pool_parts(net->pool))
+		return 0;
+	ret = danp_pool_create(&pool, threads);
+	if (ret)
+		return danp_seterr(err, ret, "cannot start %u threads", threads);
+	danp_pool_destroy(net->pool);
+	net->pool = pool;
+	return 0;
+}
+
+unsigned int danp_net_threads(const struct danp_net *net)
+{
+	return danp_pool_parts(net->pool);
 }
 
 void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr)

@@ -4,7 +4,6 @@
  * NP (clean + noisy pass), ANP/DANP (two noisy passes, stacked).
  * All write net->grad in the layout W_0, b_0, W_1, b_1, ...
  */
-#include <cblas.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,12 +16,11 @@ static float reduce_scale(const struct danp_net *net, size_t n)
 }
 
 /* gW = alpha D^T Z, gb = alpha colsum(D), D and Z n rows. */
-static void weight_grad(struct danp_layer *ly, const float *D, size_t n,
-			float alpha)
+static void weight_grad(struct danp_net *net, struct danp_layer *ly,
+			const float *D, size_t n, float alpha)
 {
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)ly->dout,
-		    (int)ly->din, (int)n, alpha, D, (int)ly->dout, ly->Zp,
-		    (int)ly->din, 0.0f, ly->gW, (int)ly->din);
+	danp_gemm(net, 1, 0, ly->dout, ly->din, n, alpha, D, ly->dout, ly->Zp,
+		  ly->din, 0.0f, ly->gW, ly->din);
 	if (!ly->gb)
 		return;
 	memset(ly->gb, 0, ly->dout * sizeof(float));
@@ -40,6 +38,57 @@ static double mean_loss(const float *l, size_t n)
 	for (size_t i = 0; i < n; i++)
 		s += l[i];
 	return s / (double)n;
+}
+
+struct diff_job {
+	struct danp_net *net;
+	const float *lr;	/* per-row losses, pass 1 then pass 2 */
+	size_t n;
+};
+
+/*
+ * ANP/DANP for rows [r0, r1): D = a1 - a2 on every layer, then each row
+ * scaled by its s_n.  Rows are independent, so the threads split them.
+ */
+static void diff_rows(struct danp_net *net, const float *lr, size_t n,
+		      size_t r0, size_t r1)
+{
+	for (size_t r = r0; r < r1; r++) {
+		float sq = 0, s;
+
+		for (unsigned int l = 0; l < net->L; l++) {
+			struct danp_layer *ly = &net->lay[l];
+			size_t d = ly->dout;
+			const float *restrict a1 = ly->A + r * d;
+			const float *restrict a2 = ly->A + (n + r) * d;
+			float *restrict D = ly->D + r * d, acc = 0;
+
+			for (size_t j = 0; j < d; j++) {
+				D[j] = a1[j] - a2[j];
+				acc += D[j] * D[j];
+			}
+			sq += acc;
+		}
+		/* Identical passes carry no information: skip the sample. */
+		s = sq > 0 ? (lr[r] - lr[n + r]) * (float)net->n_units / sq : 0;
+		net->s[r] = s;
+		for (unsigned int l = 0; l < net->L; l++) {
+			struct danp_layer *ly = &net->lay[l];
+			float *restrict D = ly->D + r * ly->dout;
+
+			for (size_t j = 0; j < ly->dout; j++)
+				D[j] *= s;
+		}
+	}
+}
+
+static void diff_part(void *arg, unsigned int part, unsigned int parts)
+{
+	const struct diff_job *j = arg;
+	size_t lo, hi;
+
+	danp_part_range(j->n, 1, part, parts, &lo, &hi);
+	diff_rows(j->net, j->lr, j->n, lo, hi);
 }
 
 /*
@@ -77,40 +126,19 @@ int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 				for (size_t j = 0; j < ly->dout; j++)
 					ly->D[r * ly->dout + j] =
 						net->s[r] * (xi[r * ly->dout + j] - mu);
-			weight_grad(ly, ly->D, n, alpha);
+			weight_grad(net, ly, ly->D, n, alpha);
 		}
 		if (loss)
 			*loss = mean_loss(lr, n);
 		return 0;
 	}
-	memset(net->sq, 0, n * sizeof(float));
-	for (unsigned int l = 0; l < net->L; l++) {
-		struct danp_layer *ly = &net->lay[l];
-		size_t d = ly->dout;
+	{
+		struct diff_job j = { net, lr, n };
 
-		for (size_t r = 0; r < n; r++) {
-			const float *a1 = ly->A + r * d, *a2 = ly->A + (n + r) * d;
-			float *D = ly->D + r * d, acc = 0;
-
-			for (size_t j = 0; j < d; j++) {
-				D[j] = a1[j] - a2[j];
-				acc += D[j] * D[j];
-			}
-			net->sq[r] += acc;
-		}
+		danp_pool_run(net->pool, diff_part, &j);
 	}
-	for (size_t r = 0; r < n; r++)
-		/* Identical passes carry no information: skip the sample. */
-		net->s[r] = net->sq[r] > 0 ?
-			(lr[r] - lr[n + r]) * (float)net->n_units / net->sq[r] : 0;
-	for (unsigned int l = 0; l < net->L; l++) {
-		struct danp_layer *ly = &net->lay[l];
-
-		for (size_t r = 0; r < n; r++)
-			for (size_t j = 0; j < ly->dout; j++)
-				ly->D[r * ly->dout + j] *= net->s[r];
-		weight_grad(ly, ly->D, n, alpha);
-	}
+	for (unsigned int l = 0; l < net->L; l++)
+		weight_grad(net, &net->lay[l], net->lay[l].D, n, alpha);
 	if (loss)
 		*loss = mean_loss(lr, n);
 	return 0;
@@ -134,22 +162,18 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 		const float *delta = l + 1 == net->L ? net->dout : ly->D;
 		float *dx;
 
-		weight_grad(ly, delta, n, 1.0f);
+		weight_grad(net, ly, delta, n, 1.0f);
 		if (l == 0)
 			break;
 		/* dZ = delta W; dX = dZ R (z = R x); delta_prev = dX f'(a). */
 		prev = &net->lay[l - 1];
 		dx = ly->decor ? ly->T : net->dx;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n,
-			    (int)ly->din, (int)ly->dout, 1.0f, delta,
-			    (int)ly->dout, ly->W, (int)ly->din, 0.0f, dx,
-			    (int)ly->din);
-		if (ly->decor) {
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-				    (int)n, (int)ly->din, (int)ly->din, 1.0f,
-				    ly->T, (int)ly->din, ly->R, (int)ly->din,
-				    0.0f, net->dx, (int)ly->din);
-		}
+		danp_gemm(net, 0, 0, n, ly->din, ly->dout, 1.0f, delta,
+			  ly->dout, ly->W, ly->din, 0.0f, dx, ly->din);
+		if (ly->decor)
+			danp_gemm(net, 0, 0, n, ly->din, ly->din, 1.0f, ly->T,
+				  ly->din, ly->R, ly->din, 0.0f, net->dx,
+				  ly->din);
 		{
 			/* Local restrict pointers: the loop vectorises. */
 			float *restrict d = prev->D, slope = net->spec.slope;

@@ -107,6 +107,17 @@ void danp_net_destroy(struct danp_net *net);
 
 /* Replace the noise callback (e.g. after loading a checkpoint). */
 void danp_net_set_noise(struct danp_net *net, danp_noise_fn fn, void *ctx);
+/*
+ * Threads that share each step (1..DANP_MAX_THREADS; a new network has
+ * 1).  With more than one, libdanp splits every product and fused loop
+ * across its own threads and calls BLAS from each of them: give it a
+ * single-threaded BLAS (openblas_set_num_threads(1)), or the two kinds of
+ * threads compete for the cores.  Results do not depend on the count.
+ */
+#define DANP_MAX_THREADS 64
+int danp_net_set_threads(struct danp_net *net, unsigned int threads,
+			 struct danp_err *err);
+unsigned int danp_net_threads(const struct danp_net *net);
 /* Change the learning rates (e.g. from the command line after resume). */
 void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr);
 

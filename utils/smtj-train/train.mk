@@ -8,7 +8,7 @@ TOOLS += $(SMTJ_TRAIN)
 
 $(SMTJ_TRAIN): $(SMTJ_TRAIN_OBJS) $(LIBDANP_A) $(LIBSMTJ_A)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm
+	$(CC) -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm -pthread
 
 # A static build for the test VM's initramfs (make demo): OpenBLAS's
 # static library needs no Fortran runtime for sgemm.  Not built by default.

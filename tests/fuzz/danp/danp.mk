@@ -19,7 +19,7 @@ $(DANP_FUZZ_DIR)/obj/%.o: lib/danp/%.c lib/danp/danp-internal.h lib/include/libd
 	clang $(DANP_FUZZ_CFLAGS) -c $< -o $@
 
 $(DANP_FUZZ_DIR)/fuzz-%: tests/fuzz/danp/fuzz-%.c $(DANP_FUZZ_LIBOBJ)
-	clang $(DANP_FUZZ_CFLAGS) -o $@ $^ -lopenblas -lz -lm
+	clang $(DANP_FUZZ_CFLAGS) -o $@ $^ -lopenblas -lz -lm -pthread
 
 danp-fuzz-corpus:
 	@tests/fuzz/danp/mkcorpus.sh $(DANP_FUZZ_DIR)/seed

@@ -2,7 +2,7 @@
 #
 # libdanp host unit tests (TAP).
 
-DANP_TESTS := api grad anp decor adam train data
+DANP_TESTS := api grad anp decor adam train data threads
 DANP_TEST_BINS := $(patsubst %,$(O)/tests/unit/danp/test-%,$(DANP_TESTS))
 UNIT_TESTS += $(DANP_TEST_BINS)
 
@@ -17,9 +17,3 @@ $(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh $(O)/utils/smtj-train/smt
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@
-
-# Not part of make check (needs qemu-user-static and arm64 packages):
-# cross-build libdanp for aarch64 and run its unit tests under qemu.
-.PHONY: check-danp-aarch64
-check-danp-aarch64:
-	@tests/unit/danp/cross-aarch64.sh $(BUILD)

@@ -57,6 +57,16 @@ ok $? "train 2 + resume to 4, and 4 straight"
 diff <(cut -d, -f1-7,10 "$D/a.csv") <(cut -d, -f1-7,10 "$D/b.csv") >/dev/null
 ok $? "resumed results equal uninterrupted results"
 
+# Threads: the step is split across threads; the loss and accuracy of a
+# 2-thread run agree with 1 thread's to float rounding (4 decimals here).
+"$T" "${A[@]}" --epochs 2 --threads 2 --output "$D/t2.csv" &&
+"$T" "${A[@]}" --epochs 2 --threads 1 --output "$D/t1.csv"
+ok $? "2 epochs at 1 and 2 threads"
+diff <(cut -d, -f1-7 "$D/t1.csv" | sed 's/\([0-9]\.[0-9]\{4\}\)[0-9]*/\1/g') \
+     <(cut -d, -f1-7 "$D/t2.csv" | sed 's/\([0-9]\.[0-9]\{4\}\)[0-9]*/\1/g') >/dev/null
+ok $? "2-thread results equal 1-thread results to 4 decimals"
+"$T" "${A[@]}" --threads 65 >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "--threads 65 exits 2"
+
 # Ctrl-C: a long run stops after the current batch, saves, exits 130.
 blobs 4000 3 64 >"$D/big.csv"
 blobs 300 2 64 >"$D/te64.csv"

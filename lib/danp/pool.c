@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A fixed team of worker threads that run one function together: the
+ * caller is part 0, worker i is part i.  A step dispatches a few dozen
+ * short jobs (a split product, a fused loop), so waking by futex each time
+ * would cost more than the jobs save: workers spin for a while on the job
+ * generation before they sleep on a condition variable.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "danp-internal.h"
+
+/* About 100-300 us of polling: longer than the serial gaps inside a step
+ * (noise, loss), far shorter than the gap between epochs.  With more
+ * threads than CPUs a spinning thread holds a CPU that the thread it
+ * waits for needs, so there they barely spin (as libgomp throttles). */
+#define POOL_SPINS (1u << 14)
+#define POOL_SPINS_OVERSUBSCRIBED 64u
+
+struct danp_pool {
+	unsigned int parts;		/* threads, the caller included */
+	unsigned int spins;		/* polls before sleeping */
+	pthread_t *tid;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;		/* a new job (or stop) */
+	pthread_cond_t done;		/* pending reached 0 */
+	atomic_ulong gen;		/* bumped per job (release) */
+	atomic_uint pending;		/* workers still in the job */
+	danp_pool_fn fn;
+	void *arg;
+	atomic_int stop;		/* published by the gen bump */
+};
+
+struct worker_arg {
+	struct danp_pool *pool;
+	unsigned int part;
+};
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/* Wait for a generation other than @seen; returns it. */
+static unsigned long wait_job(struct danp_pool *p, unsigned long seen)
+{
+	unsigned long g;
+
+	for (unsigned int i = 0; i < p->spins; i++) {
+		g = atomic_load_explicit(&p->gen, memory_order_acquire);
+		if (g != seen)
+			return g;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&p->lock);
+	while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen)
+		pthread_cond_wait(&p->wake, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	return g;
+}
+
+static void *worker(void *v)
+{
+	struct worker_arg wa = *(struct worker_arg *)v;
+	struct danp_pool *p = wa.pool;
+	unsigned long seen = 0;
+
+	free(v);
+	for (;;) {
+		seen = wait_job(p, seen);
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return NULL;
+		p->fn(p->arg, wa.part, p->parts);
+		if (atomic_fetch_sub_explicit(&p->pending, 1,
+					      memory_order_acq_rel) == 1) {
+			/* The caller may have stopped spinning and slept. */
+			pthread_mutex_lock(&p->lock);
+			pthread_cond_signal(&p->done);
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+}
+
+static void stop_workers(struct danp_pool *p, unsigned int started)
+{
+	pthread_mutex_lock(&p->lock);
+	atomic_store_explicit(&p->stop, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
+	pthread_cond_broadcast(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(p->tid[i], NULL);
+}
+
+static void pool_free(struct danp_pool *p)
+{
+	pthread_cond_destroy(&p->wake);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->lock);
+	free(p->tid);
+	free(p);
+}
+
+int danp_pool_create(struct danp_pool **out, unsigned int threads)
+{
+	struct danp_pool *p;
+	unsigned int i;
+	long cpus;
+	int ret = 0;
+
+	*out = NULL;
+	if (threads < 2)
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->parts = threads;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	p->spins = cpus > 0 && threads > cpus ? POOL_SPINS_OVERSUBSCRIBED :
+						POOL_SPINS;
+	p->tid = calloc(threads - 1, sizeof(*p->tid));
+	if (!p->tid) {
+		free(p);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	pthread_cond_init(&p->done, NULL);
+	atomic_init(&p->gen, 0);
+	atomic_init(&p->pending, 0);
+	atomic_init(&p->stop, 0);
+	for (i = 0; i + 1 < threads; i++) {
+		struct worker_arg *wa = malloc(sizeof(*wa));
+
+		if (!wa) {
+			ret = -ENOMEM;
+			break;
+		}
+		wa->pool = p;
+		wa->part = i + 1;
+		ret = -pthread_create(&p->tid[i], NULL, worker, wa);
+		if (ret) {
+			free(wa);
+			break;
+		}
+	}
+	if (ret) {
+		stop_workers(p, i);
+		pool_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+void danp_pool_destroy(struct danp_pool *p)
+{
+	if (!p)
+		return;
+	stop_workers(p, p->parts - 1);
+	pool_free(p);
+}
+
+unsigned int danp_pool_parts(const struct danp_pool *p)
+{
+	return p ? p->parts : 1;
+}
+
+void danp_pool_run(struct danp_pool *p, danp_pool_fn fn, void *arg)
+{
+	if (!p) {
+		fn(arg, 0, 1);
+		return;
+	}
+	p->fn = fn;
+	p->arg = arg;
+	atomic_store_explicit(&p->pending, p->parts - 1, memory_order_relaxed);
+	pthread_mutex_lock(&p->lock);
+	atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
+	pthread_cond_broadcast(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+	fn(arg, 0, p->parts);
+	for (unsigned int i = 0; i < p->spins; i++) {
+		if (!atomic_load_explicit(&p->pending, memory_order_acquire))
+			return;
+		cpu_relax();
+	}
+	/* A worker is late (descheduled on a busy machine): sleep rather
+	 * than take the CPU it may need. */
+	pthread_mutex_lock(&p->lock);
+	while (atomic_load_explicit(&p->pending, memory_order_acquire))
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void danp_part_range(size_t n, size_t align, unsigned int part,
+		     unsigned int parts, size_t *lo, size_t *hi)
+{
+	size_t blocks = (n + align - 1) / align;
+	size_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+
+	*lo = b0 * align < n ? b0 * align : n;
+	*hi = b1 * align < n ? b1 * align : n;
+}
