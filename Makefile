@@ -47,6 +47,7 @@ STATIC_CHECKS :=	# W=1, sparse, checkpatch, ...
 BINDING_CHECKS :=	# dt-doc-validate, dt-validate, overlays
 VM_CHECKS   :=	# VM selftest runs; each writes $$SMTJ_COUNTS/vm*
 BENCH_STEPS :=	# phony steps of `make bench`, JSON under $(BUILD)/bench
+BENCH_BINS  :=	# benchmark programs: built by `all`, so make check compiles them
 DEMO_STEPS  :=	# `make demo`
 
 # Every area's fragment, wherever it sits (up to three levels deep).
@@ -55,13 +56,14 @@ MK_FRAGMENTS := $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
 	demo/*.mk))
 -include $(MK_FRAGMENTS)
 
-.PHONY: all module libs tools deps check check-data check-unit check-static \
+.PHONY: all module libs tools benches deps check check-data check-unit check-static \
 	check-fuzz check-bindings check-vm bench demo clean
 
-all: module libs tools
+all: module libs tools benches
 module: $(MODULES)
 libs: $(LIBS)
 tools: $(TOOLS)
+benches: $(BENCH_BINS)
 
 deps:
 	@$(TOP)/scripts/install-deps.sh

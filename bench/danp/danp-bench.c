@@ -371,9 +371,12 @@ int main(int argc, char **argv)
 			e + 1 < epochs ? "," : "");
 	}
 	fprintf(out, "  ],\n  \"mean_seconds_per_epoch\": %.3f,\n"
+		"  \"mean_sgemm_fraction\": %.3f,\n"
 		"  \"mean_cpu_seconds_per_epoch\": %.3f,\n"
 		"  \"noise_values\": %llu,\n  \"peak_rss_mb\": %.1f\n}\n",
-		tsum / epochs, csum / epochs, (unsigned long long)noise.consumed,
+		tsum / epochs,
+		gemm > 0 ? 2 * macs / (tsum / epochs) / 1e9 / gemm : 0,
+		csum / epochs, (unsigned long long)noise.consumed,
 		(double)ru.ru_maxrss / 1024.0);
 	if (out != stdout)
 		fclose(out);

@@ -3,6 +3,7 @@
 # libdanp benchmark (make bench) and the MNIST cache it needs.
 
 DANP_BENCH := $(O)/bench/danp/danp-bench
+BENCH_BINS += $(DANP_BENCH)
 # Literal library path: this fragment is read before lib/danp/danp.mk.
 $(DANP_BENCH): $(O)/bench/danp/danp-bench.o $(O)/lib/libdanp.a
 	$(CC) -o $@ $^ -lopenblas -lz -lm -pthread
@@ -10,21 +11,26 @@ $(DANP_BENCH): $(O)/bench/danp/danp-bench.o $(O)/lib/libdanp.a
 BENCH_STEPS += bench-danp
 .PHONY: bench-danp data-mnist
 
-# One MNIST epoch of the reference recipe at 1 and 2 threads, and BP at 1
-# thread; each JSON holds the sgemm rate measured in the same run.  The
-# "best" runs let danp-bench pick the fastest OpenBLAS kernels for the CPU
-# (--blas-core auto, overriding OPENBLAS_CORETYPE, which this machine's
-# environment sets to Haswell); the "env" run keeps the environment's
-# choice.  The kernels used are recorded in each file.
+# One MNIST epoch of the reference recipe at 1 and 2 threads (libdanp's
+# split; and OpenBLAS's threading, for comparison), and BP at 1 thread;
+# each JSON holds the sgemm ceiling measured in the same run (before and
+# after the epoch, by as many threads).  The "auto" runs let danp-bench
+# pick the fastest OpenBLAS kernels for the CPU (--blas-core auto,
+# overriding OPENBLAS_CORETYPE, which this machine's environment sets to
+# Haswell); the "env" run keeps the environment's choice.  The kernels
+# used are recorded in each file.
 DANP_BENCH_OUT := $(BUILD)/bench
+DANP_BENCH_RUNS := danp-mnist-1t danp-mnist-2t danp-mnist-2t-openblas \
+	bp-mnist-1t danp-mnist-1t-env
 bench-danp: $(DANP_BENCH) data-mnist
 	@mkdir -p $(DANP_BENCH_OUT)
 	$(DANP_BENCH) --data data/mnist --threads 1 --blas-core auto --json $(DANP_BENCH_OUT)/danp-mnist-1t.json
 	$(DANP_BENCH) --data data/mnist --threads 2 --blas-core auto --json $(DANP_BENCH_OUT)/danp-mnist-2t.json
+	$(DANP_BENCH) --data data/mnist --threads 2 --blas-core auto --blas-threads --json $(DANP_BENCH_OUT)/danp-mnist-2t-openblas.json
 	$(DANP_BENCH) --data data/mnist --threads 1 --blas-core auto --rule bp --json $(DANP_BENCH_OUT)/bp-mnist-1t.json
 	$(DANP_BENCH) --data data/mnist --threads 1 --json $(DANP_BENCH_OUT)/danp-mnist-1t-env.json
-	@for f in danp-mnist-1t danp-mnist-2t bp-mnist-1t danp-mnist-1t-env; do \
-		printf '%-18s' $$f; sed -n 's/.*"\(blas_core\|threads\|sgemm_gflops\|mean_seconds_per_epoch\|mean_cpu_seconds_per_epoch\|peak_rss_mb\)": "\{0,1\}\([^",]*\).*/ \1=\2/p' \
+	@for f in $(DANP_BENCH_RUNS); do \
+		printf '%-23s' $$f; sed -n 's/.*"\(blas_core\|threads\|split\|sgemm_gflops\|mean_seconds_per_epoch\|mean_sgemm_fraction\|peak_rss_mb\)": "\{0,1\}\([^",]*\).*/ \1=\2/p' \
 			$(DANP_BENCH_OUT)/$$f.json | tr -d '\n'; echo; done
 
 DATA_STEPS += data-mnist

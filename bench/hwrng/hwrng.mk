@@ -4,6 +4,7 @@
 # (seed 42, and seed 0x5eed: the stream the VM selftest compares with /dev/hwrng).
 
 HWRNG_BENCH := $(O)/bench/hwrng/hwrng-bench
+BENCH_BINS += $(HWRNG_BENCH)
 HWRNG_BENCH_OBJS := $(O)/bench/hwrng/hwrng-bench.o $(O)/kernel/smtj_extract.o \
 	$(O)/kernel/smtj_health.o $(O)/kernel/smtj_model.o
 BENCH_STEPS += bench-hwrng

@@ -2,6 +2,7 @@
 # libsmtj host benchmarks: values/s of every noise source (JSON).
 
 SMTJ_BENCH := $(O)/bench/smtj/bench-noise
+BENCH_BINS += $(SMTJ_BENCH)
 BENCH_STEPS += bench-smtj-noise
 .PHONY: bench-smtj-noise
 
