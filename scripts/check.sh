@@ -51,7 +51,7 @@ stage build $MAKE -s all &&
 	stage static $MAKE -s check-static
 	stage unit $MAKE -s check-unit
 	stage fuzz $MAKE -s check-fuzz
-	stage cross env CROSS_REQUIRED=1 $MAKE -s check-danp-aarch64
+	stage cross env CROSS_REQUIRED=1 $MAKE -s check-aarch64
 	stage bindings $MAKE -s check-bindings
 	stage vm $MAKE -s check-vm
 }
