@@ -26,7 +26,9 @@ int smtj_dev_from_fd(struct smtj_dev **out, int fd, int own, const char *name,
 	snprintf(d->name, sizeof(d->name), "%s", name ? name : "(fd)");
 	ret = smtj_dev_info(d, &info, err);
 	if (ret) {
-		if (ret == -ENOTTY || ret == -EINVAL)
+		/* qemu-user answers an ioctl it cannot translate (any
+		 * driver's own) with ENOSYS, not ENOTTY */
+		if (ret == -ENOTTY || ret == -EINVAL || ret == -ENOSYS)
 			smtj_seterr(err, ret, "%s: not an smtj device (SMTJ_IOC_GET_INFO: %s)",
 				    d->name, strerror(-ret));
 		d->own = 0;
