@@ -29,6 +29,22 @@ static unsigned int ref_rct(double h, unsigned int k)
 	return 1 + (unsigned int)ceil(k / h);
 }
 
+/* lgammal(n + 1) for n <= 1024 (the largest W), computed once: on aarch64
+ * long double is binary128 in software, and the grids below would
+ * otherwise spend a minute under qemu recomputing the same values. */
+static long double lfact(unsigned int n)
+{
+	static long double t[1025];
+	static int filled;
+
+	if (!filled) {
+		for (unsigned int i = 0; i <= 1024; i++)
+			t[i] = lgammal(i + 1.0L);
+		filled = 1;
+	}
+	return n <= 1024 ? t[n] : lgammal(n + 1.0L);
+}
+
 /*
  * SP 800-90B 4.4.2: 1 + CRITBINOM(W, 2^-H, 1 - alpha), the smallest c with
  * P(X >= c) <= alpha for X ~ Binomial(W, 2^-H); the tail is summed in long
@@ -47,8 +63,8 @@ static unsigned int ref_apt(unsigned int w, double h, unsigned int k,
 		unsigned int x = c - 1;
 
 		prev = tail;
-		tail += expl(lgammal(w + 1.0L) - lgammal(x + 1.0L) -
-			     lgammal(w - x + 1.0L) + x * lp + (w - x) * lq);
+		tail += expl(lfact(w) - lfact(x) - lfact(w - x) +
+			     x * lp + (w - x) * lq);
 		if (tail > alpha || x == 0)
 			break;
 		c = x;
