@@ -11,6 +11,12 @@
  * produces whenever a consumer has room.  While no consumer is attached the
  * simulator pauses; t0 moves on, so the stream resumes without a burst.
  *
+ * Pattern mode (sample k is k & 0xffff) without a fault pushes straight
+ * from a table of the counter, one period and one batch long, so that any
+ * batch from any phase is contiguous in it: one copy per batch, into the
+ * consumers' rings, instead of filling a batch and copying it.  The model's
+ * index advances as smtj_model_fill() would advance it.
+ *
  * Fault injection (sysfs "fault" of the platform device, for the hwrng's
  * health tests): after smtj_model_fill() has produced a batch, a fault
  * replaces its samples, either by a constant code or by the output of a
@@ -31,12 +37,15 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
 
 #include "smtj_core.h"
 #include "smtj_model.h"
 
 #define SMTJ_SIM_MAX_DEVICES	16U
 #define SMTJ_SIM_BATCH		4096U
+/* pattern mode: one period of the 16-bit counter and one batch more */
+#define SMTJ_SIM_PATTERN_LEN	(65536U + SMTJ_SIM_BATCH)
 #define SMTJ_SIM_SLACK_NS	(50 * NSEC_PER_USEC)
 #define SMTJ_SIM_FLOAT_CODE	2000U	/* a floating input: one broad hump */
 #define SMTJ_SIM_FLOAT_SIGMA	300000U	/* 300 codes */
@@ -83,6 +92,8 @@ MODULE_PARM_DESC(sim_devices,
  * @fault_arg: its argument (stuck: the code; freeze: the junction)
  * @fault_index: index of the first sample the fault changed
  * @fault_model: the faulty junctions (freeze, bias, slow, float)
+ * @pattern: SMTJ_SIM_PATTERN_LEN samples, pattern[i] = i & 0xffff (set at
+ *	probe, never written again)
  * @buf: one batch of samples
  */
 struct smtj_sim {
@@ -100,6 +111,7 @@ struct smtj_sim {
 	u32 fault_arg;
 	u64 fault_index;
 	struct smtj_model fault_model;
+	const u16 *pattern;
 	u16 buf[SMTJ_SIM_BATCH];
 };
 
@@ -146,19 +158,26 @@ static void smtj_sim_fault_apply(struct smtj_sim *sim, unsigned int n)
 	}
 }
 
-/* sim->lock held, running: generate and push @n samples. */
+/* sim->lock held, running: generate and push @n <= SMTJ_SIM_BATCH samples. */
 static void smtj_sim_produce(struct smtj_sim *sim, unsigned int n, u64 now)
 {
 	u64 index = sim->model.index;
 	u64 t_first = now, t_last = now;
+	const u16 *samples = sim->buf;
 
-	smtj_model_fill(&sim->model, sim->buf, n);
-	smtj_sim_fault_apply(sim, n);
+	if (sim->model.pattern && sim->fault == SMTJ_FAULT_NONE) {
+		/* what smtj_model_fill() would write, and its index step */
+		samples = sim->pattern + (index & 0xffff);
+		sim->model.index += n;
+	} else {
+		smtj_model_fill(&sim->model, sim->buf, n);
+		smtj_sim_fault_apply(sim, n);
+	}
 	if (!sim->unthrottled) {
 		t_first = sim->t0_ns + smtj_sim_offset_ns(sim, index) - 1;
 		t_last = sim->t0_ns + smtj_sim_offset_ns(sim, index + n - 1) - 1;
 	}
-	smtj_core_push(sim->sdev, sim->buf, n, index, t_first, t_last);
+	smtj_core_push(sim->sdev, samples, n, index, t_first, t_last);
 }
 
 /*
@@ -323,6 +342,31 @@ static void smtj_sim_stop_thread(void *data)
 	kthread_stop(sim->thread);
 }
 
+static void smtj_sim_free_pattern(void *data)
+{
+	vfree(data);
+}
+
+/* The pattern table, freed after the thread has stopped. */
+static int smtj_sim_alloc_pattern(struct device *dev, struct smtj_sim *sim)
+{
+	u16 *table;
+	unsigned int i;
+	int ret;
+
+	/* 136 KiB: vmalloc, not an order-6 kmalloc */
+	table = vmalloc(SMTJ_SIM_PATTERN_LEN * sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < SMTJ_SIM_PATTERN_LEN; i++)
+		table[i] = (u16)i;
+	ret = devm_add_action_or_reset(dev, smtj_sim_free_pattern, table);
+	if (ret)
+		return ret;
+	sim->pattern = table;
+	return 0;
+}
+
 static int smtj_sim_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -340,6 +384,9 @@ static int smtj_sim_probe(struct platform_device *pdev)
 	sim->cfg.seed = id;	/* smtj-sim.N starts with seed N */
 	smtj_model_init(&sim->model, &sim->cfg);
 	smtj_sim_format(&sim->cfg, &fmt);
+	ret = smtj_sim_alloc_pattern(dev, sim);
+	if (ret)
+		return ret;
 
 	/* The thread is stopped after the core device is unregistered. */
 	sim->thread = kthread_create(smtj_sim_thread, sim, "smtj-sim/%d", id);
