@@ -3,7 +3,9 @@
  * The io_uring transport: @depth buffers registered with the ring (fixed
  * buffers: no per-read page pinning), all of them reading at once.  A
  * batch is one completed buffer; releasing it queues its next read, so the
- * consumer computes on batch k while k+1.. are being filled.  The device
+ * consumer computes on batch k while k+1.. are being filled.  Queued reads
+ * are submitted together: when no read has completed (in the same system
+ * call that waits for one), or once half of the buffers wait.  The device
  * read_iter honours IOCB_NOWAIT, so the kernel completes these reads by
  * poll-arming instead of blocking a worker thread.
  */
@@ -25,12 +27,12 @@ struct tr_uring {
 	unsigned int borrowed;	/* index of the buffer lent out */
 };
 
+/* Queue the read into buffer @i; submit() starts it. */
 static int queue_read(struct smtj_stream *s, unsigned int i,
 		      struct smtj_err *err)
 {
 	struct tr_uring *u = s->priv;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
-	int ret;
 
 	if (!sqe)
 		return smtj_seterr(err, -EBUSY, "%s: io_uring submission queue full",
@@ -45,7 +47,18 @@ static int queue_read(struct smtj_stream *s, unsigned int i,
 		io_uring_prep_read(sqe, s->dev->fd, u->iov[i].iov_base,
 				   (unsigned int)u->iov[i].iov_len, (uint64_t)-1);
 	io_uring_sqe_set_data64(sqe, i);
-	ret = io_uring_submit(&u->ring);
+	return 0;
+}
+
+/* Submit the queued reads; with @wait, also wait for a completion. */
+static int submit(struct smtj_stream *s, int wait, struct smtj_err *err)
+{
+	struct tr_uring *u = s->priv;
+	int ret;
+
+	do
+		ret = io_uring_submit_and_wait(&u->ring, wait ? 1 : 0);
+	while (ret == -EINTR);
 	if (ret < 0)
 		return smtj_seterr(err, ret, "%s: io_uring_submit: %s", s->dev->name,
 				   strerror(-ret));
@@ -62,18 +75,26 @@ static int uring_next(struct smtj_stream *s, size_t max, struct smtj_batch *b,
 
 	(void)max;	/* batches are whole buffers */
 	for (;;) {
-		if (s->dev->nonblock) {
-			ret = io_uring_peek_cqe(&u->ring, &cqe);
-			if (ret == -EAGAIN)
+		ret = io_uring_peek_cqe(&u->ring, &cqe);
+		if (ret == -EAGAIN) {
+			/* nothing completed: submit the queued reads and
+			 * wait for one, in one system call */
+			if (s->dev->nonblock && !io_uring_sq_ready(&u->ring))
 				return -EAGAIN;
-		} else {
-			ret = io_uring_wait_cqe(&u->ring, &cqe);
-		}
-		if (ret == -EINTR)
+			ret = submit(s, !s->dev->nonblock, err);
+			if (ret)
+				return ret;
 			continue;
+		}
 		if (ret < 0)
-			return smtj_seterr(err, ret, "%s: io_uring_wait_cqe: %s",
+			return smtj_seterr(err, ret, "%s: io_uring_peek_cqe: %s",
 					   s->dev->name, strerror(-ret));
+		if (io_uring_sq_ready(&u->ring) >= (u->depth + 1) / 2) {
+			/* half of the buffers wait: start their reads */
+			ret = submit(s, 0, err);
+			if (ret)
+				return ret;
+		}
 		i = (unsigned int)io_uring_cqe_get_data64(cqe);
 		res = cqe->res;
 		io_uring_cqe_seen(&u->ring, cqe);
@@ -109,8 +130,8 @@ static void uring_release(struct smtj_stream *s, struct smtj_batch *b)
 	struct tr_uring *u = s->priv;
 
 	(void)b;
-	/* on failure the next uring_next reports the shortfall by waiting
-	 * on fewer reads; nothing to do here but try */
+	/* the queue has room for every buffer: this cannot fail; uring_next
+	 * submits it */
 	queue_read(s, u->borrowed, NULL);
 }
 
@@ -170,6 +191,9 @@ int smtj_tr_uring_open(struct smtj_stream *s, struct smtj_err *err)
 		if (ret)
 			goto fail;
 	}
+	ret = submit(s, 0, err);
+	if (ret)
+		goto fail;
 	return 0;
 fail:
 	s->priv = NULL;
