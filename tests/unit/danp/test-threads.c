@@ -8,9 +8,9 @@
  *
  * Tolerances: a split changes only the blocking of C, not the order of
  * the sum over k, except where OpenBLAS picks another kernel for a
- * smaller block.  Each entry is a sum of K <= 784 products, so rounding
- * is bounded by K * 2^-24 ~ 5e-5 of the sum of |terms| and is in
- * practice near sqrt(K) * 2^-24 ~ 2e-6: we allow 1e-5 of the largest
+ * smaller block.  Each entry is a sum of K <= 256 products, so rounding
+ * is bounded by K * 2^-24 ~ 1.5e-5 of the sum of |terms| and is in
+ * practice near sqrt(K) * 2^-24 ~ 1e-6: we allow 1e-5 of the largest
  * entry for products and BP gradients.  The DANP estimate divides by the
  * difference of two nearly equal losses (1e-3 of the loss here), which
  * magnifies rounding a thousandfold: its gradients need only point the
@@ -105,8 +105,8 @@ static struct danp_net *tiny_net(struct danp_err *err)
 static void split_products(unsigned int threads)
 {
 	static const int shapes[][3] = {
-		{ 40, 300, 50 }, { 300, 40, 50 }, { 128, 500, 500 },
-		{ 500, 784, 64 }, { 17, 1000, 33 },
+		{ 40, 300, 50 }, { 300, 40, 50 }, { 128, 200, 150 },
+		{ 200, 300, 64 }, { 17, 1000, 33 },
 	};
 	struct danp_err err;
 	struct danp_net *net = tiny_net(&err);
@@ -166,7 +166,7 @@ static struct danp_net *mnist_like(enum danp_rule rule, struct test_noise *hn,
 	struct danp_params p;
 	struct danp_net *net;
 
-	danp_spec_parse(&spec, "784-200-100-10", err);
+	danp_spec_parse(&spec, "256-128-64-10", err);
 	danp_params_default(&p);
 	p.rule = rule;
 	p.max_batch = NB;
@@ -184,7 +184,7 @@ static void make_batch(float *x, int32_t *y, uint64_t seed)
 	struct danp_rng rng;
 
 	danp_rng_seed(&rng, seed);
-	for (int i = 0; i < NB * 784; i++)
+	for (int i = 0; i < NB * 256; i++)
 		x[i] = (float)danp_rng_uniform(&rng);
 	for (int i = 0; i < NB; i++)
 		y[i] = (int32_t)(danp_rng_next(&rng) % 10);
@@ -216,7 +216,7 @@ static double cosine(const float *a, const float *b, size_t n)
 /* Gradients and 20 training steps at @threads against 1 thread. */
 static void same_learning(unsigned int threads)
 {
-	static float x[NB * 784];
+	static float x[NB * 256];
 	static int32_t y[NB];
 	struct danp_batch b = { .x = x, .labels = y, .n = NB };
 	struct danp_net *net[2];
@@ -252,7 +252,7 @@ static void same_learning(unsigned int threads)
 	}
 	if (!ret)
 		w_cos = cosine(danp_net_weights(net[0], 0),
-			       danp_net_weights(net[1], 0), 784 * 200);
+			       danp_net_weights(net[1], 0), 256 * 128);
 	tap_ok(!ret && danp_net_threads(net[1]) == threads,
 	       "network runs at %u threads", threads);
 	tap_ok(bp_diff < 1e-5, "BP gradient at %u threads equals 1 thread "
