@@ -10,7 +10,10 @@
 # after every fragment has added its tests.
 
 CROSS_SCRIPT_TESTS = $(SMTJ_TRAIN_TEST) $(SMTJ_TOOLS_TEST)
-CROSS_UNIT_TESTS = $(patsubst $(O)/%,%,$(filter-out $(CROSS_SCRIPT_TESTS),$(UNIT_TESTS)))
+# HOST_ONLY_TESTS (sanitizer builds made with the host's clang) are not
+# cross-built.
+CROSS_UNIT_TESTS = $(patsubst $(O)/%,%,$(filter-out $(CROSS_SCRIPT_TESTS) \
+	$(HOST_ONLY_TESTS),$(UNIT_TESTS)))
 
 .PHONY: check-aarch64 check-danp-aarch64
 check-aarch64:

@@ -17,3 +17,14 @@ $(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh $(O)/utils/smtj-train/smt
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@
+
+# The pool and the split step under ThreadSanitizer: libdanp rebuilt with
+# clang -fsanitize=thread (OpenBLAS itself is not instrumented; its calls
+# write disjoint blocks and are ordered by the pool's acquire/release).
+DANP_TSAN_TEST := $(O)/tests/unit/danp/test-threads-tsan
+UNIT_TESTS += $(DANP_TSAN_TEST)
+HOST_ONLY_TESTS += $(DANP_TSAN_TEST)
+$(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/include/libdanp.h
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) -o $@ \
+		$(filter %.c,$^) -lopenblas -lz -lm -pthread
