@@ -10,19 +10,21 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include "danp-internal.h"
 
-/* About 100-300 us of polling: longer than the serial gaps inside a step
- * (noise, loss), far shorter than the gap between epochs.  With more
- * threads than CPUs a spinning thread holds a CPU that the thread it
- * waits for needs, so there they barely spin (as libgomp throttles). */
-#define POOL_SPINS (1u << 14)
-#define POOL_SPINS_OVERSUBSCRIBED 64u
+/* 200 us of polling: longer than the serial gaps inside a step (noise,
+ * loss), far shorter than the gap between epochs.  Measured in time, not
+ * polls: a pause takes 1 cycle on some cores and 140 on others.  With
+ * more threads than CPUs a polling thread holds a CPU that the thread it
+ * waits for needs, so there they poll only briefly (as libgomp does). */
+#define POOL_SPIN_NS 200000
+#define POOL_POLLS_PER_CLOCK 256u
 
 struct danp_pool {
 	unsigned int parts;		/* threads, the caller included */
-	unsigned int spins;		/* polls before sleeping */
+	long spin_ns;			/* polling before sleeping */
 	pthread_t *tid;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;		/* a new job (or stop) */
@@ -48,17 +50,55 @@ static inline void cpu_relax(void)
 #endif
 }
 
+static long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Poll @ready for up to p->spin_ns (at least POOL_POLLS_PER_CLOCK polls);
+ * 1 when it became true. */
+static int poll_until(const struct danp_pool *p,
+		      int (*ready)(const struct danp_pool *p, unsigned long v),
+		      unsigned long v)
+{
+	long deadline = 0;
+
+	for (unsigned int i = 1;; i++) {
+		if (ready(p, v))
+			return 1;
+		cpu_relax();
+		if (i % POOL_POLLS_PER_CLOCK == 0) {
+			long t = mono_ns();
+
+			if (!deadline)
+				deadline = t + p->spin_ns;
+			else if (t >= deadline)
+				return 0;
+		}
+	}
+}
+
+static int job_after(const struct danp_pool *p, unsigned long seen)
+{
+	return atomic_load_explicit(&p->gen, memory_order_acquire) != seen;
+}
+
+static int all_done(const struct danp_pool *p, unsigned long unused)
+{
+	(void)unused;
+	return !atomic_load_explicit(&p->pending, memory_order_acquire);
+}
+
 /* Wait for a generation other than @seen; returns it. */
 static unsigned long wait_job(struct danp_pool *p, unsigned long seen)
 {
 	unsigned long g;
 
-	for (unsigned int i = 0; i < p->spins; i++) {
-		g = atomic_load_explicit(&p->gen, memory_order_acquire);
-		if (g != seen)
-			return g;
-		cpu_relax();
-	}
+	if (poll_until(p, job_after, seen))
+		return atomic_load_explicit(&p->gen, memory_order_acquire);
 	pthread_mutex_lock(&p->lock);
 	while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen)
 		pthread_cond_wait(&p->wake, &p->lock);
@@ -123,8 +163,7 @@ int danp_pool_create(struct danp_pool **out, unsigned int threads)
 		return -ENOMEM;
 	p->parts = threads;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	p->spins = cpus > 0 && threads > cpus ? POOL_SPINS_OVERSUBSCRIBED :
-						POOL_SPINS;
+	p->spin_ns = cpus > 0 && threads > cpus ? 0 : POOL_SPIN_NS;
 	p->tid = calloc(threads - 1, sizeof(*p->tid));
 	if (!p->tid) {
 		free(p);
@@ -187,11 +226,8 @@ void danp_pool_run(struct danp_pool *p, danp_pool_fn fn, void *arg)
 	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->lock);
 	fn(arg, 0, p->parts);
-	for (unsigned int i = 0; i < p->spins; i++) {
-		if (!atomic_load_explicit(&p->pending, memory_order_acquire))
-			return;
-		cpu_relax();
-	}
+	if (poll_until(p, all_done, 0))
+		return;
 	/* A worker is late (descheduled on a busy machine): sleep rather
 	 * than take the CPU it may need. */
 	pthread_mutex_lock(&p->lock);
