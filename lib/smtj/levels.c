@@ -2,7 +2,9 @@
 /*
  * Level detection: peaks of a smoothed histogram seed a one-dimensional
  * k-means (Lloyd) over the data, which places each level at the mean of
- * its samples and the boundaries half-way between levels.
+ * its samples and the boundaries half-way between levels.  The data come
+ * in one array or in passes over chunks (a recording too big for memory;
+ * weighted values, a histogram of codes), with the same result.
  */
 #include <errno.h>
 #include <math.h>
@@ -68,58 +70,152 @@ static unsigned int peaks(const struct smtj_hist *h, double *pos,
 	return i;
 }
 
-int smtj_levels_detect(struct smtj_levels *lv, const float *x, size_t n,
-		       unsigned int max, struct smtj_err *err)
-{
-	struct smtj_hist h;
+/* Lloyd's iterations in one dimension: the state of one pass. */
+struct lloyd {
+	unsigned int k;
 	double c[SMTJ_SIM_MAX_LEVELS], s1[SMTJ_SIM_MAX_LEVELS];
 	double s2[SMTJ_SIM_MAX_LEVELS], cnt[SMTJ_SIM_MAX_LEVELS];
-	unsigned int k, i;
+};
+
+static void lloyd_chunk(void *acc, const float *x, const uint64_t *w,
+			size_t n)
+{
+	struct lloyd *l = acc;
+
+	for (size_t t = 0; t < n; t++) {
+		/* levels are sorted: nearest by the midpoints */
+		unsigned int b = 0;
+		double wt = w ? (double)w[t] : 1;
+
+		while (b + 1 < l->k && x[t] > 0.5 * (l->c[b] + l->c[b + 1]))
+			b++;
+		l->s1[b] += wt * x[t];
+		l->s2[b] += wt * ((double)x[t] * x[t]);
+		l->cnt[b] += wt;
+	}
+}
+
+/* k-means from the k histogram peaks in l->c, over @n values. */
+static int refine(struct smtj_levels *lv, struct lloyd *l, uint64_t n,
+		  smtj_pass_fn pass, void *ctx, struct smtj_err *err)
+{
+	unsigned int i;
 	int ret;
 
-	memset(lv, 0, sizeof(*lv));
-	if (max < 1 || max > SMTJ_SIM_MAX_LEVELS)
-		return smtj_seterr(err, -EINVAL, "levels: max %u not in 1..%u", max,
-				   SMTJ_SIM_MAX_LEVELS);
-	ret = smtj_hist(&h, x, n, LV_BINS, 0, 0, err);
-	if (ret)
-		return ret;
-	k = peaks(&h, c, max);
-	smtj_hist_free(&h);
-	if (!k)
-		return smtj_seterr(err, -ENODATA, "levels: no peak found");
 	for (int it = 0; it < 50; it++) {
 		double moved = 0;
 
-		memset(s1, 0, sizeof(s1));
-		memset(s2, 0, sizeof(s2));
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t t = 0; t < n; t++) {
-			/* levels are sorted: nearest by the midpoints */
-			unsigned int b = 0;
+		memset(l->s1, 0, sizeof(l->s1));
+		memset(l->s2, 0, sizeof(l->s2));
+		memset(l->cnt, 0, sizeof(l->cnt));
+		ret = pass(ctx, lloyd_chunk, l, err);
+		if (ret)
+			return ret;
+		for (i = 0; i < l->k; i++) {
+			double m = l->cnt[i] ? l->s1[i] / l->cnt[i] : l->c[i];
 
-			while (b + 1 < k && x[t] > 0.5 * (c[b] + c[b + 1]))
-				b++;
-			s1[b] += x[t];
-			s2[b] += (double)x[t] * x[t];
-			cnt[b]++;
-		}
-		for (i = 0; i < k; i++) {
-			double m = cnt[i] ? s1[i] / cnt[i] : c[i];
-
-			moved = fmax(moved, fabs(m - c[i]));
-			c[i] = m;
+			moved = fmax(moved, fabs(m - l->c[i]));
+			l->c[i] = m;
 		}
 		if (moved == 0)
 			break;
 	}
-	lv->n = k;
-	for (i = 0; i < k; i++) {
-		double var = cnt[i] ? s2[i] / cnt[i] - c[i] * c[i] : 0;
+	lv->n = l->k;
+	for (i = 0; i < l->k; i++) {
+		double var = l->cnt[i] ? l->s2[i] / l->cnt[i] - l->c[i] * l->c[i] : 0;
 
-		lv->level[i] = c[i];
-		lv->weight[i] = cnt[i] / n;
+		lv->level[i] = l->c[i];
+		lv->weight[i] = l->cnt[i] / (double)n;
 		lv->sd[i] = var > 0 ? sqrt(var) : 0;
 	}
 	return 0;
+}
+
+struct array {
+	const float *x;
+	size_t n;
+};
+
+static int array_pass(void *ctx, smtj_chunk_fn fn, void *acc,
+		      struct smtj_err *err)
+{
+	const struct array *a = ctx;
+
+	(void)err;
+	fn(acc, a->x, NULL, a->n);
+	return 0;
+}
+
+static int check_max(struct smtj_levels *lv, unsigned int max,
+		     struct smtj_err *err)
+{
+	memset(lv, 0, sizeof(*lv));
+	if (max < 1 || max > SMTJ_SIM_MAX_LEVELS)
+		return smtj_seterr(err, -EINVAL, "levels: max %u not in 1..%u", max,
+				   SMTJ_SIM_MAX_LEVELS);
+	return 0;
+}
+
+/* The peaks of @h seed the k-means. */
+static int seed(struct lloyd *l, struct smtj_hist *h, unsigned int max,
+		struct smtj_err *err)
+{
+	memset(l, 0, sizeof(*l));
+	l->k = peaks(h, l->c, max);
+	smtj_hist_free(h);
+	if (!l->k)
+		return smtj_seterr(err, -ENODATA, "levels: no peak found");
+	return 0;
+}
+
+int smtj_levels_detect(struct smtj_levels *lv, const float *x, size_t n,
+		       unsigned int max, struct smtj_err *err)
+{
+	struct array a = { x, n };
+	struct smtj_hist h;
+	struct lloyd l;
+	int ret;
+
+	if ((ret = check_max(lv, max, err)) ||
+	    (ret = smtj_hist(&h, x, n, LV_BINS, 0, 0, err)) ||
+	    (ret = seed(&l, &h, max, err)))
+		return ret;
+	return refine(lv, &l, n, array_pass, &a, err);
+}
+
+static void span_chunk(void *acc, const float *x, const uint64_t *w, size_t n)
+{
+	smtj_span_add(acc, x, w, n);
+}
+
+static void hist_chunk(void *acc, const float *x, const uint64_t *w, size_t n)
+{
+	smtj_hist_add(acc, x, w, n);
+}
+
+int smtj_levels_detect_passes(struct smtj_levels *lv, smtj_pass_fn pass,
+			      void *ctx, unsigned int max,
+			      struct smtj_err *err)
+{
+	struct smtj_span s = { 0 };
+	struct smtj_hist h;
+	struct lloyd l;
+	int ret;
+
+	if ((ret = check_max(lv, max, err)) ||
+	    (ret = pass(ctx, span_chunk, &s, err)))
+		return ret;
+	if (!s.n)	/* as smtj_hist says it */
+		return smtj_seterr(err, -EINVAL, "histogram: 0 values, %d bins",
+				   LV_BINS);
+	if ((ret = smtj_hist_init(&h, LV_BINS, s.lo, smtj_span_top(&s), err)))
+		return ret;
+	ret = pass(ctx, hist_chunk, &h, err);
+	if (ret) {
+		smtj_hist_free(&h);
+		return ret;
+	}
+	if ((ret = seed(&l, &h, max, err)))
+		return ret;
+	return refine(lv, &l, s.n, pass, ctx, err);
 }

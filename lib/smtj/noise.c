@@ -103,6 +103,12 @@ static int setup_cond(struct smtj_noise *nz, struct smtj_err *err)
 		nz->b = (float)(-s->mean * nz->alpha / s->sd);
 		break;
 	case COND_BINARY:
+		if (s->ops->levels) {
+			int ret = s->ops->levels(s, err);
+
+			if (ret)
+				return ret;
+		}
 		nz->thresh = (float)((s->lo + s->hi) / 2);
 		break;
 	default:

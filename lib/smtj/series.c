@@ -25,7 +25,7 @@ int smtj_series_format_parse(const char *s, enum smtj_series_format *fmt)
 	return -EINVAL;
 }
 
-static enum smtj_series_format by_name(const char *name)
+enum smtj_series_format smtj_series_format_of(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 
@@ -215,7 +215,7 @@ int smtj_series_parse(struct smtj_series *s, const void *buf, size_t len,
 	if (len == 0)
 		return smtj_seterr(err, -ENODATA, "%s: offset 0: empty file", name);
 	if (fmt == SMTJ_FMT_AUTO)
-		fmt = by_name(name);
+		fmt = smtj_series_format_of(name);
 	switch (fmt) {
 	case SMTJ_FMT_U16:
 		ret = parse_u16(s, buf, len, name, err);

@@ -124,6 +124,8 @@ struct smtj_src_ops {
 	void (*destroy)(struct smtj_src *s);
 	/* Samples a live source lost so far (NULL: never loses any). */
 	uint64_t (*lost)(const struct smtj_src *s);
+	/* Fill lo and hi, for cond=binary (NULL: the constructor did). */
+	int (*levels)(struct smtj_src *s, struct smtj_err *err);
 };
 
 /* Every source starts with this; the constructors fill the moments of
@@ -186,8 +188,61 @@ int smtj_junction_spec_params(struct smtj_spec *sp,
 int smtj_sim_levels_volts(const struct smtj_sim_config *cfg, double *lo,
 			  double *hi);
 
-/* Whole-file reader with a size cap; *buf malloc'ed. */
+/* Whole-file reader; *buf malloc'ed. */
 int smtj_read_file(const char *path, void **buf, size_t *len,
 		   struct smtj_err *err);
+
+/* A regular file read in chunks through one buffer of @cap bytes (memory
+ * bounded whatever the file's size).  The size is taken at open; a read
+ * that finds it changed, or that fails, is an error naming the file and
+ * the offset. */
+struct smtj_file {
+	int fd;
+	char *path;
+	uint64_t size;		/* bytes, at open */
+	uint8_t *buf;
+	size_t cap;
+	uint64_t off;		/* buf holds bytes [off, off + len) */
+	size_t len;
+};
+int smtj_file_open(struct smtj_file *f, const char *path, size_t cap,
+		   struct smtj_err *err);
+/* *p = the bytes from @off on (off < size), *len of them: at least one
+ * and up to the end of the chunk that holds @off (chunks start at
+ * multiples of cap). */
+int smtj_file_at(struct smtj_file *f, uint64_t off, const uint8_t **p,
+		 size_t *len, struct smtj_err *err);
+void smtj_file_close(struct smtj_file *f);
+
+/* Format of a series file by its name (.f32, .csv, else u16). */
+enum smtj_series_format smtj_series_format_of(const char *name);
+
+/* ---- statistics over data seen in chunks ------------------------------ */
+
+/* Range and count of values, @w their weights (NULL: one each). */
+struct smtj_span {
+	double lo, hi;
+	uint64_t n;
+};
+void smtj_span_add(struct smtj_span *s, const float *x, const uint64_t *w,
+		   size_t n);
+/* The histogram's upper end for a data range: the top value inside. */
+double smtj_span_top(const struct smtj_span *s);
+int smtj_hist_init(struct smtj_hist *h, size_t nbins, double lo, double hi,
+		   struct smtj_err *err);
+void smtj_hist_add(struct smtj_hist *h, const float *x, const uint64_t *w,
+		   size_t n);
+
+/* One pass over a data set: @fn(acc, x, w, n) for each chunk, in order
+ * (w: weights, NULL for one each); 0 or the reader's error. */
+typedef void (*smtj_chunk_fn)(void *acc, const float *x, const uint64_t *w,
+			      size_t n);
+typedef int (*smtj_pass_fn)(void *ctx, smtj_chunk_fn fn, void *acc,
+			    struct smtj_err *err);
+/* smtj_levels_detect over data read by passes (2 + the k-means
+ * iterations, at most 52); same result as on the data in one array. */
+int smtj_levels_detect_passes(struct smtj_levels *lv, smtj_pass_fn pass,
+			      void *ctx, unsigned int max,
+			      struct smtj_err *err);
 
 #endif /* SMTJ_INTERNAL_H */

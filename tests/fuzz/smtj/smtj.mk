@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# libsmtj fuzzers: the spec parser and each series parser (u16, f32, csv),
+# libsmtj fuzzers: the spec parser, each series parser (u16, f32, csv) and
+# the streamed replay of binary recordings against the parser (replay),
 # clang -fsanitize=fuzzer,address,undefined, ~5 s each on a seed corpus.
 
 SMTJ_FUZZ_DIR := $(BUILD)/fuzz/smtj
 SMTJ_FUZZ_LIBSRC = $(SMTJ_SRCS)
-SMTJ_FUZZERS := spec u16 f32 csv
+SMTJ_FUZZERS := spec u16 f32 csv replay
 FUZZ_RUNS += $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS))
 .PHONY: $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS)) smtj-fuzz-corpus
 
@@ -15,6 +16,11 @@ SMTJ_FUZZ_CC = clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined 
 $(SMTJ_FUZZ_DIR)/fuzz-spec: tests/fuzz/smtj/fuzz-spec.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
 	$(SMTJ_FUZZ_CC) -o $@ $< $(SMTJ_FUZZ_LIBSRC) $(SMTJ_LDLIBS)
+
+# 64-byte chunks: small inputs cross many chunk boundaries of the reader.
+$(SMTJ_FUZZ_DIR)/fuzz-replay: tests/fuzz/smtj/fuzz-replay.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
+	@mkdir -p $(dir $@)
+	$(SMTJ_FUZZ_CC) -DSMTJ_REPLAY_CHUNK=64 -o $@ $< $(SMTJ_FUZZ_LIBSRC) $(SMTJ_LDLIBS)
 
 $(SMTJ_FUZZ_DIR)/fuzz-%: tests/fuzz/smtj/fuzz-series.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
