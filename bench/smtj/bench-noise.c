@@ -81,64 +81,104 @@ static double bench_core(void)
 	return n / t;
 }
 
+/* A recording for the replay source in the system's temporary
+ * directory, @bytes of it, @fill writing value i; its path into @path. */
+static int recording(char *path, size_t len, const char *ext, size_t bytes,
+		     void (*fill)(void *buf, size_t i))
+{
+	char tmp[] = "/tmp/smtj-bench-XXXXXX";
+	int fd = mkstemp(tmp), ok = fd >= 0;
+	size_t rec = !strcmp(ext, ".f32") ? 4 : 2, per = (1 << 20) / rec;
+	void *v = malloc(1 << 20);
+
+	for (size_t done = 0; ok && v && done < bytes; done += 1 << 20) {
+		for (size_t i = 0; i < per; i++)
+			fill((char *)v + i * rec, done / rec + i);
+		ok = write(fd, v, 1 << 20) == 1 << 20;
+	}
+	free(v);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, len, "%s%s", tmp, ext);
+	if (!ok || !v || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void fill_f32(void *p, size_t i)
+{
+	float f = (float)(i & 1023) * 1e-4f;
+
+	memcpy(p, &f, 4);
+}
+
+static void fill_u16(void *p, size_t i)
+{
+	uint16_t c = (uint16_t)(2400 + (i * 2654435761u >> 20) % 700);
+
+	memcpy(p, &c, 2);
+}
+
 int main(int argc, char **argv)
 {
-	char tmp[] = "/tmp/smtj-bench-XXXXXX", path[64], spec[128];
 	static const char *const specs[] = {
 		"gauss", "bernoulli", "bernoulli:h=4", "hmm", "hmm:serial",
 		"junction", "junction:serial", "junction:n=4,serial",
-		"hmm:cond=std", "hmm:arduino", NULL /* replay, below */
+		"hmm:cond=std", "hmm:arduino",
 	};
+	/* Replay streams binary recordings from the file in chunks: a
+	 * 1 M-value float32 one and a 64 MiB (32 M-value) u16 one, larger
+	 * than the caches, read from the page cache. */
+	static const struct {
+		const char *name, *ext;
+		size_t bytes;
+		void (*fill)(void *buf, size_t i);
+	} rec[] = {
+		{ "replay:f32", ".f32", 4 << 20, fill_f32 },
+		{ "replay:u16", ".u16", 64 << 20, fill_u16 },
+	};
+	const size_t ns = sizeof(specs) / sizeof(specs[0]);
+	char path[sizeof(rec) / sizeof(rec[0])][64], spec[128];
 	FILE *out = stdout;
 	struct smtj_err err;
-	int fd = mkstemp(tmp), first = 1;
+	int first = 1, have[sizeof(rec) / sizeof(rec[0])];
 
 	if (argc > 1 && !(out = fopen(argv[1], "w"))) {
 		perror(argv[1]);
 		return 1;
 	}
-	/* a 1 M-value float32 recording for the replay source */
-	if (fd >= 0) {
-		float *v = malloc(1 << 22);
-
-		for (int i = 0; v && i < (1 << 20); i++)
-			v[i] = (float)(i & 1023) * 1e-4f;
-		if (!v || write(fd, v, 1 << 22) != 1 << 22)
-			fd = -1;
-		free(v);
-		snprintf(path, sizeof(path), "%s.f32", tmp);
-		rename(tmp, path);
-	}
+	for (size_t k = 0; k < sizeof(rec) / sizeof(rec[0]); k++)
+		have[k] = !recording(path[k], sizeof(path[k]), rec[k].ext,
+				     rec[k].bytes, rec[k].fill);
 	fprintf(out, "{\n  \"benchmark\": \"libsmtj noise sources\",\n"
 		"  \"library\": \"%s\",\n  \"shape\": [%d, %d],\n  \"threads\": 1,\n"
 		"  \"clock\": \"thread CPU time (wall = cpu * cpu_share)\",\n"
 		"  \"values_per_second\": {\n", smtj_version(), ROWS, COLS);
-	for (size_t i = 0; i <= sizeof(specs) / sizeof(specs[0]); i++) {
-		const char *s = i < sizeof(specs) / sizeof(specs[0]) ? specs[i] : NULL;
+	for (size_t i = 0; i < ns + sizeof(rec) / sizeof(rec[0]); i++) {
+		const char *name = i < ns ? specs[i] : rec[i - ns].name;
 		double r;
 
-		if (i < sizeof(specs) / sizeof(specs[0]) - 1) {
-			snprintf(spec, sizeof(spec), "%s", s);
-		} else if (i == sizeof(specs) / sizeof(specs[0]) - 1) {
-			if (fd < 0)
-				continue;
-			snprintf(spec, sizeof(spec), "replay:path=%s", path);
-		} else {
-			break;
-		}
+		if (i < ns)
+			snprintf(spec, sizeof(spec), "%s", specs[i]);
+		else if (have[i - ns])
+			snprintf(spec, sizeof(spec), "replay:path=%s", path[i - ns]);
+		else
+			continue;
 		r = bench_spec(spec, &err);
 		if (r < 0) {
 			fprintf(stderr, "bench-noise: %s: %s\n", spec, err.msg);
 			continue;
 		}
 		fprintf(out, "%s    \"%s\": {\"cpu\": %.4g, \"cpu_share\": %.3f}",
-			first ? "" : ",\n",
-			strncmp(spec, "replay", 6) ? spec : "replay:f32", r, wall_ratio);
+			first ? "" : ",\n", name, r, wall_ratio);
 		first = 0;
 	}
 	fprintf(out, "\n  },\n  \"sim_core_samples_per_second\": %.4g\n}\n", bench_core());
-	if (fd >= 0)
-		unlink(path);
+	for (size_t k = 0; k < sizeof(rec) / sizeof(rec[0]); k++)
+		if (have[k])
+			unlink(path[k]);
 	if (out != stdout)
 		fclose(out);
 	return 0;
