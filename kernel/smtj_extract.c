@@ -83,6 +83,121 @@ static int smtj_extract_validate(const struct smtj_extract_config *cfg)
 	return 0;
 }
 
+static int smtj_levels_fail(struct smtj_levels_error *err, u32 fault, u32 a,
+			    u32 b)
+{
+	memset(err, 0, sizeof(*err));
+	err->fault = fault;
+	err->a = a;
+	err->b = b;
+	return -EINVAL;
+}
+
+/**
+ * smtj_extract_levels_order() - check the order of a board's level table
+ * @uv: the voltage of each of the 2^@nr_junctions array states in
+ *	microvolts, in state order (bit j set: junction j in its
+ *	high-resistance state)
+ * @nr_junctions: 1 .. SMTJ_EXTRACT_MAX_JUNCTIONS
+ * @err: where the table is wrong, on failure
+ *
+ * In series, a junction that goes to its high-resistance state adds to the
+ * array's resistance whatever the others do, so the voltage of a divider
+ * around the array moves the same way for every junction and from every
+ * state: up when the array is the divider's lower arm, down when it is the
+ * upper one.  The way is that from state 0 to state 1; every step from a
+ * state s to s | 1 << j must go that way too, and none may be zero.
+ *
+ * Return: 0, or -EINVAL with @err filled in (SMTJ_LEVELS_ORDER, states a
+ * and b of the first step at fault; fault 0 for a bad @nr_junctions).
+ */
+int smtj_extract_levels_order(const u32 *uv, u32 nr_junctions,
+			      struct smtj_levels_error *err)
+{
+	u32 n = 1U << nr_junctions, s, j;
+	int up;
+
+	if (nr_junctions < 1 || nr_junctions > SMTJ_EXTRACT_MAX_JUNCTIONS)
+		return smtj_levels_fail(err, 0, 0, 0);
+	up = uv[1] > uv[0];
+	for (s = 0; s < n; s++) {
+		for (j = 0; j < nr_junctions; j++) {
+			u32 t = s | 1U << j;
+
+			if (t == s || (up ? uv[t] > uv[s] : uv[t] < uv[s]))
+				continue;
+			return smtj_levels_fail(err, SMTJ_LEVELS_ORDER, s, t);
+		}
+	}
+	return 0;
+}
+
+/* round(uv / scale) - offset: at most 2^32 * 10^9 / 1, no overflow */
+static s64 smtj_levels_code(u32 uv, const struct smtj_levels_adc *adc)
+{
+	u64 fv = (u64)uv * 1000000000ULL;
+
+	return (s64)((fv + adc->scale_fv / 2) / adc->scale_fv) - adc->offset;
+}
+
+/**
+ * smtj_extract_levels_codes() - a board's level table in ADC codes
+ * @uv: the voltage of each array state in microvolts, in state order
+ * @nr_junctions: 1 .. SMTJ_EXTRACT_MAX_JUNCTIONS
+ * @adc: the channel that reads the array
+ * @code: on success, the code of each of the 2^@nr_junctions states as the
+ *	channel's samples carry it (two's complement for a signed channel)
+ * @err: where the table is wrong, on failure
+ *
+ * The code of a state is round(uv / scale) - offset.  It must lie strictly
+ * between the ADC's rails (a code at a rail is a fault to the extractor:
+ * saturation, an input pulled to a rail), and no two states may share a
+ * code: the decoder could not tell them apart (n identical junctions in
+ * series give only n + 1 levels).
+ *
+ * Return: 0, or -EINVAL with @err filled in (SMTJ_LEVELS_RANGE for the
+ * first state out of range, SMTJ_LEVELS_SAME for the first pair sharing a
+ * code; fault 0 for a bad @nr_junctions or @adc).
+ */
+int smtj_extract_levels_codes(const u32 *uv, u32 nr_junctions,
+			      const struct smtj_levels_adc *adc, u16 *code,
+			      struct smtj_levels_error *err)
+{
+	u32 n = 1U << nr_junctions, s, t;
+	s32 lo, hi;
+
+	if (nr_junctions < 1 || nr_junctions > SMTJ_EXTRACT_MAX_JUNCTIONS ||
+	    !adc->scale_fv || adc->bits < 1 || adc->bits > 16)
+		return smtj_levels_fail(err, 0, 0, 0);
+	lo = adc->is_signed ? -(1 << (adc->bits - 1)) : 0;
+	hi = adc->is_signed ? (1 << (adc->bits - 1)) - 1 : (1 << adc->bits) - 1;
+	for (s = 0; s < n; s++) {
+		s64 c = smtj_levels_code(uv[s], adc);
+
+		if (c <= lo || c >= hi) {
+			smtj_levels_fail(err, SMTJ_LEVELS_RANGE, s, s);
+			err->code = c;
+			err->lo = lo;
+			err->hi = hi;
+			return -EINVAL;
+		}
+		code[s] = (u16)c;
+	}
+	/* in range, so equal codes are equal u16 */
+	for (s = 0; s < n; s++) {
+		for (t = s + 1; t < n; t++) {
+			if (code[s] != code[t])
+				continue;
+			smtj_levels_fail(err, SMTJ_LEVELS_SAME, s, t);
+			err->code = smtj_levels_code(uv[s], adc);
+			err->lo = lo;
+			err->hi = hi;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Sort the level table; -EINVAL unless all levels are distinct. */
 static int smtj_extract_table(struct smtj_extract *x)
 {

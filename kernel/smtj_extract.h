@@ -80,7 +80,38 @@ struct smtj_extract {
 	struct smtj_extract_stats stats;
 };
 
+/*
+ * A board's level table (the voltage of each array state, from its device
+ * tree) against the ADC channel that reads it: smtj_extract_levels_order()
+ * and smtj_extract_levels_codes() turn it into the codes of
+ * smtj_extract_config.level, or say what is wrong with it.
+ */
+struct smtj_levels_adc {
+	u64 scale_fv;		/* femtovolts per code, > 0 */
+	s32 offset;		/* volts = (code + offset) * scale */
+	u32 bits;		/* 1 .. 16 */
+	u32 is_signed;		/* two's complement codes */
+};
+
+enum smtj_levels_fault {
+	SMTJ_LEVELS_ORDER = 1,	/* states a, b = a | 1 << j: wrong way or equal */
+	SMTJ_LEVELS_RANGE,	/* state a's code is at or beyond a rail */
+	SMTJ_LEVELS_SAME,	/* states a and b have one code */
+};
+
+struct smtj_levels_error {
+	u32 fault;		/* enum smtj_levels_fault */
+	u32 a, b;		/* the states at fault */
+	s64 code;		/* code of state a */
+	s32 lo, hi;		/* the ADC's rails */
+};
+
 void smtj_extract_default_config(struct smtj_extract_config *cfg);
+int smtj_extract_levels_order(const u32 *uv, u32 nr_junctions,
+			      struct smtj_levels_error *err);
+int smtj_extract_levels_codes(const u32 *uv, u32 nr_junctions,
+			      const struct smtj_levels_adc *adc, u16 *code,
+			      struct smtj_levels_error *err);
 int smtj_extract_init(struct smtj_extract *x,
 		      const struct smtj_extract_config *cfg);
 size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
