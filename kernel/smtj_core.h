@@ -42,6 +42,13 @@ struct smtj_format {
  *	unregistered); may sleep.  Once it returns, the backend must not call
  *	smtj_core_push() again until the next @start.
  * @get_config: optional; fill the simulator configuration (SMTJ_IOC_GET_SIM).
+ * @get_levels: optional, for a physical array: set @nr_junctions to the
+ *	number of junctions that the samples encode and, when it is more than
+ *	one, fill @level (room for SMTJ_SIM_MAX_LEVELS) with the code of each
+ *	of their 2^n states in state order (bit j set: junction j in its
+ *	high-resistance state), as the samples carry it.  The hwrng decodes
+ *	the samples with this table; without the op a physical device is one
+ *	junction.
  * @set_config: optional; apply a configuration already checked with
  *	smtj_model_validate() and restart the stream at index 0, calling
  *	smtj_core_restart() while no push can run (SMTJ_IOC_SET_SIM).
@@ -57,6 +64,8 @@ struct smtj_backend_ops {
 	int (*get_config)(struct smtj_device *sdev, struct smtj_sim_config *cfg);
 	int (*set_config)(struct smtj_device *sdev,
 			  const struct smtj_sim_config *cfg);
+	void (*get_levels)(struct smtj_device *sdev, u32 *nr_junctions,
+			   u16 *level);
 	void (*kick)(struct smtj_device *sdev);
 };
 

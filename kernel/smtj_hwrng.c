@@ -86,6 +86,8 @@ MODULE_PARM_DESC(hwrng_quality,
  * @quality: bits of entropy per 1024 output bits
  * @sim_cfg: the simulator configuration the extractor was set up for
  * @cfg: the extractor's configuration (device lock)
+ * @sign: the sign bit of a signed channel's codes, else 0: the extractor
+ *	sees codes as offset binary, code ^ sign (device lock)
  * @x: the extractor (device lock)
  * @state: last device state seen, enum smtj_health_state (device lock)
  * @transitions: state changes (device lock)
@@ -111,6 +113,7 @@ struct smtj_hwrng {
 	unsigned int quality;
 	struct smtj_sim_config sim_cfg;
 	struct smtj_extract_config cfg;
+	u16 sign;
 	struct smtj_extract *x;
 	u32 state;
 	u64 transitions;
@@ -171,7 +174,8 @@ static bool smtj_hwrng_deliver(struct smtj_sink *sink, const u16 *samples,
 			       unsigned int n, u64 index, u64 time_ns)
 {
 	struct smtj_hwrng *h = container_of(sink, struct smtj_hwrng, sink);
-	unsigned int off, len;
+	u16 code[SMTJ_CHUNK];
+	unsigned int off, len, i;
 
 	if (n > smtj_hwrng_room_locked(h))
 		return false;
@@ -179,8 +183,16 @@ static bool smtj_hwrng_deliver(struct smtj_sink *sink, const u16 *samples,
 		h->first_index = index;
 	/* in chunks, so that trip_index is exact to SMTJ_CHUNK samples */
 	for (off = 0; off < n; off += len) {
+		const u16 *in = samples + off;
+
 		len = min(n - off, SMTJ_CHUNK);
-		smtj_extract_feed(h->x, samples + off, len, index + off);
+		if (h->sign) {
+			/* two's complement to offset binary: rails 0, max */
+			for (i = 0; i < len; i++)
+				code[i] = (in[i] ^ h->sign) & h->cfg.code_max;
+			in = code;
+		}
+		smtj_extract_feed(h->x, in, len, index + off);
 		smtj_hwrng_check_state(h, index + off + len);
 	}
 	if (smtj_extract_avail(h->x) && h->state == SMTJ_HEALTH_OK)
@@ -216,34 +228,47 @@ static const struct smtj_sink_ops smtj_hwrng_sink_ops = {
 
 /*
  * The extractor's configuration for the device as it is now: the sample
- * format, and for a simulator its junctions and level table.
+ * format, and the junctions and level table of a simulator's
+ * configuration or of a physical array (get_levels); *sign as in struct
+ * smtj_hwrng.
  */
 static void smtj_hwrng_config(struct smtj_hwrng *h,
 			      struct smtj_extract_config *c,
-			      struct smtj_sim_config *sc)
+			      struct smtj_sim_config *sc, u16 *sign)
 {
 	struct smtj_device *sdev = h->sdev;
+	const struct smtj_backend_ops *ops;
 	unsigned long flags;
-	u32 bits, i;
+	u32 bits, nj = 1, i;
+	bool is_signed;
 
+	BUILD_BUG_ON(sizeof(c->level) != sizeof(sc->level));
 	spin_lock_irqsave(&sdev->lock, flags);
 	bits = sdev->fmt.sample_bits;
+	is_signed = sdev->fmt.sample_signed;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	smtj_extract_default_config(c);
 	c->code_max = bits >= 16 ? 0xffff : (1U << bits) - 1;
+	*sign = is_signed ? (u16)(1U << (min(bits, 16U) - 1)) : 0;
 	memset(sc, 0, sizeof(*sc));
-	if (!h->sim)
-		return;
 	mutex_lock(&sdev->ops_lock);
-	if (sdev->ops && sdev->ops->get_config)
-		sdev->ops->get_config(sdev, sc);
-	mutex_unlock(&sdev->ops_lock);
-	if (sc->nr_junctions > 1 &&
-	    sc->nr_junctions <= SMTJ_EXTRACT_MAX_JUNCTIONS) {
-		c->nr_junctions = sc->nr_junctions;
-		for (i = 0; i < (1U << sc->nr_junctions); i++)
-			c->level[i] = sc->level[i];
+	ops = sdev->ops;
+	if (ops && h->sim && ops->get_config) {
+		ops->get_config(sdev, sc);
+		nj = sc->nr_junctions;
+		memcpy(c->level, sc->level, sizeof(c->level));
+	} else if (ops && !h->sim && ops->get_levels) {
+		ops->get_levels(sdev, &nj, c->level);
 	}
+	mutex_unlock(&sdev->ops_lock);
+	if (nj <= 1 || nj > SMTJ_EXTRACT_MAX_JUNCTIONS) {
+		memset(c->level, 0, sizeof(c->level));	/* one junction */
+		return;
+	}
+	c->nr_junctions = nj;
+	if (*sign)
+		for (i = 0; i < (1U << nj); i++)
+			c->level[i] = (c->level[i] ^ *sign) & c->code_max;
 }
 
 /*
@@ -256,16 +281,18 @@ static int smtj_hwrng_refresh(struct smtj_hwrng *h, bool force)
 	struct smtj_extract_config c;
 	struct smtj_sim_config sc;
 	unsigned long flags;
+	u16 sign;
 	int ret;
 
-	smtj_hwrng_config(h, &c, &sc);
+	smtj_hwrng_config(h, &c, &sc, &sign);
 	if (!force && !memcmp(&c, &h->cfg, sizeof(c)) &&
-	    !memcmp(&sc, &h->sim_cfg, sizeof(sc)))
+	    !memcmp(&sc, &h->sim_cfg, sizeof(sc)) && sign == h->sign)
 		return 0;
 	spin_lock_irqsave(&h->sdev->lock, flags);
 	ret = smtj_extract_init(h->x, &c);
 	if (!ret) {
 		h->cfg = c;
+		h->sign = sign;
 		h->first_index = SMTJ_HWRNG_NO_INDEX;
 		smtj_hwrng_check_state(h, 0);
 	}
@@ -707,6 +734,44 @@ static ssize_t dwell_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(dwell);
 
+static ssize_t junctions_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	unsigned long flags;
+	u32 nj;
+
+	spin_lock_irqsave(&h->sdev->lock, flags);
+	nj = h->x->cfg.nr_junctions;
+	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	return sysfs_emit(buf, "%u\n", nj);
+}
+static DEVICE_ATTR_RO(junctions);
+
+/*
+ * The level table the extractor decodes with: the code of each array state
+ * in state order, as the samples carry it; an empty line for one junction,
+ * whose two levels the extractor follows by itself.
+ */
+static ssize_t levels_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	const struct smtj_extract_config *c = &h->x->cfg;
+	unsigned long flags;
+	int len = 0;
+	u32 i;
+
+	spin_lock_irqsave(&h->sdev->lock, flags);
+	for (i = 0; c->nr_junctions > 1 && i < (1U << c->nr_junctions); i++)
+		len += sysfs_emit_at(buf, len, "%s%d", i ? " " : "",
+				     (int)c->level[i] - (int)h->sign);
+	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(levels);
+
 static ssize_t quality_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -760,6 +825,8 @@ static struct attribute *smtj_hwrng_attrs[] = {
 	&dev_attr_quality.attr,
 	&dev_attr_reset.attr,
 	&dev_attr_dwell.attr,
+	&dev_attr_junctions.attr,
+	&dev_attr_levels.attr,
 	&smtj_hwrng_attr_samples.attr.attr,
 	&smtj_hwrng_attr_gaps.attr.attr,
 	&smtj_hwrng_attr_rail_samples.attr.attr,

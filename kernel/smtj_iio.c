@@ -17,6 +17,12 @@
  * arm64), so there is no callback-buffer path.  A read that fails is
  * counted (sysfs read_errors) and its sample index stays unused; -ENODEV
  * (the ADC was unbound) ends the device: readers get -ENODEV.
+ *
+ * Several junctions on one channel (smtj,num-junctions) need their level
+ * table (smtj,levels-microvolt): checked at probe (count, order, range
+ * of the ADC, no two states on one code), turned into ADC codes with the
+ * channel's scale and offset, and handed to the hwrng (get_levels), whose
+ * extractor decodes every sample into one bit per junction.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,6 +46,7 @@
 #include <linux/timekeeping.h>
 
 #include "smtj_core.h"
+#include "smtj_extract.h"
 
 #define SMTJ_IIO_RATE_MAX	20000U	/* paced reads: samples per second */
 #define SMTJ_IIO_RATE_DEF	1000U
@@ -63,6 +70,7 @@
  * @sample_signed: the channel's codes are two's complement
  * @num_junctions: junctions in series
  * @levels_uv: expected level of each of the 2^num_junctions states, or NULL
+ * @levels: the same in ADC codes, as the samples carry them, or NULL
  * @hwrng_quality: entropy credited per 1024 bits (smtj,hwrng-quality)
  * @lock: protects the fields below
  * @running: a consumer is attached
@@ -86,6 +94,7 @@ struct smtj_iio {
 	bool sample_signed;
 	u32 num_junctions;
 	u32 *levels_uv;
+	u16 *levels;
 	u32 hwrng_quality;
 
 	struct mutex lock;	/* see above */
@@ -238,9 +247,22 @@ static void smtj_iio_stop(struct smtj_device *sdev)
 	mutex_unlock(&st->lock);
 }
 
+/* The level table, fixed at probe: several junctions always have one. */
+static void smtj_iio_get_levels(struct smtj_device *sdev, u32 *nr_junctions,
+				u16 *level)
+{
+	struct smtj_iio *st = smtj_core_priv(sdev);
+
+	*nr_junctions = st->num_junctions;
+	if (st->num_junctions > 1 && st->levels)
+		memcpy(level, st->levels,
+		       sizeof(*level) << st->num_junctions);
+}
+
 static const struct smtj_backend_ops smtj_iio_ops = {
 	.start = smtj_iio_start,
 	.stop = smtj_iio_stop,
+	.get_levels = smtj_iio_get_levels,
 };
 
 /*
@@ -265,15 +287,29 @@ static int smtj_iio_prop_u32(struct device *dev, const char *name, u32 def,
 	return 0;
 }
 
+static const char smtj_iio_levels_name[] = "smtj,levels-microvolt";
+
+/*
+ * smtj,levels-microvolt: 2^num-junctions entries (required for several
+ * junctions), each at most SMTJ_IIO_LEVEL_MAX_UV, in the order of
+ * smtj_extract_levels_order().  The ADC's range is checked once the
+ * channel is known (smtj_iio_level_codes()).
+ */
 static int smtj_iio_levels(struct smtj_iio *st)
 {
-	static const char name[] = "smtj,levels-microvolt";
+	const char *name = smtj_iio_levels_name;
 	struct device *dev = st->dev;
 	unsigned int want = 1U << st->num_junctions, i;
+	struct smtj_levels_error err;
 	int n, ret;
 
-	if (!device_property_present(dev, name))
-		return 0;
+	if (!device_property_present(dev, name)) {
+		if (st->num_junctions == 1)
+			return 0;
+		return dev_err_probe(dev, -EINVAL,
+				     "smtj,num-junctions = %u needs %s, the voltage of each of the %u states\n",
+				     st->num_junctions, name, want);
+	}
 	n = device_property_count_u32(dev, name);
 	if (n < 0)
 		return dev_err_probe(dev, -EINVAL, "%s: not u32 values (%d)\n",
@@ -295,7 +331,66 @@ static int smtj_iio_levels(struct smtj_iio *st)
 					     "%s[%u] = %u: above %u\n", name, i,
 					     st->levels_uv[i],
 					     SMTJ_IIO_LEVEL_MAX_UV);
-	return 0;
+	if (!smtj_extract_levels_order(st->levels_uv, st->num_junctions, &err))
+		return 0;
+	if (err.a == 0 && err.b == 1)
+		return dev_err_probe(dev, -EINVAL,
+				     "%s: states 0 and 1 are both %u uV: junction 0 does not move the voltage\n",
+				     name, st->levels_uv[0]);
+	return dev_err_probe(dev, -EINVAL,
+			     "%s: out of order: state %u -> %u goes %u -> %u uV, but every junction must move the voltage %s, as state 0 -> 1 does\n",
+			     name, err.a, err.b, st->levels_uv[err.a],
+			     st->levels_uv[err.b],
+			     st->levels_uv[1] > st->levels_uv[0] ? "up" : "down");
+}
+
+/* A code as the samples carry it, as a number. */
+static int smtj_iio_code_val(const struct smtj_iio *st, u16 code)
+{
+	return st->sample_signed ? (s16)code : code;
+}
+
+/*
+ * The level table in ADC codes of the channel (scale and offset in @fmt):
+ * every state strictly between the rails, no two on one code.
+ */
+static int smtj_iio_level_codes(struct smtj_iio *st,
+				const struct smtj_format *fmt)
+{
+	const char *name = smtj_iio_levels_name;
+	const struct smtj_levels_adc adc = {
+		.scale_fv = fmt->scale_fv,
+		.offset = fmt->offset,
+		.bits = st->sample_bits,
+		.is_signed = st->sample_signed,
+	};
+	struct smtj_levels_error err;
+	struct device *dev = st->dev;
+	const u32 *uv = st->levels_uv;
+
+	if (!uv)
+		return 0;
+	st->levels = devm_kcalloc(dev, 1U << st->num_junctions,
+				  sizeof(*st->levels), GFP_KERNEL);
+	if (!st->levels)
+		return -ENOMEM;
+	if (!smtj_extract_levels_codes(uv, st->num_junctions, &adc,
+				       st->levels, &err))
+		return 0;
+	switch (err.fault) {
+	case SMTJ_LEVELS_RANGE:
+		return dev_err_probe(dev, -EINVAL,
+				     "%s: state %u (%u uV) is ADC code %lld, not strictly between the ADC's rails %d and %d\n",
+				     name, err.a, uv[err.a], err.code, err.lo,
+				     err.hi);
+	case SMTJ_LEVELS_SAME:
+		return dev_err_probe(dev, -EINVAL,
+				     "%s: states %u and %u (%u and %u uV) are both ADC code %lld: the junctions cannot be told apart\n",
+				     name, err.a, err.b, uv[err.a], uv[err.b],
+				     err.code);
+	default:
+		return dev_err_probe(dev, -EINVAL, "%s: not usable\n", name);
+	}
 }
 
 static int smtj_iio_properties(struct smtj_iio *st)
@@ -457,6 +552,7 @@ static int smtj_iio_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct smtj_format fmt;
 	struct smtj_iio *st;
+	u32 last;
 	int ret;
 
 	st = devm_kzalloc(dev, sizeof(*st), GFP_KERNEL);
@@ -472,6 +568,9 @@ static int smtj_iio_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	ret = smtj_iio_channel(st, &fmt);
+	if (ret)
+		return ret;
+	ret = smtj_iio_level_codes(st, &fmt);
 	if (ret)
 		return ret;
 
@@ -495,6 +594,12 @@ static int smtj_iio_probe(struct platform_device *pdev)
 		 dev_name(&st->chan->indio_dev->dev), st->sample_bits,
 		 st->sample_signed ? "signed" : "unsigned", fmt.scale_fv,
 		 st->rate_hz);
+	last = (1U << st->num_junctions) - 1;
+	if (st->levels)
+		dev_info(dev, "%s: levels from code %d (state 0) to %d (state %u)\n",
+			 dev_name(&st->sdev->dev),
+			 smtj_iio_code_val(st, st->levels[0]),
+			 smtj_iio_code_val(st, st->levels[last]), last);
 	return 0;
 }
 
