@@ -78,6 +78,18 @@ if [ -f "$frag" ]; then
 	step "QEMU virt fragment validates" \
 		"dtc -I dts -O dtb -o '$out/virt-smtj.dtb' '$out/virt-smtj.dts' &&
 		dt-validate -s '$schema' '$out/virt-smtj.dtb'"
+	# the malformed nodes that smtj.ko must refuse: the schema catches the
+	# two it can express (entries per junction count, required levels);
+	# order, ADC range and shared codes are the driver's to catch
+	bad=$top/tests/kmod/virt-smtj-malformed.dtsi
+	if [ -f "$bad" ]; then
+		cat "$out/virt-smtj.dts" "$bad" >"$out/virt-smtj-malformed.dts"
+		step "QEMU virt malformed fragment: the schema flags rng-bad-count and rng-bad-missing only" \
+			"dtc -I dts -O dtb -o '$out/virt-smtj-malformed.dtb' '$out/virt-smtj-malformed.dts' &&
+			dt-validate -s '$schema' '$out/virt-smtj-malformed.dtb' 2>&1 |
+				grep -o 'rng-bad-[a-z]*:' | sort -u | tr '\n' ' ' |
+				grep -qx 'rng-bad-count: rng-bad-missing: '"
+	fi
 fi
 
 rm -f "$out/step.log"

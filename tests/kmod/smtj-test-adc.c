@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * smtj-test-adc: a test-only IIO ADC whose one voltage channel follows a
- * random telegraph waveform, so that smtj's IIO backend can be exercised end
- * to end without hardware.
+ * smtj-test-adc: a test-only IIO ADC whose voltage channels follow random
+ * telegraph waveforms, so that smtj's IIO backend can be exercised end to
+ * end without hardware.
  *
- * The channel is a 14-bit unsigned code of a 3.3 V reference, the ADC of the
- * smtj simulator's defaults.  Its raw value toggles between two codes:
+ * The channels are 14-bit unsigned codes of a 3.3 V reference, the ADC of
+ * the smtj simulator's defaults.  Channel 0 ("telegraph", one junction)
+ * toggles between two codes:
  *
  *  - per-read mode (dwell_us=0, the default): before every read the state
  *    flips with probability flip_ppm / 1e6, so successive reads form a
@@ -15,11 +16,20 @@
  *    distributed times of mean dwell_us, like a junction in real time, and
  *    a read returns the state at the moment of the read.
  *
+ * Channel 1 ("array") is an array of junctions in series, always in
+ * per-read mode: before every read junction j flips with probability
+ * array_flip_ppm[j] / 1e6, independently of the others, and the code is
+ * array_levels[state] (bit j of the state: junction j).  Its defaults are
+ * two junctions of mean dwell 4 and 8 reads at 100, 150, 250 and 300 mV
+ * (codes 496, 745, 1241, 1489), which the array consumers below describe.
+ * The array channel has its own state and random stream, so reading it
+ * leaves channel 0's Markov chain alone.
+ *
  * Uniform noise of +-noise codes may be added.  In per-read mode the stream
  * is a function of the seed and of the number of reads before (one stream
- * per device, shared by its readers).  Defaults are the paper's two-state
- * fit: 48.0 mV and 36.2 mV, p = 0.0809.  Faults can be injected at run
- * time through the writable parameters (see below).
+ * per channel of a device, shared by its readers).  Defaults are the
+ * paper's two-state fit: 48.0 mV and 36.2 mV, p = 0.0809.  Faults can be
+ * injected at run time through the writable parameters (see below).
  *
  * The device comes from the device tree (compatible "smtj,test-adc",
  * #io-channel-cells = <1>), or, where there is no device tree, from
@@ -27,7 +37,12 @@
  * registers an IIO map so that the consumer device named by consumer=
  * (default "smtj") finds the channel under the name "junctions".  With
  * consumer_dev=1 it also creates that consumer platform device, with the
- * properties the smtj binding defines, for smtj.ko to bind to.
+ * properties the smtj binding defines, for smtj.ko to bind to; with
+ * consumer_array=1 also "<consumer>.1", a two-junction array on channel 1
+ * with its level table, and with consumer_malformed=1 the devices
+ * "<consumer>.2" to "<consumer>.7", each with one property value that
+ * smtj.ko must refuse (tests/kmod/virt-smtj-malformed.dtsi describes the
+ * same cases for the device tree).
  *
  * A triggered buffer is offered too: the device registers its own hrtimer
  * trigger ("smtj-test-adc-dev<N>", rate in its sampling_frequency
@@ -45,6 +60,7 @@
 #include <linux/iio/trigger_consumer.h>
 #include <linux/iio/triggered_buffer.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -60,6 +76,8 @@
 #define STA_CODE_MAX	(BIT(STA_BITS) - 1)
 #define STA_PPM		1000000U
 #define STA_TRIG_HZ_MAX	100000U
+#define STA_ARRAY_JMAX	4	/* junctions of the array channel */
+#define STA_ARRAY_RATE_HZ 20000	/* smtj,sample-rate-hz of the array consumers */
 
 /*
  * level0, level1, flip_ppm, noise and fail_reads may change at any time
@@ -137,6 +155,16 @@ static unsigned int noise;
 module_param_cb(noise, &sta_code_ops, &noise, 0644);
 MODULE_PARM_DESC(noise, "uniform noise amplitude, +- codes");
 
+static unsigned int array_levels[BIT(STA_ARRAY_JMAX)] = { 496, 745, 1241, 1489 };
+static unsigned int array_nlevels = 4;
+module_param_array(array_levels, uint, &array_nlevels, 0444);
+MODULE_PARM_DESC(array_levels, "array channel: code of each state, 2^n entries (default 496,745,1241,1489)");
+
+static unsigned int array_flip_ppm[STA_ARRAY_JMAX] = { 250000, 125000 };
+static unsigned int array_njunctions = 2;
+module_param_array(array_flip_ppm, uint, &array_njunctions, 0444);
+MODULE_PARM_DESC(array_flip_ppm, "array channel: flip probability per read of each junction, ppm (default 250000,125000)");
+
 static unsigned long long seed = 1;
 module_param(seed, ullong, 0444);
 MODULE_PARM_DESC(seed, "seed of the waveform");
@@ -157,6 +185,14 @@ static unsigned int consumer_rate_hz = 1000;
 module_param(consumer_rate_hz, uint, 0444);
 MODULE_PARM_DESC(consumer_rate_hz, "smtj,sample-rate-hz of the consumer device");
 
+static bool consumer_array;
+module_param(consumer_array, bool, 0444);
+MODULE_PARM_DESC(consumer_array, "with instantiate: also create <consumer>.1, a two-junction array on channel 1");
+
+static bool consumer_malformed;
+module_param(consumer_malformed, bool, 0444);
+MODULE_PARM_DESC(consumer_malformed, "with instantiate: also create <consumer>.2 to .7, with properties smtj must refuse");
+
 /* One scan of the triggered buffer: the code, then the timestamp. */
 struct sta_scan {
 	u16 code;
@@ -172,6 +208,9 @@ struct sta_state {
 	unsigned int state;
 	u64 reads;
 	u64 flips;
+	/* array channel */
+	struct rnd_state arnd;
+	unsigned int astate;
 	/* triggered buffer */
 	struct iio_trigger *trig;
 	struct hrtimer timer;
@@ -180,7 +219,8 @@ struct sta_state {
 	struct sta_scan scan;
 };
 
-enum { STA_CH_TELEGRAPH, STA_CH_TIMESTAMP };
+/* In the order of the channels' index in device-tree io-channels. */
+enum { STA_CH_TELEGRAPH, STA_CH_ARRAY, STA_CH_TIMESTAMP };
 
 static const struct iio_chan_spec sta_channels[] = {
 	[STA_CH_TELEGRAPH] = {
@@ -199,15 +239,50 @@ static const struct iio_chan_spec sta_channels[] = {
 			.endianness = IIO_CPU,
 		},
 	},
+	/* read directly only: not in the triggered buffer's scan */
+	[STA_CH_ARRAY] = {
+		.type = IIO_VOLTAGE,
+		.indexed = 1,
+		.channel = 1,
+		.datasheet_name = "array",
+		.info_mask_separate = BIT(IIO_CHAN_INFO_RAW),
+		.info_mask_shared_by_type = BIT(IIO_CHAN_INFO_SCALE),
+		.scan_index = -1,
+		.scan_type = {
+			.sign = 'u',
+			.realbits = STA_BITS,
+			.storagebits = 16,
+			.endianness = IIO_CPU,
+		},
+	},
 	[STA_CH_TIMESTAMP] = IIO_CHAN_SOFT_TIMESTAMP(1),
 };
 
-static struct iio_map sta_maps[] = {
-	{
-		.adc_channel_label = "telegraph",
-		.consumer_channel = "junctions",
-	},
-	{ }
+/*
+ * The consumers that instantiate=1 creates, with the properties of the
+ * smtj binding (Documentation/devicetree/bindings, here
+ * dt-bindings/rng/smtj,junction-array.yaml): id -1 is <consumer> itself,
+ * on channel 0; the others are <consumer>.<id>, on channel 1.  The levels
+ * of the array (id 1) are those of the channel's default codes, 100, 150,
+ * 250 and 300 mV; ids 2 to 7 are the malformed cases of
+ * tests/kmod/virt-smtj-malformed.dtsi, in the same order.
+ */
+struct sta_consumer {
+	int id;
+	u32 junctions;
+	u32 nr_uv;
+	u32 uv[4];
+};
+
+static const struct sta_consumer sta_consumers[] = {
+	{ .id = -1, .junctions = 1 },
+	{ 1, 2, 4, { 100000, 150000, 250000, 300000 } },
+	{ 2, 2, 3, { 100000, 150000, 250000 } },		/* count */
+	{ 3, 2, 4, { 100000, 150000, 90000, 300000 } },	/* order */
+	{ 4, 2, 4, { 100000, 200000, 200000, 300000 } },	/* same code */
+	{ 5, 2, 4, { 100000, 150000, 3400000, 3500000 } },	/* range */
+	{ 6, 1, 2, { 0, 150000 } },				/* rail */
+	{ 7, 2, 0 },						/* missing */
 };
 
 /* -ln(x / 2^32) for x in 1..2^32-1, in 16.16 fixed point. */
@@ -280,13 +355,32 @@ static u16 sta_sample_locked(struct sta_state *st)
 	return clamp(code, 0, (int)STA_CODE_MAX);
 }
 
-static u16 sta_sample(struct sta_state *st)
+/* The next code of the array channel; caller holds st->lock. */
+static u16 sta_array_sample_locked(struct sta_state *st)
+{
+	unsigned int amp = READ_ONCE(noise), j;
+	int code;
+
+	for (j = 0; j < array_njunctions; j++) {
+		u64 thresh = div_u64((u64)array_flip_ppm[j] << 32, STA_PPM);
+
+		if (prandom_u32_state(&st->arnd) < thresh)
+			st->astate ^= BIT(j);
+	}
+	code = array_levels[st->astate];
+	if (amp)
+		code += (int)(prandom_u32_state(&st->arnd) % (2U * amp + 1)) -
+			(int)amp;
+	return clamp(code, 0, (int)STA_CODE_MAX);
+}
+
+static u16 sta_sample(struct sta_state *st, int channel)
 {
 	unsigned long flags;
 	u16 code;
 
 	spin_lock_irqsave(&st->lock, flags);
-	code = sta_sample_locked(st);
+	code = channel ? sta_array_sample_locked(st) : sta_sample_locked(st);
 	spin_unlock_irqrestore(&st->lock, flags);
 	return code;
 }
@@ -320,7 +414,7 @@ static int sta_read_raw(struct iio_dev *indio_dev,
 			return ret;
 		ret = sta_take_failure() ? -EIO : IIO_VAL_INT;
 		if (ret == IIO_VAL_INT)
-			*val = sta_sample(st);
+			*val = sta_sample(st, chan->channel);
 		iio_device_release_direct_mode(indio_dev);
 		return ret;
 	case IIO_CHAN_INFO_SCALE:
@@ -363,7 +457,7 @@ static irqreturn_t sta_trigger_handler(int irq, void *p)
 	struct iio_dev *indio_dev = pf->indio_dev;
 	struct sta_state *st = iio_priv(indio_dev);
 
-	st->scan.code = sta_sample(st);
+	st->scan.code = sta_sample(st, 0);
 	iio_push_to_buffers_with_timestamp(indio_dev, &st->scan,
 					   iio_get_time_ns(indio_dev));
 	iio_trigger_notify_done(indio_dev->trig);
@@ -420,6 +514,32 @@ static int sta_setup_trigger(struct device *dev, struct iio_dev *indio_dev)
 					       sta_trigger_handler, NULL);
 }
 
+/*
+ * The IIO map of a device without firmware description: channel 0 to
+ * <consumer>, channel 1 to <consumer>.<id> of every other consumer.
+ */
+static int sta_register_maps(struct device *dev, struct iio_dev *indio_dev)
+{
+	struct iio_map *maps;
+	unsigned int i;
+
+	maps = devm_kcalloc(dev, ARRAY_SIZE(sta_consumers) + 1, sizeof(*maps),
+			    GFP_KERNEL);
+	if (!maps)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(sta_consumers); i++) {
+		int id = sta_consumers[i].id;
+
+		maps[i].consumer_channel = "junctions";
+		maps[i].adc_channel_label = id < 0 ? "telegraph" : "array";
+		maps[i].consumer_dev_name = id < 0 ? consumer :
+			devm_kasprintf(dev, GFP_KERNEL, "%s.%d", consumer, id);
+		if (!maps[i].consumer_dev_name)
+			return -ENOMEM;
+	}
+	return devm_iio_map_array_register(dev, indio_dev, maps);
+}
+
 static int sta_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -434,6 +554,8 @@ static int sta_probe(struct platform_device *pdev)
 	spin_lock_init(&st->lock);
 	prandom_seed_state(&st->rnd, seed);
 	st->state = prandom_u32_state(&st->rnd) & 1;
+	prandom_seed_state(&st->arnd, seed ^ 0x5eed5eed5eed5eedULL);
+	st->astate = prandom_u32_state(&st->arnd) & (BIT(array_njunctions) - 1);
 	st->dwell_ns = (u64)dwell_us * NSEC_PER_USEC;
 	if (st->dwell_ns)
 		st->next_flip = ktime_add_ns(ktime_get(), sta_exp_dwell(st));
@@ -454,8 +576,7 @@ static int sta_probe(struct platform_device *pdev)
 
 	/* Without firmware description, consumers find us through a map. */
 	if (!dev_fwnode(dev)) {
-		sta_maps[0].consumer_dev_name = consumer;
-		ret = devm_iio_map_array_register(dev, indio_dev, sta_maps);
+		ret = sta_register_maps(dev, indio_dev);
 		if (ret)
 			return dev_err_probe(dev, ret, "IIO map failed\n");
 	}
@@ -483,30 +604,77 @@ static struct platform_driver sta_driver = {
 };
 
 static struct platform_device *sta_pdev;
-static struct platform_device *sta_consumer_pdev;
+static struct platform_device *sta_consumer_pdev[ARRAY_SIZE(sta_consumers)];
 
-static int sta_create_consumer(void)
+/* The consumer platform device sta_consumers[i], if asked for. */
+static int sta_create_consumer(unsigned int i)
 {
-	const struct property_entry props[] = {
-		PROPERTY_ENTRY_U32("smtj,sample-rate-hz", consumer_rate_hz),
-		PROPERTY_ENTRY_U32("smtj,num-junctions", 1),
-		{ }
+	const struct sta_consumer *c = &sta_consumers[i];
+	struct property_entry props[4] = {
+		PROPERTY_ENTRY_U32("smtj,sample-rate-hz",
+				   c->id < 0 ? consumer_rate_hz : STA_ARRAY_RATE_HZ),
+		PROPERTY_ENTRY_U32("smtj,num-junctions", c->junctions),
 	};
-	const struct platform_device_info info = {
+	struct platform_device_info info = {
 		.name = consumer,
-		.id = PLATFORM_DEVID_NONE,
+		.id = c->id < 0 ? PLATFORM_DEVID_NONE : c->id,
 		.properties = props,
 	};
+	struct platform_device *pdev;
 
-	sta_consumer_pdev = platform_device_register_full(&info);
-	return PTR_ERR_OR_ZERO(sta_consumer_pdev);
+	if (c->id < 0 ? !consumer_dev : c->id == 1 ? !consumer_array :
+	    !consumer_malformed)
+		return 0;
+	if (c->nr_uv)
+		props[2] = PROPERTY_ENTRY_U32_ARRAY_LEN("smtj,levels-microvolt",
+							c->uv, c->nr_uv);
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	sta_consumer_pdev[i] = pdev;
+	return 0;
+}
+
+static void sta_remove_consumers(void)
+{
+	unsigned int i = ARRAY_SIZE(sta_consumers);
+
+	while (i--) {
+		if (sta_consumer_pdev[i])
+			platform_device_unregister(sta_consumer_pdev[i]);
+		sta_consumer_pdev[i] = NULL;
+	}
+}
+
+/* The array channel's parameters: 2^n levels, n flip probabilities. */
+static int sta_check_array(void)
+{
+	unsigned int i;
+
+	if (array_nlevels < 2 || !is_power_of_2(array_nlevels) ||
+	    array_nlevels != BIT(array_njunctions)) {
+		pr_err(STA_NAME ": array_levels needs 2^n entries for the n of array_flip_ppm (%u, %u)\n",
+		       array_nlevels, array_njunctions);
+		return -EINVAL;
+	}
+	for (i = 0; i < array_nlevels; i++)
+		if (array_levels[i] > STA_CODE_MAX)
+			return -ERANGE;
+	for (i = 0; i < array_njunctions; i++)
+		if (array_flip_ppm[i] > STA_PPM)
+			return -ERANGE;
+	return 0;
 }
 
 static int __init sta_init(void)
 {
 	struct device_node *np;
+	unsigned int i;
 	int ret;
 
+	ret = sta_check_array();
+	if (ret)
+		return ret;
 	ret = platform_driver_register(&sta_driver);
 	if (ret || !instantiate)
 		return ret;
@@ -528,14 +696,15 @@ static int __init sta_init(void)
 		ret = PTR_ERR(sta_pdev);
 		goto err_driver;
 	}
-	if (!consumer_dev)
-		return 0;
-	ret = sta_create_consumer();
-	if (ret)
-		goto err_device;
+	for (i = 0; i < ARRAY_SIZE(sta_consumers); i++) {
+		ret = sta_create_consumer(i);
+		if (ret)
+			goto err_device;
+	}
 	return 0;
 
 err_device:
+	sta_remove_consumers();
 	platform_device_unregister(sta_pdev);
 err_driver:
 	platform_driver_unregister(&sta_driver);
@@ -545,8 +714,7 @@ module_init(sta_init);
 
 static void __exit sta_exit(void)
 {
-	if (!IS_ERR_OR_NULL(sta_consumer_pdev))
-		platform_device_unregister(sta_consumer_pdev);
+	sta_remove_consumers();
 	if (!IS_ERR_OR_NULL(sta_pdev))
 		platform_device_unregister(sta_pdev);
 	platform_driver_unregister(&sta_driver);

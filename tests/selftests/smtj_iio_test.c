@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A device with the IIO backend, on the test ADC of tests/kmod/
- * (smtj-test-adc.ko: a 14-bit, 3.3 V channel whose code is a telegraph
- * between level0 and level1; on x86_64 instantiate=1 consumer_dev=1 makes
- * the ADC, its IIO map and the "smtj" device, on arm64 the device tree
- * describes both).  The info ioctl and sysfs describe the ADC, the
- * simulator ioctls give -ENODEV, and the samples are the ADC's codes through
- * read(), poll() and the mmap ring, with the statistics of the ADC's
- * Markov chain; failed ADC reads are counted and skipped; unbinding the ADC
+ * (smtj-test-adc.ko: 14-bit, 3.3 V channels; channel 0 is a telegraph
+ * between level0 and level1, channel 1 an array of two junctions; on
+ * x86_64 instantiate=1 consumer_dev=1 consumer_array=1
+ * consumer_malformed=1 makes the ADC, its IIO map and the smtj devices as
+ * software nodes, on arm64 the device tree describes them).  The info
+ * ioctl and sysfs describe the ADC, the simulator ioctls give -ENODEV, and
+ * the samples are the ADC's codes through read(), poll() and the mmap
+ * ring, with the statistics of the ADC's Markov chain; failed ADC reads
+ * are counted and skipped.  The two-junction device turns its
+ * smtj,levels-microvolt into the channel's codes and its hwrng decodes
+ * each junction on its own; every malformed level table fails the probe
+ * with -EINVAL and a message that says what is wrong.  Unbinding the ADC
  * ends the device and a new smtj device waits (-EPROBE_DEFER) for the ADC.
  */
 #include <dirent.h>
+#include <libgen.h>
 #include <math.h>
 #include <pthread.h>
 
@@ -22,6 +28,16 @@
 #define ADC_DRIVER	"/sys/bus/platform/drivers/smtj-test-adc"
 #define SMTJ_DRIVER	"/sys/bus/platform/drivers/smtj"
 #define DEFERRED	"/sys/kernel/debug/devices_deferred"
+#define PDEVS		"/sys/bus/platform/devices/"
+#define HWRNG_SYSFS	"/sys/class/misc/hw_random"
+
+/*
+ * The smtj platform devices by role: the name of the software-node device
+ * that instantiate=1 creates (x86_64), then that of the device-tree node
+ * (tests/kmod/virt-smtj.dtsi, virt-smtj-malformed.dtsi).
+ */
+#define MAIN_DEV	"smtj", "rng"
+#define ARRAY_DEV	"smtj.1", "rng-array"
 
 /* A numeric parameter of the test ADC; -1 if unreadable. */
 static long adc_param(const char *name)
@@ -42,23 +58,93 @@ static long adc_param(const char *name)
 	return strtol(buf, NULL, 0);
 }
 
-/* The first /dev/smtjN with the IIO backend, opened, or -1. */
-static int open_iio(int *np)
+/*
+ * A comma-separated array parameter of the test ADC into @v (at most @max
+ * values): their number, or -1.
+ */
+static int adc_param_list(const char *name, long *v, int max)
 {
-	struct smtj_info info;
-	int n, fd;
+	char path[128], buf[256], *p, *end;
+	ssize_t r;
+	int fd, n = 0;
+
+	snprintf(path, sizeof(path), ADC_PARAMS "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = 0;
+	for (p = buf; n < max; p = end + 1) {
+		v[n++] = strtol(p, &end, 0);
+		if (end == p)
+			return -1;
+		if (*end != ',')
+			break;
+	}
+	return n;
+}
+
+/* The platform device named @swnode or else @dt into @out; 0 or -ENOENT. */
+static int find_pdev(const char *swnode, const char *dt, char *out, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), PDEVS "%s", swnode);
+	if (!access(path, F_OK)) {
+		snprintf(out, len, "%s", swnode);
+		return 0;
+	}
+	snprintf(path, sizeof(path), PDEVS "%s", dt);
+	if (!access(path, F_OK)) {
+		snprintf(out, len, "%s", dt);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* N of the /dev/smtjN whose parent is platform device @pdev, or -1. */
+static int smtj_of_pdev(const char *pdev)
+{
+	char path[128], link[512];
+	ssize_t r;
+	int n;
 
 	for (n = 0; n < 16; n++) {
-		fd = smtj_open(n, O_RDWR);
-		if (fd < 0)
+		snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/device", n);
+		r = readlink(path, link, sizeof(link) - 1);
+		if (r <= 0)
 			continue;
-		if (!smtj_get_info(fd, &info) && info.backend == SMTJ_BACKEND_IIO) {
-			*np = n;
-			return fd;
-		}
-		close(fd);
+		link[r] = 0;
+		if (!strcmp(basename(link), pdev))
+			return n;
 	}
 	return -1;
+}
+
+/* The /dev/smtjN of the platform device @swnode or @dt, opened, or -1. */
+static int open_dev(const char *swnode, const char *dt, int *np)
+{
+	char pdev[128];
+	int n, fd;
+
+	if (find_pdev(swnode, dt, pdev, sizeof(pdev)))
+		return -1;
+	n = smtj_of_pdev(pdev);
+	if (n < 0)
+		return -1;
+	fd = smtj_open(n, O_RDWR);
+	if (fd >= 0)
+		*np = n;
+	return fd;
+}
+
+/* /dev/smtjN of the one-junction device on channel 0, opened, or -1. */
+static int open_iio(int *np)
+{
+	return open_dev(MAIN_DEV, np);
 }
 
 /*
@@ -128,8 +214,7 @@ static int bound(const char *dev)
 
 #define ADC_DEVICE(buf)	platform_device("smtj-test-adc", "smtj,test-adc", \
 					buf, sizeof(buf))
-#define SMTJ_DEVICE(buf) platform_device("smtj", "smtj,junction-array", \
-					 buf, sizeof(buf))
+#define SMTJ_DEVICE(buf) find_pdev(MAIN_DEV, buf, sizeof(buf))
 
 /* Whether debugfs lists device @name as waiting for a deferred probe. */
 static int deferred(const char *name)
@@ -184,6 +269,10 @@ TEST_F(iio, info_describes_the_adc)
 	EXPECT_EQ(0, info.sample_signed);
 	EXPECT_EQ(ADC_SCALE_FV, info.scale_fv);
 	EXPECT_LT(0, info.rate_hz);
+	/* one junction: the hwrng follows its two levels by itself */
+	EXPECT_EQ(1, smtj_sysfs_u64(self->n, "hwrng/junctions"));
+	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/levels", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
 	EXPECT_EQ(0, info.flags & (SMTJ_INFO_F_PATTERN | SMTJ_INFO_F_UNTHROTTLED));
 	ASSERT_EQ(0, smtj_sysfs_read(self->n, "backend", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "iio")) TH_LOG("backend: '%s'", buf);
@@ -305,6 +394,229 @@ TEST_F(iio, poll_and_mmap)
 		smtj_sleep_ms(10);
 	EXPECT_LT(p0, smtj_ring_producer(&m));
 	smtj_unmap_ring(&m);
+}
+
+/*
+ * Two junctions on channel 1 (the ADC's array_levels, array_flip_ppm):
+ * the device's smtj,levels-microvolt, 100, 150, 250 and 300 mV, are the
+ * channel's codes 496, 745, 1241 and 1489 (3.3 V / 2^14 a code).
+ */
+FIXTURE(iio_array) {
+	int n;
+	int fd;
+	long levels[16];
+	int nlevels;
+	long ppm[4];
+	int junctions;
+};
+
+FIXTURE_SETUP(iio_array)
+{
+	uint64_t end = smtj_now_ns() + 5000000000ULL;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	while ((self->fd = open_dev(ARRAY_DEV, &self->n)) < 0 &&
+	       smtj_now_ns() < end)
+		smtj_sleep_ms(20);
+	ASSERT_LE(0, self->fd) TH_LOG("no smtj device for the two-junction array");
+	self->nlevels = adc_param_list("array_levels", self->levels, 16);
+	self->junctions = adc_param_list("array_flip_ppm", self->ppm, 4);
+	ASSERT_EQ(4, self->nlevels);
+	ASSERT_EQ(2, self->junctions);
+}
+
+FIXTURE_TEARDOWN(iio_array)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* sysfs: two junctions, decoded with the level table in the ADC's codes. */
+TEST_F(iio_array, levels_in_adc_codes)
+{
+	struct smtj_info info;
+	char buf[256], want[256];
+	int i, len = 0;
+
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(SMTJ_BACKEND_IIO, info.backend);
+	EXPECT_EQ(ADC_BITS, info.sample_bits);
+	EXPECT_EQ(20000, info.rate_hz);
+	EXPECT_EQ(2, smtj_sysfs_u64(self->n, "hwrng/junctions"));
+	for (i = 0; i < self->nlevels; i++)
+		len += snprintf(want + len, sizeof(want) - len, "%s%ld",
+				i ? " " : "", self->levels[i]);
+	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/levels", buf, sizeof(buf)));
+	EXPECT_STREQ(want, buf);
+	EXPECT_STREQ("496 745 1241 1489", buf);
+}
+
+/*
+ * /dev/hwrng from the array: the extractor decodes each sample into two
+ * bits, so each junction shows its own mean dwell, 1 / p of its flip
+ * probability (4 and 8 reads; read as one junction, or with the states
+ * mixed up, there would be one dwell, or two alike).  Over a 4096-sample
+ * block the estimate's relative error is about 1 / sqrt(4096 p): 3 % and
+ * 4 %; allow 25 %.  Every code is a level of the table: nothing
+ * unresolved, nothing at a rail, and the bytes come.
+ */
+TEST_F(iio_array, hwrng_decodes_each_junction)
+{
+	unsigned char buf[64];
+	char name[16], cur[32], dwell[128];
+	double d[2];
+	unsigned int decim[2];
+	uint64_t end;
+	size_t got = 0;
+	int fd, j, ones = 0;
+
+	/* the hwrng alone: an open file would take every other chunk */
+	close(self->fd);
+	self->fd = -1;
+	snprintf(name, sizeof(name), "smtj%d", self->n);
+	ASSERT_EQ(0, smtj_sysfs_write(HWRNG_SYSFS "/rng_current", name));
+	fd = open(HWRNG_SYSFS "/rng_current", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, cur, sizeof(cur) - 1));
+	close(fd);
+	ASSERT_EQ(0, strncmp(cur, name, strlen(name)));
+	fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	end = smtj_now_ns() + 25000000000ULL;
+	while (got < sizeof(buf) && smtj_now_ns() < end) {
+		ssize_t r = read(fd, buf + got, sizeof(buf) - got);
+
+		ASSERT_LT(0, r) TH_LOG("read: %s", strerror(errno));
+		got += (size_t)r;
+	}
+	close(fd);
+	ASSERT_EQ(sizeof(buf), got) TH_LOG("no bytes from the array in 25 s");
+	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/dwell", dwell, sizeof(dwell)));
+	ASSERT_EQ(4, sscanf(dwell, "%lf/%u %lf/%u", &d[0], &decim[0], &d[1],
+			    &decim[1])) TH_LOG("dwell: '%s'", dwell);
+	for (j = 0; j < 2; j++) {
+		double want = 1e6 / self->ppm[j];
+
+		EXPECT_GT(0.25 * want, fabs(d[j] - want))
+			TH_LOG("junction %d: dwell %.2f, want %.2f", j, d[j], want);
+		EXPECT_LE(4.0 * d[j], decim[j] + 1.0);
+	}
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/unresolved_samples"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/rail_samples"));
+	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/state", cur, sizeof(cur)));
+	EXPECT_STREQ("ok", cur);
+	for (j = 0; j < (int)sizeof(buf); j++)
+		ones += __builtin_popcount(buf[j]);
+	/* 512 fair bits: within 6 sigma (11.3) of 256 */
+	EXPECT_GT(68, abs(ones - 256)) TH_LOG("%d ones in 512 bits", ones);
+	ksft_print_msg("array: %zu bytes from /dev/hwrng, dwell/decimation %s, %llu samples, %llu decimated bits\n",
+		       got, dwell,
+		       (unsigned long long)smtj_sysfs_u64(self->n, "hwrng/samples"),
+		       (unsigned long long)smtj_sysfs_u64(self->n, "hwrng/decimated_bits"));
+	/* the hwrng detaches 200 ms after the last read */
+	end = smtj_now_ns() + 3000000000ULL;
+	while (smtj_sysfs_u64(self->n, "consumers") && smtj_now_ns() < end)
+		smtj_sleep_ms(10);
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "consumers"));
+}
+
+/*
+ * Malformed level tables (tests/kmod/virt-smtj-malformed.dtsi, or the
+ * test ADC's consumer_malformed=1): each device exists, never bound, and
+ * binding it again fails with EINVAL and an error that names the fault.
+ */
+FIXTURE(iio_malformed) {
+	char pdev[64];
+};
+
+FIXTURE_VARIANT(iio_malformed) {
+	const char *swnode;
+	const char *dt;
+	const char *message;
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, count) {
+	.swnode = "smtj.2", .dt = "rng-bad-count",
+	.message = "smtj,levels-microvolt: 3 entries, need 2^2 = 4",
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, order) {
+	.swnode = "smtj.3", .dt = "rng-bad-order",
+	.message = "out of order: state 0 -> 2 goes 100000 -> 90000 uV",
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, same_code) {
+	.swnode = "smtj.4", .dt = "rng-bad-same",
+	.message = "states 1 and 2 (200000 and 200000 uV) are both ADC code 993: the junctions cannot be told apart",
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, above_full_scale) {
+	.swnode = "smtj.5", .dt = "rng-bad-range",
+	.message = "state 2 (3400000 uV) is ADC code 16880, not strictly between the ADC's rails 0 and 16383",
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, at_rail) {
+	.swnode = "smtj.6", .dt = "rng-bad-rail",
+	.message = "state 0 (0 uV) is ADC code 0, not strictly between",
+};
+
+FIXTURE_VARIANT_ADD(iio_malformed, missing) {
+	.swnode = "smtj.7", .dt = "rng-bad-missing",
+	.message = "smtj,num-junctions = 2 needs smtj,levels-microvolt",
+};
+
+FIXTURE_SETUP(iio_malformed)
+{
+	ASSERT_EQ(0, smtj_module_ensure());
+	ASSERT_EQ(0, find_pdev(variant->swnode, variant->dt, self->pdev,
+			       sizeof(self->pdev)))
+		TH_LOG("no platform device %s or %s", variant->swnode, variant->dt);
+}
+
+FIXTURE_TEARDOWN(iio_malformed)
+{
+}
+
+/*
+ * Whether a kernel log record from @fd (/dev/kmsg) on holds both @a and
+ * @b; reads to the end.
+ */
+static int kmsg_has(int fd, const char *a, const char *b)
+{
+	char rec[2048];
+	int found = 0;
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, rec, sizeof(rec) - 1);
+		if (r < 0 && errno == EPIPE)	/* overwritten: go on */
+			continue;
+		if (r <= 0)
+			break;
+		rec[r] = 0;
+		if (strstr(rec, a) && strstr(rec, b))
+			found = 1;
+	}
+	return found;
+}
+
+TEST_F(iio_malformed, probe_refused)
+{
+	char who[96];
+	int kmsg;
+
+	EXPECT_FALSE(bound(self->pdev));
+	EXPECT_EQ(0, deferred(self->pdev));
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	EXPECT_EQ(-EINVAL, smtj_sysfs_write(SMTJ_DRIVER "/bind", self->pdev));
+	EXPECT_FALSE(bound(self->pdev));
+	EXPECT_EQ(0, deferred(self->pdev));
+	snprintf(who, sizeof(who), "smtj %s: error -EINVAL: ", self->pdev);
+	EXPECT_TRUE(kmsg_has(kmsg, who, variant->message))
+		TH_LOG("no kernel log line \"%s...%s\"", who, variant->message);
+	close(kmsg);
 }
 
 /*

@@ -35,7 +35,8 @@ else ifeq ($(VM_ARCH),arm64)
 # the headers inside that tree.  QEMU's virt machine has one PL011: the
 # console is ttyAMA0 and TAP goes to a virtio console, /dev/hvc0, whose
 # modules /init loads first (VM_EARLY_MODS).  The device tree is QEMU's own
-# plus tests/kmod/virt-smtj.dtsi (the test ADC and the smtj node), dumped
+# plus tests/kmod/virt-smtj.dtsi and virt-smtj-malformed.dtsi (the test
+# ADC, the smtj nodes and those smtj.ko must refuse; vm.mk), dumped
 # with the machine, CPU, memory and CPU count of the boot (run.sh's VM_MEM
 # and VM_SMP defaults).
 VM_KROOT    ?= $(patsubst %/usr/src/linux-headers-$(KVER),%,$(KDIR))

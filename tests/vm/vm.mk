@@ -73,13 +73,13 @@ VM_LOCK = mkdir -p '$(VM_DIR)' && \
 	flock -w 1800 '$(VM_LOCKFILE)'
 
 # The device tree of machines that need one (arm64: QEMU's own, dumped with
-# the boot's CPU and memory, plus the test ADC and the smtj node).
+# the boot's CPU and memory, plus the test ADC, the smtj nodes and the
+# malformed smtj nodes that smtj.ko must refuse).
+VM_DTSI = $(TOP)/tests/kmod/virt-smtj.dtsi $(TOP)/tests/kmod/virt-smtj-malformed.dtsi
 ifneq ($(VM_DTB),)
-$(VM_DTB): $(TOP)/tests/kmod/virt-dtb.sh $(TOP)/tests/kmod/virt-smtj.dtsi \
-		$(TOP)/tests/vm/arch.make
+$(VM_DTB): $(TOP)/tests/kmod/virt-dtb.sh $(VM_DTSI) $(TOP)/tests/vm/arch.make
 	@mkdir -p $(dir $@)
-	@$(TOP)/tests/kmod/virt-dtb.sh $@.tmp $(TOP)/tests/kmod/virt-smtj.dtsi \
-		$(VM_DTB_QEMU) && mv $@.tmp $@
+	@$(TOP)/tests/kmod/virt-dtb.sh $@.tmp $(VM_DTSI) $(VM_DTB_QEMU) && mv $@.tmp $@
 endif
 
 .SECONDEXPANSION:
