@@ -80,7 +80,16 @@ check-unit: $(UNIT_TESTS)
 
 check-fuzz: $(FUZZ_RUNS)
 check-data: $(DATA_STEPS)
-check-static: $(STATIC_CHECKS)
+# Every static check runs, even after one has failed, and counts as one
+# test: "PASSED FAILED" goes to $SMTJ_COUNTS/static (scripts/check.sh).
+check-static:
+	@p=0; f=0; failed=; \
+	for c in $(STATIC_CHECKS); do \
+		if $(MAKE) -s --no-print-directory $$c; then p=$$((p + 1)); \
+		else f=$$((f + 1)); failed="$$failed $$c"; fi; \
+	done; \
+	if [ -n "$$SMTJ_COUNTS" ]; then echo "$$p $$f" >"$$SMTJ_COUNTS/static"; fi; \
+	[ $$f -eq 0 ] || { echo "check-static: failed:$$failed" >&2; exit 1; }
 check-bindings: $(BINDING_CHECKS)
 check-vm: $(VM_CHECKS)
 demo: $(DEMO_STEPS)

@@ -48,7 +48,8 @@ stage deps "$top/scripts/install-deps.sh" &&
 stage build $MAKE -s all &&
 {
 	stage data $MAKE -s check-data
-	stage static $MAKE -s check-static
+	# two jobs for the kernel builds of its matrix (arm64, 6.12)
+	stage static $MAKE -s -j2 check-static
 	stage unit $MAKE -s check-unit
 	stage fuzz $MAKE -s check-fuzz
 	stage cross env CROSS_REQUIRED=1 $MAKE -s check-aarch64

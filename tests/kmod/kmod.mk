@@ -22,7 +22,7 @@ MODULES += smtj-test-adc
 STATIC_CHECKS += smtj-test-adc-w1 smtj-test-adc-sparse smtj-test-adc-checkpatch
 
 .PHONY: smtj-test-adc smtj-test-adc-w1 smtj-test-adc-sparse \
-	smtj-test-adc-checkpatch
+	smtj-test-adc-w1-sparse smtj-test-adc-checkpatch
 
 # $(call sta_tree,DIR): a kbuild tree of symlinks to the source.
 define sta_tree
@@ -32,27 +32,22 @@ define sta_tree
 	@echo 'obj-m += smtj-test-adc.o' >$(1)/Kbuild
 endef
 
-# $(call sta_check,NAME,DIR,FLAGS): a fresh build with FLAGS that fails on
-# any warning, so that a second run cannot pass on stale objects.
-define sta_check
-	@rm -rf $(2)
-	$(call sta_tree,$(2))
-	@+$(SMTJ_KMAKE) M=$(2) $(3) modules >$(2).log 2>&1 || { cat $(2).log; exit 1; }
-	@if grep -E 'warning:|error:' $(2).log; then \
-		echo "$(1): findings ($(SMTJ_KVER))" >&2; exit 1; fi
-	@echo "$(1): clean ($(SMTJ_KVER))"
-endef
-
 # kbuild decides what is stale; always ask it.
 smtj-test-adc:
 	$(call sta_tree,$(STA_DIR))
 	+$(SMTJ_KMAKE) M=$(STA_DIR) modules
 
+# Fresh builds that fail on any warning (smtj_kcheck of kernel/kernel.mk);
+# the W=1 + sparse one runs for each kernel of STATIC_MATRIX (kernel.mk).
 smtj-test-adc-w1:
-	$(call sta_check,$@,$(BUILD)/kmod-test/w1-$(SMTJ_KARCH)-$(SMTJ_KVER),W=1)
+	$(call smtj_kcheck,$@,$(BUILD)/kmod-test/w1-$(SMTJ_KARCH)-$(SMTJ_KVER),W=1,sta_tree)
 
 smtj-test-adc-sparse:
-	$(call sta_check,$@,$(BUILD)/kmod-test/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER),C=2 CF=-Wsparse-error)
+	$(call smtj_kcheck,$@,$(BUILD)/kmod-test/sparse-$(SMTJ_KARCH)-$(SMTJ_KVER),C=2 CF=-Wsparse-error,sta_tree)
+
+SMTJ_KCHECKS += smtj-test-adc-w1-sparse
+smtj-test-adc-w1-sparse:
+	$(call smtj_kcheck,$@,$(BUILD)/kmod-test/w1-sparse-$(SMTJ_KARCH)-$(SMTJ_KVER),W=1 C=2 CF=-Wsparse-error,sta_tree)
 
 smtj-test-adc-checkpatch:
 	@$(TOP)/scripts/ksrc.sh $(BUILD)/ksrc
