@@ -9,7 +9,9 @@
  * Each consumer's samples arrive in increasing index order, with gaps far
  * below 65536, so a consumer unwraps the 16-bit values into indices.  Every
  * index below the smallest of the consumers' last indices has been handed to
- * some consumer and read by it, so the union must cover that range.
+ * some consumer and read by it, so the union must cover that range.  A file
+ * gets its chunks from open() on, so each opens with the ring size it keeps
+ * (a later resize would drop delivered samples that nobody counts as lost).
  */
 #include <liburing.h>
 #include <pthread.h>
@@ -163,6 +165,32 @@ static void *uring_reader(void *arg)
 	return NULL;
 }
 
+/*
+ * Open /dev/smtj0 with a ring of @ring samples.  The file starts receiving
+ * its chunks at open, so it must not resize afterwards: SET_CONSUMER with
+ * another size replaces the ring and drops what it held, samples counted
+ * delivered and never lost, which the union check would find missing.  So
+ * the device's default ring size is @ring while the file opens.
+ */
+static int open_with_ring(uint32_t ring, uint64_t def, int *fd)
+{
+	const char *path = SMTJ_SYSFS_CLASS "/smtj0/default_ring_samples";
+	char val[24];
+	int ret;
+
+	snprintf(val, sizeof(val), "%u", ring);
+	ret = smtj_sysfs_write(path, val);
+	if (ret)
+		return ret;
+	*fd = smtj_open(0, O_RDWR | O_NONBLOCK);
+	if (*fd < 0)
+		ret = -errno;
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)def);
+	if (smtj_sysfs_write(path, val) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -184,22 +212,29 @@ static void fanout(struct __test_metadata *_metadata, uint32_t rate,
 	pthread_t th[NCONS];
 	struct smtj_sim_config cfg;
 	struct smtj_info info;
-	uint64_t *all, min_last = UINT64_MAX, lost_sum = 0, end;
+	uint64_t *all, min_last = UINT64_MAX, lost_sum = 0, end, def;
 	size_t n_all = 0, i, missing = 0;
+	uint32_t want;
 	int k;
 
 	memset(c, 0, sizeof(c));
 	stop = 0;
 	total = 0;
+	def = smtj_sysfs_u64(0, "default_ring_samples");
+	ASSERT_NE(UINT64_MAX, def);
 	for (k = 0; k < NCONS; k++) {
-		c[k].fd = smtj_open(0, O_RDWR | O_NONBLOCK);
-		ASSERT_LE(0, c[k].fd);
+		want = k == stall ? ring : 65536;
+		c[k].fd = -1;
+		ASSERT_EQ(0, open_with_ring(want, def, &c[k].fd));
 		c[k].idx = calloc(CAP, sizeof(uint64_t));
 		ASSERT_NE(NULL, c[k].idx);
 		c[k].order_ok = 1;
 		c[k].stalled = k == stall;
 		c[k].how = how[k];
-		ASSERT_EQ(0, smtj_set_consumer(c[k].fd, k == stall ? ring : 65536, 1));
+		/* the watermark only: the ring (and what it holds) stays */
+		ASSERT_EQ(0, smtj_set_consumer(c[k].fd, want, 1));
+		ASSERT_EQ(0, smtj_get_info(c[k].fd, &info));
+		ASSERT_EQ(want, info.ring_samples);
 		if (k == 0) {
 			/* restart the stream at 0 while this is the only file */
 			smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, rate, 1);
