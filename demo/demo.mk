@@ -24,6 +24,9 @@ DEMO_LIMIT    ?= 20000
 DEMO_LR       ?= 2e-4
 DEMO_MIN_ACC  ?= 0.50
 DEMO_SEED     ?= 42
+# The VM has two vCPUs (QEMU runs them on two host threads): libdanp's
+# step is split over both.
+DEMO_THREADS  ?= 2
 DEMO_TIMEOUT  ?= 1800
 # qemu64 claims an AMD CPU without 3DNow!, and OpenBLAS then picks kernels
 # that use it (femms): give the guest the features TCG really emulates.
@@ -64,5 +67,5 @@ demo-run: $(DEMO_INITRD)
 		VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(DEMO_RUN)' \
 		VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(DEMO_TIMEOUT)' VM_MEM=1024 \
 		VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=demo \
-		VM_APPEND='demo_arch=$(DEMO_ARCH) demo_epochs=$(DEMO_EPOCHS) demo_min_acc=$(DEMO_MIN_ACC) demo_seed=$(DEMO_SEED) demo_limit=$(DEMO_LIMIT) demo_lr=$(DEMO_LR)' \
+		VM_APPEND='demo_arch=$(DEMO_ARCH) demo_epochs=$(DEMO_EPOCHS) demo_min_acc=$(DEMO_MIN_ACC) demo_seed=$(DEMO_SEED) demo_limit=$(DEMO_LIMIT) demo_lr=$(DEMO_LR) demo_threads=$(DEMO_THREADS)' \
 		$(TOP)/tests/vm/run.sh; rc=$$?; kill $$tailpid 2>/dev/null; exit $$rc
