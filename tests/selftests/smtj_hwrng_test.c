@@ -52,23 +52,6 @@ _Static_assert(IDENT_BYTES >= 4 * SMTJ_EXTRACT_OUT_BYTES,
  */
 #define CORE_BYTES	64
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	r = read(fd, buf, len - 1);
-	close(fd);
-	if (r < 0)
-		return -errno;
-	buf[r] = 0;
-	while (r > 0 && buf[r - 1] == '\n')
-		buf[--r] = 0;
-	return 0;
-}
-
 static int hwrng_select(const char *name)
 {
 	char cur[64];
@@ -76,7 +59,7 @@ static int hwrng_select(const char *name)
 
 	if (ret)
 		return ret;
-	if (read_file(HWRNG_SYSFS "/rng_current", cur, sizeof(cur)))
+	if (smtj_read_text(HWRNG_SYSFS "/rng_current", cur, sizeof(cur)))
 		return -EIO;
 	return strcmp(cur, name) ? -EINVAL : 0;
 }
@@ -212,7 +195,7 @@ TEST(rng_available)
 	char buf[512];
 
 	ASSERT_EQ(0, smtj_module_ensure());
-	ASSERT_EQ(0, read_file(HWRNG_SYSFS "/rng_available", buf, sizeof(buf)));
+	ASSERT_EQ(0, smtj_read_text(HWRNG_SYSFS "/rng_available", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "smtj0")) TH_LOG("rng_available: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, "smtj1")) TH_LOG("rng_available: %s", buf);
 }

@@ -164,15 +164,13 @@ static inline long smtj_read_samples(int fd, uint16_t *buf, size_t n,
 	return (long)got;
 }
 
-/* A sysfs attribute of /sys/class/smtj/smtj<n>/ into @buf; 0 or -errno. */
-static inline int smtj_sysfs_read(int n, const char *attr, char *buf,
-				  size_t len)
+/* A text file (sysfs) into @buf, trailing newline and blanks cut; 0 or
+ * -errno. */
+static inline int smtj_read_text(const char *path, char *buf, size_t len)
 {
-	char path[128];
 	ssize_t r;
 	int fd;
 
-	snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/%s", n, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -184,6 +182,16 @@ static inline int smtj_sysfs_read(int n, const char *attr, char *buf,
 	while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' '))
 		buf[--r] = 0;
 	return 0;
+}
+
+/* A sysfs attribute of /sys/class/smtj/smtj<n>/ into @buf; 0 or -errno. */
+static inline int smtj_sysfs_read(int n, const char *attr, char *buf,
+				  size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/%s", n, attr);
+	return smtj_read_text(path, buf, len);
 }
 
 /* A numeric sysfs attribute; -1 (all ones) when it cannot be read. */
