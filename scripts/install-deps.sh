@@ -8,7 +8,7 @@
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config perl python3 cpio gzip
-busybox-static qemu-system-x86 sparse
+busybox-static qemu-system-x86 sparse dwarves
 linux-headers-amd64 linux-image-amd64 linux-source-6.1
 liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
