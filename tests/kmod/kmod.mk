@@ -7,7 +7,7 @@
 # its own tree $(BUILD)/kmod-test/<arch>-<kver>/ of symlinks.
 #
 #   make smtj-test-adc                               x86_64, Debian 6.1
-#   . build/kernels/arm64-6.1/env; make smtj-test-adc KDIR=$KDIR \
+#   . $SMTJ_CACHE/kernels/arm64-6.1/env; make smtj-test-adc KDIR=$KDIR \
 #         ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 #
 # Variables of kernel/kernel.mk are used only inside recipes (that file is
@@ -74,10 +74,10 @@ kmod-smoke: smtj-test-adc
 kmod-smoke-matrix: kmod-smoke
 	@set -e; $(TOP)/scripts/fetch-kernels.sh $(KMOD_SMOKE_KERNELS) arm64-user; \
 	for k in $(KMOD_SMOKE_KERNELS); do \
-		. $(BUILD)/kernels/$$k/env; \
+		. $(KERNELS)/$$k/env; \
 		cross=; [ $$KARCH = arm64 ] && cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"; \
 		$(MAKE) -s --no-print-directory smtj-test-adc KDIR=$$KDIR $$cross | grep -v BTF || true; \
-		$(TOP)/tests/kmod/smoke.sh $(BUILD)/kernels/$$k/env \
+		$(TOP)/tests/kmod/smoke.sh $(KERNELS)/$$k/env \
 			$(BUILD)/kmod-test/$$KARCH-$$KVER/smtj-test-adc.ko | \
 			grep -E '^(not ok|smoke:)'; \
 	done

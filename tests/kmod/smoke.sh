@@ -15,7 +15,7 @@
 # ENV is a file of scripts/fetch-kernels.sh (KVER, KARCH, VMLINUZ, MODDIR)
 # or "host" for an installed Debian amd64 kernel (KVER, default the newest
 # 6.1).  BUSYBOX overrides
-# the busybox binary (arm64: build/kernels/arm64-user/root/bin/busybox).
+# the busybox binary (arm64: $SMTJ_CACHE/kernels/arm64-user/root/bin/busybox).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -38,7 +38,7 @@ rm -rf "$work"
 mkdir -p "$work/root/bin" "$work/root/lib/mods"
 
 if [ "$KARCH" = arm64 ]; then
-	BUSYBOX=${BUSYBOX:-$BUILD/kernels/arm64-user/root/bin/busybox}
+	BUSYBOX=${BUSYBOX:-${KERNELS:-${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}/kernels}/arm64-user/root/bin/busybox}
 	console=ttyAMA0
 	adc_args=""
 else

@@ -31,7 +31,7 @@ VM_MODDIR   ?= /lib/modules/$(KVER)
 VM_KVM_CPUFLAGS ?= vmx|svm
 else ifeq ($(VM_ARCH),arm64)
 # Debian's arm64 kernel, busybox and static libraries, unpacked by
-# scripts/fetch-kernels.sh under $(BUILD)/kernels/; KDIR (the env file's) is
+# scripts/fetch-kernels.sh under $(KERNELS)/; KDIR (the env file's) is
 # the headers inside that tree.  QEMU's virt machine has one PL011: the
 # console is ttyAMA0 and TAP goes to a virtio console, /dev/hvc0, whose
 # modules /init loads first (VM_EARLY_MODS).  The device tree is QEMU's own
@@ -40,7 +40,7 @@ else ifeq ($(VM_ARCH),arm64)
 # with the machine, CPU, memory and CPU count of the boot (run.sh's VM_MEM
 # and VM_SMP defaults).
 VM_KROOT    ?= $(patsubst %/usr/src/linux-headers-$(KVER),%,$(KDIR))
-VM_USER     ?= $(BUILD)/kernels/arm64-user/root
+VM_USER     ?= $(KERNELS)/arm64-user/root
 VM_QEMU     ?= qemu-system-aarch64
 VM_MACHINE  ?= -M virt -cpu cortex-a72
 VM_CONSOLE  ?= ttyAMA0

@@ -37,7 +37,7 @@ VM_NAME    ?= vm
 VM_CHECKS += check-vm-run check-vm-matrix
 
 # The rest of the kernel matrix, after the default kernel's run: Debian's
-# kernels that scripts/fetch-kernels.sh unpacks under $(BUILD)/kernels/
+# kernels that scripts/fetch-kernels.sh unpacks under $(KERNELS)/
 # (downloaded on first use), each booted with its own modules tree.
 # VM_MATRIX= skips it.
 VM_MATRIX ?= amd64-6.12 arm64-6.1 arm64-6.12
@@ -46,7 +46,7 @@ check-vm-matrix:
 	$(TOP)/scripts/fetch-kernels.sh $(VM_MATRIX) \
 		$(if $(filter arm64-%,$(VM_MATRIX)),arm64-user) >/dev/null || exit 1; \
 	rc=0; for t in $(VM_MATRIX); do \
-		. $(BUILD)/kernels/$$t/env; \
+		. $(KERNELS)/$$t/env; \
 		cross=; [ $$KARCH = arm64 ] && cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"; \
 		$(MAKE) -s --no-print-directory check-vm-run KVER=$$KVER KDIR=$$KDIR \
 			KARCH=$$KARCH $$cross VM_KERNEL=$$VMLINUZ VM_MODDIR=$$MODDIR \
