@@ -10,8 +10,9 @@
 #   make bench        benchmarks, JSON under build/bench/
 #   make demo         DANP training on noise from /dev/smtj0 in the VM
 #
-# Area makefiles (lib/*/*.mk, utils/utils.mk, tests/*/*.mk, bench/bench.mk)
-# append to the lists below; this file only ties them together.
+# Area makefiles (the *.mk fragments of kernel/, lib/, utils/, tests/,
+# bench/, dt-bindings/ and demo/: MK_FRAGMENTS below) append to the lists
+# below; this file only ties them together.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash

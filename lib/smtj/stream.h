@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Device handles and transports (private): one stream interface, three
- * implementations (read.c, ring.c + mmap.c, uring.c).
+ * implementations (tr_read.c, tr_mmap.c + ring.c, tr_uring.c).
  */
 #ifndef SMTJ_STREAM_H
 #define SMTJ_STREAM_H

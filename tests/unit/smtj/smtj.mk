@@ -13,8 +13,8 @@ $(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj
 $(O)/tests/unit/smtj/test_transport: LDLIBS_EXTRA := -lpthread
 
 # libsmtj against smtj.ko, for the VM stage: a static program built like
-# the selftests (VM_CC, the VM's static liburing and FFTW).  Not yet in
-# tests/vm/tests.list: its owner decides how it joins the run.
+# the selftests (VM_CC, the VM's static liburing and FFTW); listed in
+# tests/vm/tests.list, tests/vm/vm.mk puts it into the initramfs.
 SMTJ_VM_TEST := $(BUILD)/vm/$(VM_ARCH)/smtj/libsmtj_dev_test
 .PHONY: smtj-vm-test
 smtj-vm-test: $(SMTJ_VM_TEST)
