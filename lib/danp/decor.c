@@ -2,7 +2,8 @@
 /*
  * Decorrelation update R <- R - eps C R, C = offdiag(Z^T Z / n), in the
  * low-rank form C R = (1/n) Z^T (Z R) - diag(mean z^2) R: two products of
- * cost n d^2 instead of d^3 (REFERENCE.md, "Cost").
+ * cost n d^2 instead of d^3 (Documentation/learning/danp.rst, "Cost of a
+ * step").
  */
 #include <string.h>
 #include "danp-internal.h"

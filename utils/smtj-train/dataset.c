@@ -119,7 +119,7 @@ void data_defaults(const char *ds, enum danp_rule rule, const char *noise,
 	int replay = noise && (!strncmp(noise, "replay", 6) ||
 			       !strncmp(noise, "device", 6));
 
-	/* REFERENCE.md, "Hyperparameters". */
+	/* Documentation/learning/danp.rst, "Hyperparameters". */
 	if (rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR) {
 		*lr = c10 ? 6.1035e-6f : c100 ? 1.2207e-5f : 0.1f / 512;
 		*decor_lr = 1.9073e-7f;

@@ -52,7 +52,7 @@ static void usage(FILE *f)
 "  -a, --arch SIZES       e.g. 784-500-500-500-10 [in-500-500-500-classes]\n"
 "  -n, --noise SPEC       libsmtj noise spec [bernoulli:sigma=0.0125,h=1]\n"
 "  -e, --epochs N         [5]      -b, --batch N   [64]\n"
-"  -l, --lr X             optimiser learning rate [per dataset, REFERENCE.md]\n"
+"  -l, --lr X             optimiser learning rate [per dataset, see man page]\n"
 "  -E, --decor-lr X       decorrelation rate eps_R [per dataset]\n"
 "      --optim adam|sgd   --loss ce|mse   --reduce sum|mean\n"
 "      --decor-center     the reference's decorrelation centring bias\n"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test-local noise sources with the danp_noise_fn shape: Gaussian,
- * uncentred Bernoulli and the two-state HMM of REFERENCE.md (one chain per
- * node, time running along the rows and carrying on across calls).
+ * uncentred Bernoulli and the paper's two-state HMM
+ * (Documentation/noise/junction.rst; one chain per node, time running
+ * along the rows and carrying on across calls).
  */
 #ifndef DANP_TEST_NOISE_H
 #define DANP_TEST_NOISE_H
