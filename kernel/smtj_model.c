@@ -23,7 +23,10 @@
 #include "smtj_model.h"
 #include "smtj_model_normal.h"
 
-/* The paper's two-state fit (REFERENCE.md) on a 14-bit, 3.3 V ADC. */
+/*
+ * The paper's two-state fit on a 14-bit, 3.3 V ADC
+ * (Documentation/noise/junction.rst).
+ */
 #define SMTJ_DEF_BITS		14
 #define SMTJ_DEF_SCALE_FV	201416015625ULL	/* 3.3 V / 2^14 */
 #define SMTJ_DEF_RATE		200000U		/* 5 us sampling */

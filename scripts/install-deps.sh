@@ -4,7 +4,7 @@
 # Install what `make check` needs on a Debian 12 machine.  Idempotent: only
 # packages that are missing are installed, and apt's index is refreshed only
 # when something is missing.  Kernel image and headers are installed in the
-# same apt run so their versions match (see Documentation/dev-tools).
+# same apt run so their versions match (Documentation/dev-tools/testing.rst).
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config perl python3 cpio gzip

@@ -10,7 +10,8 @@
 #include <string.h>
 #include "smtj-internal.h"
 
-/* Defaults reproduce the paper's two-state fit (REFERENCE.md) at 200 kHz:
+/* Defaults reproduce the paper's two-state fit at 200 kHz (Documentation/
+ * noise/junction.rst, "The paper's junction"):
  * tau = 5 us / -ln(1 - 0.0809) = 59.3 us = 1 ns * exp(10.99); divider
  * 100 kohm + 1108/1477 ohm from 3.3 V gives 36.2 / 48.0 mV. */
 void smtj_junction_default(struct smtj_junction_params *p)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fan-out (DESIGN.md contracts 1 and 2): four concurrent consumers of one
- * device in pattern mode (sample k = k & 0xffff) receive every sample at
- * most once, and exactly once while they keep up, whether they use read(),
- * the mmap ring or io_uring; a consumer that stalls loses samples, sees the
- * loss counted, and the others lose nothing.
+ * Fan-out (contracts 1 and 2, Documentation/driver-api/smtj.rst): four
+ * concurrent consumers of one device in pattern mode (sample k = k & 0xffff)
+ * receive every sample at most once, and exactly once while they keep up,
+ * whether they use read(), the mmap ring or io_uring; a consumer that stalls
+ * loses samples, sees the loss counted, and the others lose nothing.
  *
  * Each consumer's samples arrive in increasing index order, with gaps far
  * below 65536, so a consumer unwraps the 16-bit values into indices.  Every

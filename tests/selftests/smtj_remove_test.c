@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Safe removal (DESIGN.md contract 5): unbinding a device wakes a blocked
- * reader and poller with an error and ends an io_uring read in flight,
- * while a mapped ring stays readable; rmmod fails while a file is open, a
- * ring is mapped or io_uring holds the file, and succeeds after.  The tests
- * unload and reload the module ($SMTJ_KO with $SMTJ_PARAMS).
+ * Safe removal (contract 5, Documentation/driver-api/smtj.rst): unbinding a
+ * device wakes a blocked reader and poller with an error and ends an
+ * io_uring read in flight, while a mapped ring stays readable; rmmod fails
+ * while a file is open, a ring is mapped or io_uring holds the file, and
+ * succeeds after.  The tests unload and reload the module ($SMTJ_KO with
+ * $SMTJ_PARAMS).
  */
 #include <libgen.h>
 #include <liburing.h>

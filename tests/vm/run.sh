@@ -43,8 +43,9 @@ qemu() {	# qemu ACCEL TIMEOUT EXTRA-APPEND
 		</dev/null >"$VM_OUT/qemu.log" 2>&1
 }
 
-# KVM only where it really works: NOTES.md has machines whose /dev/kvm hangs
-# a stock kernel, so a short boot must reach /init first.
+# KVM only where it really works: on some hosts /dev/kvm hangs a stock
+# kernel (Documentation/dev-tools/testing.rst, "The VM stage"), so a short
+# boot must reach /init first.
 accel=$VM_ACCEL
 if [ "$accel" = auto ]; then
 	accel=tcg

@@ -300,9 +300,10 @@ static int write_file(const char *path, const void *buf, size_t len)
 	return fclose(f);
 }
 
-/* Replay as REFERENCE.md: one global position, rows*cols values
- * sample-major node-minor per request, layers and passes in call order,
- * wrapping at the end. */
+/* Replay as the reference code (Documentation/userspace-api/libsmtj.rst,
+ * "replay"): one global position, rows*cols values sample-major
+ * node-minor per request, layers and passes in call order, wrapping at
+ * the end. */
 static void test_replay(struct tap *t, const char *dir)
 {
 	char path[512], spec[600];

@@ -52,8 +52,9 @@ static float level_at(size_t i, int f32)
 	return (float)((hi ? 3100 : 2400) + (s >> 40) % 97);
 }
 
-/* The semantics of REFERENCE.md, value by value: one position, h blocks
- * of a request summed, passes=2 halves a request of an even row count. */
+/* The reference code's semantics (Documentation/userspace-api/libsmtj.rst,
+ * "replay"), value by value: one position, h blocks of a request summed,
+ * passes=2 halves a request of an even row count. */
 struct ref {
 	const float *v;
 	size_t n, pos;
@@ -386,7 +387,7 @@ static void bounded_child(FILE *out, const char *path)
 	       n, chunk, bad, ret ? ": " : "", err.msg);
 	smtj_noise_destroy(nz);
 	nz = NULL;
-	/* a request across the end: tail then head, as REFERENCE.md */
+	/* a request across the end: tail then head, as the reference code */
 	snprintf(spec, sizeof(spec), "replay:path=%s,start=%zu,h=2", path, n - 6);
 	ret = smtj_noise_from_spec(&nz, spec, 0, &err);
 	if (!ret)
