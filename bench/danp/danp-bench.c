@@ -364,6 +364,11 @@ int main(int argc, char **argv)
 		danp_evaluate_dataset(net, &te, 0, 0, &ep[e].clean, &err);
 		danp_evaluate_dataset(net, &te, 0, 1, &ep[e].noisy, &err);
 		ep[e].wall = now() - t_start;
+		if (until > 0)	/* long runs: partial figures survive a kill */
+			fprintf(stderr, "epoch %d: %.1f s, test %.4f (noisy %.4f), "
+				"%.1f s since start\n", e + 1, ep[e].seconds,
+				ep[e].clean.accuracy, ep[e].noisy.accuracy,
+				ep[e].wall);
 		if (until > 0 && ep[e].noisy.accuracy >= until) {
 			epochs = e + 1;
 			break;
