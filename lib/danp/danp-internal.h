@@ -23,6 +23,7 @@ struct danp_layer {
 	float *Xi;		/* injected noise */
 	float *D;		/* pass-1 minus pass-2 (or backprop delta) */
 	float *T;		/* scratch: Z R, dZ */
+	float *Rd;		/* decorrelation update: R's new diagonal */
 };
 
 struct danp_net {
