@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "libdanp.h"
@@ -359,6 +360,51 @@ static void ckpt_version(int version)
 	danp_net_destroy(net);
 }
 
+/* A pid that no process has: a reaped child's. */
+static long dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return (long)pid;
+}
+
+/* Stale temporary files of killed writers go; nothing else does. */
+static void test_stale_tmp(void)
+{
+	long dead = dead_pid();
+	char name[6][32];
+	unsigned int removed = 9;
+	struct danp_err err;
+	int ret, kept = 1;
+
+	snprintf(name[0], 32, "st.tmp.%ld.17", dead);		/* stale */
+	snprintf(name[1], 32, "st.tmp.%ld.3", (long)getppid());	/* live */
+	snprintf(name[2], 32, "st.tmp.%ld", dead);		/* no n */
+	snprintf(name[3], 32, "st.tmp.%ld.1x", dead);
+	snprintf(name[4], 32, "other.tmp.%ld.1", dead);
+	snprintf(name[5], 32, "st.tmp.%ld.7", dead);		/* a link */
+	for (int i = 0; i < 5; i++)
+		write_file(path(name[i]), "x", 1, 0);
+	if (symlink(path("st"), path(name[5])))
+		perror("symlink");
+	ret = danp_remove_stale_tmp(path("st"), &removed, &err);
+	for (int i = 1; i < 6; i++) {
+		struct stat st;
+
+		kept &= !lstat(path(name[i]), &st);
+	}
+	tap_ok(!ret && removed == 1 && access(path(name[0]), F_OK) && kept,
+	       "stale temporary file removed (%u), live writer's, near misses "
+	       "and a link kept", removed);
+	for (int i = 1; i < 6; i++)
+		unlink(path(name[i]));
+	ret = danp_remove_stale_tmp("/nonexistent-dir/ck", &removed, &err);
+	tap_ok(!ret && removed == 0, "missing directory: nothing to remove");
+}
+
 static void test_ckpt(void)
 {
 	static const size_t sizes[] = { 4, 6, 3 };
@@ -467,6 +513,7 @@ int main(void)
 	test_csv();
 	test_shuffle();
 	test_ckpt();
+	test_stale_tmp();
 	{
 		char cmd[300];
 
