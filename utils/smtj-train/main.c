@@ -205,8 +205,9 @@ bad:
 		fprintf(stderr, "smtj-train: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (o->resume && !o->checkpoint) {
-		fprintf(stderr, "smtj-train: --resume needs --checkpoint\n");
+	if ((o->resume || o->ckpt_every) && !o->checkpoint) {
+		fprintf(stderr, "smtj-train: --%s needs --checkpoint\n",
+			o->resume ? "resume" : "checkpoint-every");
 		return -1;
 	}
 	return 0;
@@ -477,6 +478,13 @@ int main(int argc, char **argv)
 		consumed = user[U_NOISE];
 		memcpy(&start_lsum, &user[U_LSUM], sizeof(start_lsum));
 		start_samples = (size_t)user[U_SAMPLES];
+		if (start_batch && o.batch != danp_net_params(net)->max_batch) {
+			/* Its batch index and noise position count those batches. */
+			fprintf(stderr, "smtj-train: %s was saved within an epoch of "
+				"batches of %zu; resume it with that batch size\n",
+				o.checkpoint, danp_net_params(net)->max_batch);
+			goto out_net;
+		}
 	}
 	{
 		/* Check the spec before training; record its canonical form. */

@@ -114,6 +114,8 @@ for sig in INT KILL; do
 	ok $? "SIG$sig: resumed rows equal the uninterrupted rows"
 	[ ! -e "$D/ck3.tmp.$dead.1" ]; ok $? "SIG$sig: stale temporary file removed"
 done
+out=$("$T" "${C[@]}" --checkpoint-every 5 2>&1); st=$?
+[ $st -eq 2 ] && [[ $out == *"needs --checkpoint"* ]]; ok $? "--checkpoint-every without --checkpoint: $out"
 
 out=$("$T" --dataset csv --train "$D/missing.csv" --test "$D/te.csv" 2>&1); st=$?
 [ $st -eq 1 ] && [[ $out == *missing.csv* ]]; ok $? "missing data file: exit $st, message names it"
