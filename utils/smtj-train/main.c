@@ -636,11 +636,17 @@ int main(int argc, char **argv)
 		start_batch = 0;
 		start_lsum = 0;
 		start_samples = 0;
-		if (!o.quiet)
-			printf("epoch %u: loss %.4f test %.2f %% (noisy %.2f %%) "
-			       "train %.2f %% %.1f s %.0f samples/s\n", e + 1,
-			       row.train_loss, 100 * row.test_acc,
-			       100 * row.test_acc_noisy, 100 * row.train_acc,
+		/* Noisy first: the reference's test accuracy is the noisy one. */
+		if (!o.quiet && need_noise)
+			printf("epoch %u: loss %.4f test %.2f %% noisy, %.2f %% clean; "
+			       "train %.2f %% noisy; %.1f s %.0f samples/s\n", e + 1,
+			       row.train_loss, 100 * row.test_acc_noisy,
+			       100 * row.test_acc, 100 * row.train_acc_noisy,
+			       row.seconds, row.samples_per_s);
+		else if (!o.quiet)
+			printf("epoch %u: loss %.4f test %.2f %% train %.2f %% "
+			       "%.1f s %.0f samples/s\n", e + 1, row.train_loss,
+			       100 * row.test_acc, 100 * row.train_acc,
 			       row.seconds, row.samples_per_s);
 		fflush(stdout);
 		if (stop_flag) {
