@@ -3,6 +3,10 @@
  * Checkpoints: one self-describing binary file (little-endian fields, a
  * CRC-32 at the end), written atomically (atomic.c): a crash leaves
  * either the old or the new checkpoint, never a torn one.
+ *
+ * Version 3 ("DANPCK03") stores every float (parameters, optimiser state,
+ * R, c, rates) as 4 bytes, integers as 8.  Version 2 ("DANPCK02") stored
+ * floats in 8-byte fields, twice the size; it is still read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +14,8 @@
 #include <zlib.h>
 #include "danp-internal.h"
 
-static const char ckpt_magic[8] = "DANPCK02";
+static const char ckpt_magic[8] = "DANPCK03";
+static const char ckpt_magic_v2[8] = "DANPCK02";	/* 8-byte floats */
 
 struct wbuf {
 	uint8_t *p;
@@ -49,9 +54,12 @@ static void put_u64(struct wbuf *w, uint64_t v)
 static void put_f32(struct wbuf *w, float f)
 {
 	uint32_t u;
+	uint8_t b[4];
 
 	memcpy(&u, &f, 4);
-	put_u64(w, u);
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(u >> (8 * i));
+	put(w, b, 4);
 }
 
 static void put_floats(struct wbuf *w, const float *f, size_t n)
@@ -63,6 +71,7 @@ static void put_floats(struct wbuf *w, const float *f, size_t n)
 struct rbuf {
 	const uint8_t *p;
 	size_t len, off;
+	size_t fw;		/* bytes per float field: 4, or 8 in version 2 */
 };
 
 static uint64_t get_u64(struct rbuf *r)
@@ -81,8 +90,18 @@ static uint64_t get_u64(struct rbuf *r)
 
 static float get_f32(struct rbuf *r)
 {
-	uint32_t u = (uint32_t)get_u64(r);
+	uint32_t u = 0;
 	float f;
+
+	if (r->fw == 8) {
+		u = (uint32_t)get_u64(r);
+	} else if (r->off > r->len || r->len - r->off < 4) {
+		r->off = r->len + 1;	/* mark truncation */
+	} else {
+		for (int i = 0; i < 4; i++)
+			u |= (uint32_t)r->p[r->off + i] << (8 * i);
+		r->off += 4;
+	}
 
 	memcpy(&f, &u, 4);
 	return f;
@@ -204,7 +223,8 @@ static int parse(struct danp_net **out, struct rbuf *r, uint64_t *user,
 		return danp_seterr(err, -EINVAL, "%s: truncated header", path);
 	/* Check the size before allocating what the header asks for. */
 	want = danp_ckpt_floats(&s, &p);
-	if (!want || (r->len - r->off) / 8 != want || (r->len - r->off) % 8)
+	if (!want || (r->len - r->off) / r->fw != want ||
+	    (r->len - r->off) % r->fw)
 		return danp_seterr(err, -EINVAL, "%s: header at offset 8 does not "
 				   "match the file size %zu", path, r->len + 8);
 	ret = danp_net_create(&net, &s, &p, 0, err);
@@ -237,18 +257,23 @@ int danp_ckpt_parse(struct danp_net **out, const uint8_t *buf, size_t len,
 {
 	struct rbuf r;
 	uint32_t crc, want;
+	size_t fw;
 
 	*out = NULL;
-	if (len < 16 || memcmp(buf, ckpt_magic, 8))
+	if (len >= 16 && !memcmp(buf, ckpt_magic, 8))
+		fw = 4;
+	else if (len >= 16 && !memcmp(buf, ckpt_magic_v2, 8))
+		fw = 8;
+	else
 		return danp_seterr(err, -EINVAL, "%s: not a libdanp checkpoint "
 				   "(bad magic at offset 0)", name);
 	crc = (uint32_t)crc32(0L, buf, (uInt)(len - 8));
-	r = (struct rbuf){ buf, len, len - 8 };
+	r = (struct rbuf){ buf, len, len - 8, 8 };
 	want = (uint32_t)get_u64(&r);
 	if (crc != want)
 		return danp_seterr(err, -EINVAL, "%s: checksum mismatch (corrupt "
 				   "or truncated checkpoint)", name);
-	r = (struct rbuf){ buf, len - 8, 8 };
+	r = (struct rbuf){ buf, len - 8, 8, fw };
 	return parse(out, &r, user, name, err);
 }
 

@@ -23,6 +23,7 @@ struct danp_layer {
 	float *Xi;		/* injected noise */
 	float *D;		/* pass-1 minus pass-2 (or backprop delta) */
 	float *T;		/* scratch: Z R, dZ */
+	float *Rd;		/* decorrelation update: R's new diagonal */
 };
 
 struct danp_net {
@@ -89,6 +90,10 @@ size_t danp_ckpt_floats(const struct danp_spec *s, const struct danp_params *p);
 
 int danp_forward_rows(struct danp_net *net, const float *x, size_t n,
 		      enum danp_fwd mode, struct danp_err *err);
+/* Draw and discard the noise a forward pass in @mode over @n samples
+ * takes from the callback (the same calls, same shapes). */
+int danp_forward_skip_noise(struct danp_net *net, size_t n, enum danp_fwd mode,
+			    struct danp_err *err);
 /* Output of the last forward (rows x d_L). */
 const float *danp_output(const struct danp_net *net);
 

@@ -67,6 +67,27 @@ static int get_noise(struct danp_net *net, unsigned int l, float *out,
 	return 0;
 }
 
+int danp_forward_skip_noise(struct danp_net *net, size_t n, enum danp_fwd mode,
+			    struct danp_err *err)
+{
+	size_t rows = mode == DANP_FWD_TWO_NOISY ? 2 * n : n;
+
+	if (mode == DANP_FWD_CLEAN)
+		return 0;
+	if (n == 0 || 2 * n > net->rows_max)
+		return danp_seterr(err, -EINVAL, "batch of %zu rows: need 1..%zu",
+				   n, net->rows_max / 2);
+	/* The same calls as danp_forward_rows, into its scratch. */
+	for (unsigned int l = 0; l < net->L; l++) {
+		int ret = get_noise(net, l, net->lay[l].Xi, rows,
+				    net->lay[l].dout, err);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* z = x R^T (+ c) for @rows rows. */
 static void decorrelate(struct danp_net *net, const struct danp_layer *ly,
 			const float *x, size_t rows, float *z)

@@ -145,6 +145,7 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 			if (p->decor_center)
 				ly->c = falloc(din, &bad);
 			ly->Z = walloc(rows * din, &bad);
+			ly->Rd = falloc(din, &bad);
 		}
 		ly->A = walloc(rows * dout, &bad);
 		ly->X = l + 1 < net->L ? walloc(rows * dout, &bad) : ly->A;
@@ -183,6 +184,7 @@ void danp_net_destroy(struct danp_net *net)
 
 		free(ly->R);
 		free(ly->c);
+		free(ly->Rd);
 		free(ly->Z);
 		if (ly->X != ly->A)
 			free(ly->X);

@@ -97,6 +97,14 @@ static void diff_part(void *arg, unsigned int part, unsigned int parts)
  * NP: g_W_l = sum_n (L_noisy - L_clean)_n / sigma^2 (xi - mean)_l,n z_l,n^T
  * (an uncentred source would bias the estimate by its mean).
  */
+/* The forward mode of a noise-based step: NP's clean and noisy pass, or
+ * ANP/DANP's two noisy passes. */
+static enum danp_fwd noise_mode(const struct danp_net *net)
+{
+	return net->p.rule == DANP_RULE_NP ? DANP_FWD_CLEAN_NOISY :
+	       DANP_FWD_TWO_NOISY;
+}
+
 int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 		    double *loss, struct danp_err *err)
 {
@@ -105,9 +113,7 @@ int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 	float *lr = net->loss_row, alpha = reduce_scale(net, n);
 	int ret;
 
-	ret = danp_forward_rows(net, b->x, n,
-				np ? DANP_FWD_CLEAN_NOISY : DANP_FWD_TWO_NOISY,
-				err);
+	ret = danp_forward_rows(net, b->x, n, noise_mode(net), err);
 	if (ret)
 		return ret;
 	ret = danp_loss_rows(net, danp_output(net), 2 * n, b, lr, NULL, 0, err);
@@ -226,6 +232,26 @@ int danp_step(struct danp_net *net, const struct danp_batch *b,
 	if (danp_uses_decor(&net->p))
 		danp_decor_update(net, b->n);
 	net->steps++;
+	return 0;
+}
+
+int danp_skip_noise(struct danp_net *net, size_t batch, uint64_t batches,
+		    struct danp_err *err)
+{
+	if (net->p.rule == DANP_RULE_BP || net->p.rule == DANP_RULE_BP_DECOR)
+		return 0;
+	if (batch == 0 || batch > net->p.max_batch)
+		return danp_seterr(err, -EINVAL, "batch of %zu samples: need 1..%zu",
+				   batch, net->p.max_batch);
+	if (!net->p.noise)
+		return danp_seterr(err, -EINVAL, "rule %s needs a noise source",
+				   danp_rule_name(net->p.rule));
+	for (uint64_t i = 0; i < batches; i++) {
+		int ret = danp_forward_skip_noise(net, batch, noise_mode(net), err);
+
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 

@@ -11,11 +11,12 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 	size_t bs = ep->batch_size, nb, *perm;
 	float *x;
 	int32_t *y;
-	double lsum = 0;
+	double lsum = ep->start_loss_sum;
 	int ret = 0;
 
 	ep->samples = 0;
 	ep->loss = 0;
+	ep->loss_sum = lsum;
 	ep->stopped = 0;
 	if (bs == 0 || bs > net->p.max_batch)
 		return danp_seterr(err, -EINVAL, "batch size %zu: need 1..%zu",
@@ -34,6 +35,12 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 	}
 	danp_shuffle(perm, ds->n, rng);
 	ep->batches_done = ep->start_batch;
+	/* Skipped batches' augmentation draws, for the ones after them. */
+	for (size_t i = 0; ep->augment && i < ep->start_batch && i < nb; i++) {
+		size_t off = i * bs, m = ds->n - off < bs ? ds->n - off : bs;
+
+		danp_gather(ds, perm + off, m, ep->augment, rng, x, y);
+	}
 	for (size_t i = ep->start_batch; i < nb; i++) {
 		size_t off = i * bs, m = ds->n - off < bs ? ds->n - off : bs;
 		struct danp_batch b = { .x = x, .labels = y, .n = m };
@@ -47,12 +54,15 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 		ep->samples += m;
 		ep->batches_done = i + 1;
 		if (ep->progress &&
-		    ep->progress(ep->progress_ctx, i + 1, nb, lsum / (double)ep->samples)) {
+		    ep->progress(ep->progress_ctx, i + 1, nb,
+				 lsum / (double)(ep->start_samples + ep->samples))) {
 			ep->stopped = 1;
 			break;
 		}
 	}
-	ep->loss = ep->samples ? lsum / (double)ep->samples : 0;
+	ep->loss_sum = lsum;
+	if (ep->start_samples + ep->samples)
+		ep->loss = lsum / (double)(ep->start_samples + ep->samples);
 out:
 	free(perm);
 	free(x);

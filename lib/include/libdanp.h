@@ -25,8 +25,10 @@
 extern "C" {
 #endif
 
+/* 0.2: checkpoint format 3, danp_skip_noise, danp_remove_stale_tmp, and
+ * struct danp_epoch's resume fields (a 0.x minor may change structs). */
 #define LIBDANP_VERSION_MAJOR 0
-#define LIBDANP_VERSION_MINOR 1
+#define LIBDANP_VERSION_MINOR 2
 
 struct danp_err {
 	int code;		/* negative errno, 0 when no error */
@@ -203,6 +205,15 @@ int danp_ckpt_save(const struct danp_net *net, const char *path,
  * fsync, rename, fsync of the directory); results files use it too. */
 int danp_write_atomic(const char *path, const void *data, size_t len,
 		      struct danp_err *err);
+/*
+ * Remove the temporary files danp_write_atomic() left beside @path when
+ * its writer was killed mid-write ("<path>.tmp.<pid>.<n>"): only files of
+ * that exact pattern, regular files of this user whose writing process no
+ * longer exists.  *@removed counts them.  A missing directory is not an
+ * error.
+ */
+int danp_remove_stale_tmp(const char *path, unsigned int *removed,
+			  struct danp_err *err);
 /* Load; the noise callback must be set again with danp_net_set_noise. */
 int danp_ckpt_load(struct danp_net **out, const char *path, uint64_t *user,
 		   struct danp_err *err);
@@ -288,6 +299,14 @@ int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
 
 /* ---- epochs ------------------------------------------------------------ */
 
+/*
+ * Draw and discard from the noise callback what danp_step takes for
+ * @batches batches of @batch samples (nothing for BP): a resumed epoch's
+ * seeded noise source then continues where the interrupted one was.
+ */
+int danp_skip_noise(struct danp_net *net, size_t batch, uint64_t batches,
+		    struct danp_err *err);
+
 /* Called after every batch; a nonzero return stops the epoch after it. */
 typedef int (*danp_progress_fn)(void *ctx, size_t batch, size_t n_batches,
 				double loss);
@@ -295,21 +314,28 @@ typedef int (*danp_progress_fn)(void *ctx, size_t batch, size_t n_batches,
 struct danp_epoch {
 	size_t batch_size;	/* <= max_batch; the last partial batch is kept */
 	size_t start_batch;	/* resume: skip the batches before this one */
+	/* resume: loss summed over the skipped batches' samples, and their
+	 * number (0 when starting the epoch), carried into loss/loss_sum */
+	double start_loss_sum;
+	size_t start_samples;
 	int augment;		/* CIFAR crop and flip */
 	danp_progress_fn progress;
 	void *progress_ctx;
 	/* results */
 	size_t batches_done;	/* index after the last batch trained */
 	size_t samples;		/* samples trained in this call */
-	double loss;		/* their mean loss */
+	double loss;		/* mean loss of the epoch's samples so far */
+	double loss_sum;	/* their summed loss (start_loss_sum included) */
 	int stopped;		/* progress asked to stop */
 };
 
 /*
  * One epoch over @ds: permutation from @rng (so resuming from the same
  * @rng state reproduces it), batches gathered (augmented on request) and
- * stepped.  On return *rng has advanced past the permutation and the
- * augmentation draws.
+ * stepped.  Skipped batches still draw their augmentation from @rng, so
+ * the batches after them are the same as in an uninterrupted epoch.  On
+ * return *rng has advanced past the permutation and the augmentation
+ * draws.
  */
 int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 		     struct danp_rng *rng, struct danp_epoch *ep,

@@ -17,7 +17,10 @@
 #define CKPT_TAG 0x314e5254544a4d53ULL	/* "SMTJTRN1" */
 #define TRAIN_EVAL_MAX 10000		/* training-set accuracy subset */
 
-enum { U_TAG, U_EPOCH, U_BATCH, U_RNG, U_SEED = U_RNG + 4, U_NOISE };
+/* Checkpoint user words.  U_NOISE: values drawn before the saved epoch;
+ * U_LSUM (double bits) and U_SAMPLES: the saved epoch's loss so far. */
+enum { U_TAG, U_EPOCH, U_BATCH, U_RNG, U_SEED = U_RNG + 4, U_NOISE, U_LSUM,
+       U_SAMPLES };
 
 struct opts {
 	const char *dataset, *data_dir, *train_csv, *test_csv, *arch, *noise;
@@ -28,7 +31,7 @@ struct opts {
 	enum danp_reduce reduce;
 	float lr, decor_lr;
 	unsigned int epochs, threads;
-	size_t batch, train_limit;
+	size_t batch, train_limit, ckpt_every;
 	uint64_t seed;
 	int json, resume, center, cosine, quiet, progress;
 };
@@ -55,11 +58,13 @@ static void usage(FILE *f)
 "  -l, --lr X             optimiser learning rate [per dataset, see man page]\n"
 "  -E, --decor-lr X       decorrelation rate eps_R [per dataset]\n"
 "      --optim adam|sgd   --loss ce|mse   --reduce sum|mean\n"
-"      --decor-center     the reference's decorrelation centring bias\n"
+"      --no-decor-center  leave out the reference's decorrelation centring\n"
+"                         bias (learnt by default; --decor-center accepted)\n"
 "  -s, --seed N           [42]     -t, --threads N  [1]\n"
 "      --train-limit N    train on the first N samples only [all]\n"
 "  -o, --output FILE      per-epoch results; --format csv|json [csv]\n"
 "  -c, --checkpoint FILE  written atomically every epoch and on Ctrl-C\n"
+"      --checkpoint-every N  also every N batches within an epoch\n"
 "      --resume           continue from --checkpoint\n"
 "      --cosine           report cosine(update, true gradient) per epoch\n"
 "  -q, --quiet            no summary lines;  --no-progress\n"
@@ -83,12 +88,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
 		{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
 		{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
-		{ "decor-center", 0, 0, 6 }, { "seed", 1, 0, 's' },
+		{ "decor-center", 0, 0, 6 }, { "no-decor-center", 0, 0, 12 },
+		{ "seed", 1, 0, 's' },
 		{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
 		{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
 		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
 		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
-		{ "train-limit", 1, 0, 11 },
+		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
 		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	static const char *const optims[] = { "adam", "sgd" };
@@ -147,6 +153,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->reduce = (enum danp_reduce)v;
 			break;
 		case 6: o->center = 1; break;
+		case 12: o->center = 0; break;
 		case 's':
 			o->seed = strtoull(optarg, &end, 0);
 			if (*end)
@@ -173,6 +180,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (*end || !o->train_limit)
 				goto bad;
 			break;
+		case 13:
+			o->ckpt_every = strtoul(optarg, &end, 10);
+			if (*end || !o->ckpt_every)
+				goto bad;
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
@@ -193,8 +205,9 @@ bad:
 		fprintf(stderr, "smtj-train: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (o->resume && !o->checkpoint) {
-		fprintf(stderr, "smtj-train: --resume needs --checkpoint\n");
+	if ((o->resume || o->ckpt_every) && !o->checkpoint) {
+		fprintf(stderr, "smtj-train: --%s needs --checkpoint\n",
+			o->resume ? "resume" : "checkpoint-every");
 		return -1;
 	}
 	return 0;
@@ -206,8 +219,14 @@ static uint64_t epoch_seed(uint64_t seed, unsigned int epoch)
 	return seed * 0x9e3779b97f4a7c15ULL + epoch + 1;
 }
 
+/*
+ * @epoch and @batch: where training continues; @rng: the shuffling state
+ * at that epoch's start; @consumed: noise values drawn before it; @lsum,
+ * @samples: the loss so far within it.
+ */
 static int save(struct danp_net *net, const struct opts *o, unsigned int epoch,
-		size_t batch, const struct danp_rng *rng, uint64_t consumed)
+		size_t batch, const struct danp_rng *rng, uint64_t consumed,
+		double lsum, size_t samples)
 {
 	uint64_t u[DANP_CKPT_USER] = { 0 };
 	struct danp_err err;
@@ -220,11 +239,26 @@ static int save(struct danp_net *net, const struct opts *o, unsigned int epoch,
 	memcpy(&u[U_RNG], rng->s, sizeof(rng->s));
 	u[U_SEED] = o->seed;
 	u[U_NOISE] = consumed;
+	memcpy(&u[U_LSUM], &lsum, sizeof(lsum));
+	u[U_SAMPLES] = samples;
 	if (danp_ckpt_save(net, o->checkpoint, u, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
 		return -1;
 	}
 	return 0;
+}
+
+/* The noise of the first @batches batches of an epoch over @n samples
+ * (the last one may be short), drawn and discarded. */
+static int skip_noise(struct danp_net *net, size_t n, size_t bs,
+		      size_t batches, struct danp_err *err)
+{
+	size_t full = n / bs < batches ? n / bs : batches;
+	int ret = danp_skip_noise(net, bs, full, err);
+
+	if (!ret && batches > full && n % bs)
+		ret = danp_skip_noise(net, n % bs, 1, err);
+	return ret;
 }
 
 static int evaluate(struct danp_net *net, const struct danp_dataset *ds,
@@ -379,7 +413,7 @@ int main(int argc, char **argv)
 	struct opts o = {
 		.dataset = "mnist", .noise = "bernoulli:sigma=0.0125,h=1",
 		.rule = DANP_RULE_DANP, .epochs = 5, .seed = 42, .threads = 1,
-		.decor_lr = -1, .progress = 1,
+		.decor_lr = -1, .progress = 1, .center = 1,
 	};
 	uint64_t user[DANP_CKPT_USER] = { 0 }, consumed = 0;
 	struct train_data d;
@@ -389,7 +423,9 @@ int main(int argc, char **argv)
 	struct report *rep = NULL;
 	struct sigaction sa;
 	unsigned int e0 = 0;
-	size_t start_batch = 0;
+	size_t start_batch = 0, start_samples = 0;
+	double start_lsum = 0;
+	int live = 0;
 	char msg[512], hdr[2048], desc[512];
 	int rc = 1;
 
@@ -440,6 +476,15 @@ int main(int argc, char **argv)
 		start_batch = (size_t)user[U_BATCH];
 		memcpy(rng.s, &user[U_RNG], sizeof(rng.s));
 		consumed = user[U_NOISE];
+		memcpy(&start_lsum, &user[U_LSUM], sizeof(start_lsum));
+		start_samples = (size_t)user[U_SAMPLES];
+		if (start_batch && o.batch != danp_net_params(net)->max_batch) {
+			/* Its batch index and noise position count those batches. */
+			fprintf(stderr, "smtj-train: %s was saved within an epoch of "
+				"batches of %zu; resume it with that batch size\n",
+				o.checkpoint, danp_net_params(net)->max_batch);
+			goto out_net;
+		}
 	}
 	{
 		/* Check the spec before training; record its canonical form. */
@@ -450,8 +495,31 @@ int main(int argc, char **argv)
 			goto out_net;
 		}
 		snprintf(desc, sizeof(desc), "%s", noise_describe(probe));
+		/* A device's noise cannot be replayed on a resume. */
+		live = !strncmp(desc, "device", 6);
 		noise_close(probe);
 	}
+	if (o.checkpoint) {
+		/* Temporary files of a run killed while it wrote them. */
+		const char *const files[] = { o.checkpoint, o.output };
+
+		for (int i = 0; i < 2; i++) {
+			unsigned int n;
+
+			if (!files[i])
+				continue;
+			if (danp_remove_stale_tmp(files[i], &n, &err)) {
+				fprintf(stderr, "smtj-train: %s\n", err.msg);
+				goto out_net;
+			}
+			if (n && !o.quiet)
+				fprintf(stderr, "smtj-train: removed %u stale temporary "
+					"file%s of %s\n", n, n > 1 ? "s" : "", files[i]);
+		}
+	}
+	if (o.resume && start_batch && !o.quiet)
+		fprintf(stderr, "smtj-train: resuming epoch %u at batch %zu%s\n",
+			e0 + 1, start_batch, live ? " (fresh device noise)" : "");
 	header_json(hdr, sizeof(hdr), &o, net, desc);
 	if (o.output && report_open(&rep, o.output, o.json, hdr,
 				    o.resume ? e0 : 0, msg, sizeof(msg))) {
@@ -464,15 +532,16 @@ int main(int argc, char **argv)
 			.enabled = o.progress && isatty(2), .epoch = e + 1,
 			.epochs = o.epochs, .batch_size = o.batch,
 			.stop = &stop_flag,
+			.ckpt_every = o.checkpoint ? o.ckpt_every : 0,
 		};
 		struct danp_epoch ep = {
-			.batch_size = o.batch, .start_batch = start_batch,
-			.augment = d.augment, .progress = progress_cb,
-			.progress_ctx = &pr,
+			.batch_size = o.batch, .augment = d.augment,
+			.progress = progress_cb, .progress_ctx = &pr,
 		};
 		struct danp_rng at_start = rng;
 		struct epoch_row row = { .epoch = e + 1 };
 		struct danp_eval ev;
+		double t0;
 		int need_noise = danp_net_params(net)->rule >= DANP_RULE_NP;
 
 		if (noise_open(&tn, o.noise, epoch_seed(o.seed, e), msg,
@@ -482,28 +551,58 @@ int main(int argc, char **argv)
 		}
 		danp_net_set_noise(net, noise_fill, tn);
 		pr.t0 = now_seconds();
-		if (danp_train_epoch(net, &d.train, &rng, &ep, &err)) {
-			progress_end(&pr);
-			fprintf(stderr, "smtj-train: epoch %u: %s%s%s\n", e + 1,
-				err.msg, need_noise ? ": " : "",
-				need_noise ? noise_error(tn) : "");
+		/* Resumed mid-epoch: the seeded noise continues where it was. */
+		if (start_batch && need_noise && !live &&
+		    skip_noise(net, d.train.n, o.batch, start_batch, &err)) {
+			fprintf(stderr, "smtj-train: epoch %u: %s: %s\n", e + 1,
+				err.msg, noise_error(tn));
 			noise_close(tn);
 			goto out_rep;
 		}
-		row.seconds = now_seconds() - pr.t0;
+		/* The epoch runs in segments ended by Ctrl-C or a checkpoint
+		 * within it; each reshuffles from the epoch's starting state
+		 * and continues at its batch with the same noise source. */
+		for (;;) {
+			rng = at_start;
+			ep.start_batch = start_batch;
+			ep.start_loss_sum = start_lsum;
+			ep.start_samples = start_samples;
+			t0 = now_seconds();
+			if (danp_train_epoch(net, &d.train, &rng, &ep, &err)) {
+				progress_end(&pr);
+				fprintf(stderr, "smtj-train: epoch %u: %s%s%s\n", e + 1,
+					err.msg, need_noise ? ": " : "",
+					need_noise ? noise_error(tn) : "");
+				noise_close(tn);
+				goto out_rep;
+			}
+			row.seconds += now_seconds() - t0;
+			row.samples_per_s += (double)ep.samples;
+			if (!ep.stopped)
+				break;
+			start_batch = ep.batches_done;
+			start_lsum = ep.loss_sum;
+			start_samples += ep.samples;
+			if (save(net, &o, e, start_batch, &at_start, consumed,
+				 start_lsum, start_samples)) {
+				progress_end(&pr);
+				noise_close(tn);
+				goto out_rep;
+			}
+			if (stop_flag) {
+				progress_end(&pr);
+				noise_close(tn);
+				rc = 130;
+				if (!o.quiet)
+					fprintf(stderr, "smtj-train: interrupted in epoch %u "
+						"after batch %zu%s\n", e + 1, start_batch,
+						o.checkpoint ? "; checkpoint saved" : "");
+				goto out_rep;
+			}
+		}
 		progress_end(&pr);
-		if (ep.stopped) {
-			consumed += noise_consumed(tn);
-			noise_close(tn);
-			rc = save(net, &o, e, ep.batches_done, &at_start, consumed) ? 1 : 130;
-			if (!o.quiet)
-				fprintf(stderr, "smtj-train: interrupted in epoch %u "
-					"after batch %zu%s\n", e + 1, ep.batches_done,
-					o.checkpoint ? "; checkpoint saved" : "");
-			goto out_rep;
-		}
 		row.train_loss = ep.loss;
-		row.samples_per_s = (double)ep.samples / row.seconds;
+		row.samples_per_s /= row.seconds;	/* samples of this run */
 		if (evaluate(net, &d.test, d.test.n, 0, &ev))
 			goto out_noise;
 		row.test_loss = ev.loss;
@@ -532,14 +631,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smtj-train: %s\n", msg);
 			goto out_rep;
 		}
-		if (save(net, &o, e + 1, 0, &rng, consumed))
+		if (save(net, &o, e + 1, 0, &rng, consumed, 0, 0))
 			goto out_rep;
 		start_batch = 0;
-		if (!o.quiet)
-			printf("epoch %u: loss %.4f test %.2f %% (noisy %.2f %%) "
-			       "train %.2f %% %.1f s %.0f samples/s\n", e + 1,
-			       row.train_loss, 100 * row.test_acc,
-			       100 * row.test_acc_noisy, 100 * row.train_acc,
+		start_lsum = 0;
+		start_samples = 0;
+		/* Noisy first: the reference's test accuracy is the noisy one. */
+		if (!o.quiet && need_noise)
+			printf("epoch %u: loss %.4f test %.2f %% noisy, %.2f %% clean; "
+			       "train %.2f %% noisy; %.1f s %.0f samples/s\n", e + 1,
+			       row.train_loss, 100 * row.test_acc_noisy,
+			       100 * row.test_acc, 100 * row.train_acc_noisy,
+			       row.seconds, row.samples_per_s);
+		else if (!o.quiet)
+			printf("epoch %u: loss %.4f test %.2f %% train %.2f %% "
+			       "%.1f s %.0f samples/s\n", e + 1, row.train_loss,
+			       100 * row.test_acc, 100 * row.train_acc,
 			       row.seconds, row.samples_per_s);
 		fflush(stdout);
 		if (stop_flag) {

@@ -28,7 +28,10 @@ int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss)
 			w - fill, "", batch, n_batches, loss, rate, eta);
 		fflush(stderr);
 	}
-	return p->stop && *p->stop;
+	if (p->stop && *p->stop)
+		return 1;
+	/* A checkpoint within the epoch (at its end one is written anyway). */
+	return p->ckpt_every && batch % p->ckpt_every == 0 && batch < n_batches;
 }
 
 void progress_end(struct progress *p)

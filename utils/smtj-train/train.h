@@ -63,6 +63,7 @@ struct progress {
 	size_t batch_size;
 	double t0;
 	volatile sig_atomic_t *stop;	/* set by SIGINT */
+	size_t ckpt_every;		/* stop for a checkpoint every N batches */
 };
 int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss);
 void progress_end(struct progress *p);

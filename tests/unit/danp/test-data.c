@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "libdanp.h"
@@ -286,6 +287,124 @@ static int train(struct danp_net *net, struct danp_rng *r, int steps)
 	return 0;
 }
 
+/* Little-endian field writers for hand-built checkpoints. */
+static size_t put_le(uint8_t *b, size_t off, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		b[off + i] = (uint8_t)(v >> (8 * i));
+	return off + (size_t)bytes;
+}
+
+static size_t put_float(uint8_t *b, size_t off, float f, int bytes)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return put_le(b, off, u, bytes);
+}
+
+/*
+ * A 2-3-2 DANP checkpoint in format @version (3: floats in 4 bytes, 2:
+ * floats in 8-byte fields), every stored float i being 0.1 i; both must
+ * load to the same network.
+ */
+static void ckpt_version(int version)
+{
+	static const uint64_t head[] = { 2, 2, 3, 2 };	/* layers, sizes */
+	static const float rates[] = { 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f };
+	int fw = version == 3 ? 4 : 8;
+	uint8_t b[1024];
+	size_t o = 8, nf = 3 * 17 + 4 + 9;
+	struct danp_net *net;
+	struct danp_err err;
+	const float *w, *r;
+	uint32_t crc;
+	int ret, good = 1;
+
+	memcpy(b, version == 3 ? "DANPCK03" : "DANPCK02", 8);
+	for (int i = 0; i < 4; i++)
+		o = put_le(b, o, head[i], 8);
+	o = put_float(b, o, 0.01f, fw);			/* slope */
+	o = put_le(b, o, 1, 8);				/* bias */
+	o = put_le(b, o, 1, 8);				/* decorrelate all */
+	for (int i = 0; i < 2 + 4; i++)			/* decor[], rule.. */
+		o = put_le(b, o, i == 2 ? 4 : 0, 8);	/* rule danp */
+	for (int i = 0; i < 5; i++)
+		o = put_float(b, o, rates[i], fw);
+	o = put_le(b, o, 0, 8);				/* no centring */
+	o = put_float(b, o, 0, fw);
+	o = put_float(b, o, 1, fw);
+	o = put_le(b, o, 4, 8);				/* max batch */
+	o = put_le(b, o, 3, 8);				/* steps */
+	for (int i = 0; i < DANP_CKPT_USER; i++)
+		o = put_le(b, o, 0, 8);
+	for (size_t i = 0; i < nf; i++)
+		o = put_float(b, o, (float)(0.1 * (double)i), fw);
+	crc = (uint32_t)crc32(0L, b, (uInt)o);
+	o = put_le(b, o, crc, 8);
+	ret = danp_ckpt_parse(&net, b, o, "v", NULL, &err);
+	if (ret) {
+		tap_ok(0, "format %d checkpoint loads: %s", version, err.msg);
+		return;
+	}
+	w = danp_net_weights(net, 0);
+	r = danp_net_decor(net, 0);
+	for (int i = 0; i < 6; i++)
+		good &= w[i] == (float)(0.1 * i);
+	for (int i = 0; i < 4; i++)
+		good &= r[i] == (float)(0.1 * (51 + i));
+	tap_ok(good && danp_net_steps(net) == 3 &&
+	       danp_net_params(net)->lr == 1e-3f,
+	       "format %d checkpoint (%zu bytes, %d-byte floats) loads its values",
+	       version, o, fw);
+	danp_net_destroy(net);
+}
+
+/* A pid that no process has: a reaped child's. */
+static long dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return (long)pid;
+}
+
+/* Stale temporary files of killed writers go; nothing else does. */
+static void test_stale_tmp(void)
+{
+	long dead = dead_pid();
+	char name[6][32];
+	unsigned int removed = 9;
+	struct danp_err err;
+	int ret, kept = 1;
+
+	snprintf(name[0], 32, "st.tmp.%ld.17", dead);		/* stale */
+	snprintf(name[1], 32, "st.tmp.%ld.3", (long)getppid());	/* live */
+	snprintf(name[2], 32, "st.tmp.%ld", dead);		/* no n */
+	snprintf(name[3], 32, "st.tmp.%ld.1x", dead);
+	snprintf(name[4], 32, "other.tmp.%ld.1", dead);
+	snprintf(name[5], 32, "st.tmp.%ld.7", dead);		/* a link */
+	for (int i = 0; i < 5; i++)
+		write_file(path(name[i]), "x", 1, 0);
+	if (symlink(path("st"), path(name[5])))
+		perror("symlink");
+	ret = danp_remove_stale_tmp(path("st"), &removed, &err);
+	for (int i = 1; i < 6; i++) {
+		struct stat st;
+
+		kept &= !lstat(path(name[i]), &st);
+	}
+	tap_ok(!ret && removed == 1 && access(path(name[0]), F_OK) && kept,
+	       "stale temporary file removed (%u), live writer's, near misses "
+	       "and a link kept", removed);
+	for (int i = 1; i < 6; i++)
+		unlink(path(name[i]));
+	ret = danp_remove_stale_tmp("/nonexistent-dir/ck", &removed, &err);
+	tap_ok(!ret && removed == 0, "missing directory: nothing to remove");
+}
+
 static void test_ckpt(void)
 {
 	static const size_t sizes[] = { 4, 6, 3 };
@@ -316,8 +435,21 @@ static void test_ckpt(void)
 	{
 		struct stat st;
 
+		/*
+		 * 4-6-3, decorrelated and centred everywhere: 51 parameters
+		 * three times (with Adam's m and v), R 16 + 36, c 4 + 6 = 215
+		 * floats of 4 bytes; the header is 8 magic + 8 layers + 3 x 8
+		 * sizes + 4 slope + 2 x 8 bias, decor default + 2 x 8 decor
+		 * + 4 x 8 enums + 5 x 4 rates + 8 centring + 2 x 4 NP moments
+		 * + 8 max batch + 8 steps + 16 x 8 user = 288, and 8 CRC.
+		 */
+		long want = 288 + 215 * 4 + 8;
+
 		tap_ok(!ret && !stat(path("ck"), &st) && (st.st_mode & 0777) == 0644,
 		       "checkpoint saved, mode 0644 under umask 022");
+		tap_ok(!ret && st.st_size == want,
+		       "checkpoint holds floats in 4 bytes: %ld bytes, want %ld",
+		       (long)st.st_size, want);
 	}
 	/* Continue a; separately load and continue with the same state. */
 	rb = ra;
@@ -351,7 +483,7 @@ static void test_ckpt(void)
 	tap_ok(ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
 	{
 		/* Valid CRC, header cut short (found by fuzz-ckpt). */
-		uint8_t buf[24] = "DANPCK02";
+		uint8_t buf[24] = "DANPCK03";
 		uint32_t crc;
 
 		buf[8] = 2;
@@ -362,6 +494,8 @@ static void test_ckpt(void)
 		tap_ok(ret == -EINVAL && has(&err, "truncated header", NULL),
 		       "checkpoint with a short header: %s", err.msg);
 	}
+	ckpt_version(3);
+	ckpt_version(2);
 	ret = danp_ckpt_save(a, "/nonexistent-dir/ck", NULL, &err);
 	tap_ok(ret == -ENOENT && has(&err, "nonexistent", NULL),
 	       "unwritable checkpoint path: %s", err.msg);
@@ -379,6 +513,7 @@ int main(void)
 	test_csv();
 	test_shuffle();
 	test_ckpt();
+	test_stale_tmp();
 	{
 		char cmd[300];
 

@@ -10,6 +10,8 @@
  *    Adam lr 1e-3, eps_R 1e-4, 100 epochs, batch 10.  In the median over 10
  *    seeds the final loss must be at most half the initial loss; the median
  *    curve is printed.
+ * 3. danp_skip_noise: skipping k batches leaves a noise source (HMM: per
+ *    layer state too) exactly where k training steps leave it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -198,8 +200,62 @@ static void teacher_student_median(void)
 	}
 }
 
+static void skip_noise(enum danp_rule rule)
+{
+	static const size_t sizes[] = { 6, 5, 4, 3 };
+	struct test_noise na, nb;
+	struct danp_net *a, *b;
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_err err;
+	struct danp_rng rng;
+	float x[8 * 6];
+	int32_t y[8];
+	struct danp_batch bt = { .x = x, .labels = y, .n = 8 };
+	int ret = 0, same = 1;
+
+	danp_spec_mlp(&spec, sizes, 3, &err);
+	danp_params_default(&p);
+	p.rule = rule;
+	p.max_batch = 8;
+	p.noise = test_noise_fn;
+	test_noise_init(&na, 2, 1, 5);
+	test_noise_init(&nb, 2, 1, 5);
+	p.noise_ctx = &na;
+	ret |= danp_net_create(&a, &spec, &p, 1, &err);
+	p.noise_ctx = &nb;
+	ret |= danp_net_create(&b, &spec, &p, 1, &err);
+	danp_rng_seed(&rng, 9);
+	for (int s = 0; s < 3 && !ret; s++) {
+		bt.n = s < 2 ? 8 : 5;	/* the last batch short */
+		for (int i = 0; i < 8 * 6; i++)
+			x[i] = (float)danp_rng_normal(&rng);
+		for (int i = 0; i < 8; i++)
+			y[i] = (int32_t)(danp_rng_next(&rng) % 3);
+		ret |= danp_step(a, &bt, NULL, &err);
+	}
+	ret = ret ? ret : danp_skip_noise(b, 8, 2, &err);
+	ret = ret ? ret : danp_skip_noise(b, 5, 1, &err);
+	for (int l = 0; !ret && l < 3; l++)
+		same &= (na.state[l] == NULL) == (nb.state[l] == NULL) &&
+			(!na.state[l] || !memcmp(na.state[l], nb.state[l], sizes[l + 1]));
+	tap_ok(!ret && same && na.consumed == nb.consumed &&
+	       !memcmp(&na.rng, &nb.rng, sizeof(na.rng)),
+	       "%s: skipping 3 batches draws the noise 3 steps draw (%llu values)%s%s",
+	       danp_rule_name(rule), (unsigned long long)nb.consumed,
+	       ret ? ": " : "", ret ? err.msg : "");
+	danp_net_destroy(a);
+	danp_net_destroy(b);
+	test_noise_free(&na);
+	test_noise_free(&nb);
+}
+
 int main(void)
 {
+	skip_noise(DANP_RULE_DANP);
+	skip_noise(DANP_RULE_ANP);
+	skip_noise(DANP_RULE_NP);
+	skip_noise(DANP_RULE_BP);
 	synthetic(DANP_RULE_BP);
 	synthetic(DANP_RULE_DANP);
 	synthetic(DANP_RULE_ANP);
