@@ -25,8 +25,8 @@
 extern "C" {
 #endif
 
-#define LIBDANP_VERSION_MAJOR 0
-#define LIBDANP_VERSION_MINOR 1
+#define LIBDANP_VERSION_MAJOR 1
+#define LIBDANP_VERSION_MINOR 0
 
 struct danp_err {
 	int code;		/* negative errno, 0 when no error */
