@@ -7,7 +7,9 @@
 # For a foreign ARCH (arm64 on amd64) the build is a cross-build: its
 # build dependencies are the arm64 -dev packages, installed next to the
 # amd64 ones (multiarch; apt-get build-dep -a ARCH) when running as root.
-# Then lintian checks the packages; its output goes to OUTDIR/lintian.log.
+# Then lintian checks the packages (OUTDIR/lintian-ARCH.log); an error
+# fails.  Nothing is rebuilt when OUTDIR holds the packages of this very
+# tree already.
 #
 # Usage: build-deb.sh OUTDIR [ARCH]
 set -eu
@@ -39,7 +41,8 @@ if ! (cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" >/dev/null 2>&1); then
 fi
 
 # The copy: the files git knows (tracked, and new ones not ignored), or
-# everything but build/ outside a git checkout.
+# everything but build/ outside a git checkout.  Its digest (contents and
+# names only) says whether the packages in OUTDIR are already of this tree.
 rm -rf "$WORK"
 mkdir -p "$SRC"
 if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
@@ -48,6 +51,16 @@ if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	tar -C "$TOP" --exclude=./build -cf - . | tar -xf - -C "$SRC"
 fi
+digest=$(tar -C "$SRC" -cf - --sort=name --mtime=@0 --owner=0 --group=0 \
+	--numeric-owner . | sha256sum | cut -d' ' -f1)
+stamp=$OUT/.tree-$ARCH.sha256
+if [ "${DEB_FORCE:-0}" != 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ] &&
+	[ -f "$OUT/smtj_${VERSION}_$ARCH.changes" ]; then
+	rm -rf "$WORK"
+	echo "build-deb: $ARCH packages in $OUT are up to date (DEB_FORCE=1 rebuilds)"
+	exit 0
+fi
+rm -f "$stamp"
 
 cross=()
 [ "$ARCH" != "$BUILD_ARCH" ] && cross=(-a "$ARCH")
@@ -69,11 +82,13 @@ changes=$OUT/smtj_${VERSION}_$ARCH.changes
 echo "build-deb: $ARCH packages in $OUT ($secs s):"
 sed -n 's/^ [0-9a-f]\{40\} [0-9]* \(.*\.deb\)$/  \1/p' "$changes"
 
-if command -v lintian >/dev/null; then
+# DEB_LINTIAN=0 skips lintian (it takes about a minute).
+if [ "${DEB_LINTIAN:-1}" = 1 ]; then
 	lintian --info --display-info --pedantic "$changes" >"$OUT/lintian-$ARCH.log" 2>&1 || true
 	e=$(grep -c '^E: ' "$OUT/lintian-$ARCH.log" || true)
 	w=$(grep -c '^W: ' "$OUT/lintian-$ARCH.log" || true)
 	echo "build-deb: lintian: $e errors, $w warnings ($OUT/lintian-$ARCH.log)"
 	[ "$e" -eq 0 ] || { grep '^E: ' "$OUT/lintian-$ARCH.log"; exit 1; }
 fi
+echo "$digest" >"$stamp"
 rm -rf "$WORK"

@@ -17,3 +17,8 @@ deb:
 	@$(TOP)/packaging/build-deb.sh $(DEB_OUT) $(DEB_HOST_ARCH)
 deb-arm64:
 	@$(TOP)/packaging/build-deb.sh $(DEB_OUT) arm64
+
+STATIC_CHECKS += packaging-version
+.PHONY: packaging-version
+packaging-version:
+	@$(TOP)/packaging/version-check.sh
