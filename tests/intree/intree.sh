@@ -5,9 +5,8 @@
 # Documentation/driver-api/smtj.rst ("Building inside a kernel tree")
 # describes it, on Debian's linux-source-6.1:
 #
-#  1. once, cached under $SMTJ_CACHE/intree/ (flock): the tree unpacked
-#     (without Documentation/; kconfig reads every architecture's
-#     crypto/Kconfig, so arch/ stays whole), x86_64
+#  1. once, cached under $SMTJ_CACHE/intree/ (flock): the whole tree
+#     unpacked (kconfig reads Kconfig files all over it), x86_64
 #     defconfig with IIO as a module (so that smtj_iio.c is built too),
 #     and `make prepare`;
 #  2. every run: kernel/ copied afresh to drivers/misc/smtj/ and the UAPI
@@ -38,8 +37,7 @@ if [ "$(cat "$TREE/.smtj-prepared" 2>/dev/null)" != "$want" ]; then
 	echo "smtj-intree: preparing $TREE (once)"
 	rm -rf "$TREE"
 	mkdir -p "$TREE"
-	top=$(basename "${TARBALL%.tar.*}")
-	tar -xf "$TARBALL" -C "$TREE" --strip-components=1 --exclude="$top/Documentation"
+	tar -xf "$TARBALL" -C "$TREE" --strip-components=1
 	"${KMAKE[@]}" defconfig >"$LOG/prepare.log" 2>&1
 	"$TREE/scripts/config" --file "$TREE/.config" --module IIO
 	"${KMAKE[@]}" olddefconfig prepare >>"$LOG/prepare.log" 2>&1 ||
