@@ -15,7 +15,8 @@
 #     scripts/config --module SMTJ; olddefconfig must keep CONFIG_SMTJ=m
 #     (kconfig accepts the entry and its dependencies hold);
 #  3. `make drivers/misc/`: smtj is built through the hooks; any warning
-#     or error fails, and drivers/misc/modules.order must list smtj.ko.
+#     or error fails, and drivers/misc/modules.order must list smtj.ko;
+#     then `make W=1 drivers/misc/smtj/` must be clean too.
 #
 # Usage: intree.sh LOGDIR
 set -eu
@@ -80,4 +81,11 @@ grep -qx 'drivers/misc/smtj/smtj.ko' "$TREE/drivers/misc/modules.order" || {
 	echo "smtj-intree: drivers/misc/modules.order does not list smtj.ko" >&2
 	exit 1
 }
-echo "smtj-intree: kconfig takes CONFIG_SMTJ=m, drivers/misc/smtj/ builds in-tree ($(basename "$TREE"), $((SECONDS - start)) s)"
+# The directory alone once more with W=1 (the rest of drivers/misc/ is
+# not ours to hold to it): in the tree, too, smtj builds without a warning.
+"${KMAKE[@]}" W=1 drivers/misc/smtj/ >"$LOG/build-w1.log" 2>&1 || { cat "$LOG/build-w1.log"; exit 1; }
+if grep -iE 'warning:|error:' "$LOG/build-w1.log"; then
+	echo "smtj-intree: W=1 findings in the in-tree build" >&2
+	exit 1
+fi
+echo "smtj-intree: kconfig takes CONFIG_SMTJ=m, drivers/misc/smtj/ builds in-tree, W=1 clean ($(basename "$TREE"), $((SECONDS - start)) s)"
