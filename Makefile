@@ -18,6 +18,10 @@
 SHELL := /bin/bash
 
 TOP   := $(abspath .)
+# The one version of the release: sonames, pkg-config files, dkms.conf and
+# debian/changelog follow it (packaging/version-check tests the others).
+VERSION := $(shell cat $(TOP)/VERSION)
+VERSION_MAJOR := $(firstword $(subst ., ,$(VERSION)))
 BUILD ?= $(TOP)/build
 O     := $(BUILD)/host
 
@@ -43,6 +47,22 @@ CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib/include
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -fPIC $(CPPFLAGS) $(CFLAGS)
 LDLIBS  ?=
 
+# Where `make install` puts things (packaging/install.mk); the pkg-config
+# files name these directories.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+# The tools link libsmtj and libdanp statically, so that they run from the
+# build tree; TOOLS_LINK=shared (the Debian packages) links them against
+# the shared libraries.  Expanded late: lib/*/*.mk set the names.
+TOOLS_LINK ?= static
+TOOL_LIBSMTJ = $(if $(filter shared,$(TOOLS_LINK)),$(LIBSMTJ_SO),$(LIBSMTJ_A))
+TOOL_LIBDANP = $(if $(filter shared,$(TOOLS_LINK)),$(LIBDANP_SO),$(LIBDANP_A))
+
 # Filled by the area makefiles.
 LIBS        :=	# static/shared libraries (targets)
 TOOLS       :=	# programs under utils/
@@ -60,7 +80,7 @@ DEMO_STEPS  :=	# `make demo`
 # Every area's fragment, wherever it sits (up to three levels deep).
 MK_FRAGMENTS := $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
 	tests/*/*.mk tests/*/*/*.mk bench/*.mk bench/*/*.mk dt-bindings/*.mk \
-	demo/*.mk))
+	demo/*.mk packaging/*.mk))
 -include $(MK_FRAGMENTS)
 
 .PHONY: all module libs tools benches deps check check-data check-unit check-static \
@@ -81,6 +101,39 @@ $(O)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Shared libraries (lib/*/*.mk): the file libNAME.so.$(VERSION), its soname
+# libNAME.so.$(VERSION_MAJOR) and the link libNAME.so, each exporting
+# exactly the functions that its public header declares (a version script
+# with one node, made from the header; debian/*.symbols pins the list).
+# $(call shlib_map,NODE,PREFIX,HEADER): recipe writing the script to $@.
+define shlib_map
+	@mkdir -p $(dir $@)
+	{ echo '$(1) {'; echo ' global:'; \
+	  sed -n 's/^[a-z].*[ *]\($(2)_[a-z0-9_]*\)(.*/  \1;/p' $(3); \
+	  echo ' local: *;'; echo '};'; } >$@
+endef
+# $(call pc_file,FILE,NAME,DESCRIPTION,LIBS.PRIVATE): a pkg-config file
+# for the installation directories above.
+define pc_file
+	@mkdir -p $(dir $(1))
+	@printf '%s\n' 'prefix=$(PREFIX)' \
+	  'libdir=$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))' \
+	  'includedir=$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))' '' \
+	  'Name: $(2)' 'Description: $(3)' 'Version: $(VERSION)' \
+	  'Libs: -L$${libdir} -l$(2:lib%=%)' 'Libs.private: $(4)' \
+	  'Cflags: -I$${includedir}' >$(1)
+endef
+# $(call shlib_link,OBJS,MAP,LDLIBS): recipe linking $@ (libNAME.so) and
+# its two versioned names.
+define shlib_link
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,$(notdir $@).$(VERSION_MAJOR) \
+		-Wl,--version-script=$(2) $(LDFLAGS) \
+		-o $@.$(VERSION) $(1) $(3)
+	ln -sf $(notdir $@).$(VERSION) $@.$(VERSION_MAJOR)
+	ln -sf $(notdir $@).$(VERSION_MAJOR) $@
+endef
 
 check-unit: $(UNIT_TESTS)
 	@$(TOP)/tests/run-unit.sh $(UNIT_TESTS)

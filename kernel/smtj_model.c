@@ -13,6 +13,7 @@
 #ifdef __KERNEL__
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>	/* ARRAY_SIZE with its BUILD_BUG_ON_ZERO */
 #include <linux/string.h>
 #else
 #include <errno.h>

@@ -15,7 +15,8 @@ clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
 xz-utils zstd python3-docutils groff-base
-nodejs npm"
+nodejs npm
+debhelper dh-dkms dpkg-dev lintian"
 
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
 

@@ -6,9 +6,10 @@ DANP_SRCS := $(wildcard lib/danp/*.c)
 DANP_OBJS := $(patsubst %.c,$(O)/%.o,$(DANP_SRCS))
 LIBDANP_A := $(O)/lib/libdanp.a
 LIBDANP_SO := $(O)/lib/libdanp.so
+LIBDANP_PC := $(O)/lib/pkgconfig/libdanp.pc
 DANP_LDLIBS := -lopenblas -lz -lm -pthread
 
-LIBS += $(LIBDANP_A) $(LIBDANP_SO)
+LIBS += $(LIBDANP_A) $(LIBDANP_SO) $(LIBDANP_PC)
 
 # The fused elementwise loops vectorise at -O3; contraction into FMA is
 # allowed, sqrtf need not set errno (Adam vectorises) and compares may not
@@ -21,6 +22,13 @@ $(LIBDANP_A): $(DANP_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBDANP_SO): $(DANP_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libdanp.so.0 -o $@ $^ $(DANP_LDLIBS)
+LIBDANP_MAP := $(O)/lib/libdanp.map
+$(LIBDANP_MAP): lib/include/libdanp.h
+	$(call shlib_map,LIBDANP_$(VERSION_MAJOR),danp,$<)
+
+$(LIBDANP_SO): $(DANP_OBJS) $(LIBDANP_MAP)
+	$(call shlib_link,$(DANP_OBJS),$(LIBDANP_MAP),$(DANP_LDLIBS))
+
+LIBDANP_DESC := DANP: on-device learning by node perturbation
+$(LIBDANP_PC): lib/danp/danp.mk $(TOP)/VERSION
+	$(call pc_file,$@,libdanp,$(LIBDANP_DESC),$(DANP_LDLIBS))

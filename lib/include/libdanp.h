@@ -25,10 +25,8 @@
 extern "C" {
 #endif
 
-/* 0.2: checkpoint format 3, danp_skip_noise, danp_remove_stale_tmp, and
- * struct danp_epoch's resume fields (a 0.x minor may change structs). */
-#define LIBDANP_VERSION_MAJOR 0
-#define LIBDANP_VERSION_MINOR 2
+#define LIBDANP_VERSION_MAJOR 1
+#define LIBDANP_VERSION_MINOR 0
 
 struct danp_err {
 	int code;		/* negative errno, 0 when no error */

@@ -19,8 +19,8 @@
 extern "C" {
 #endif
 
-#define LIBSMTJ_VERSION_MAJOR 0
-#define LIBSMTJ_VERSION_MINOR 1
+#define LIBSMTJ_VERSION_MAJOR 1
+#define LIBSMTJ_VERSION_MINOR 0
 
 struct smtj_err {
 	int code;		/* negative errno, 0 when no error */

@@ -6,9 +6,9 @@ SMTJ_TRAIN := $(O)/utils/smtj-train/smtj-train
 SMTJ_TRAIN_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard utils/smtj-train/*.c))
 TOOLS += $(SMTJ_TRAIN)
 
-$(SMTJ_TRAIN): $(SMTJ_TRAIN_OBJS) $(LIBDANP_A) $(LIBSMTJ_A)
+$(SMTJ_TRAIN): $(SMTJ_TRAIN_OBJS) $(TOOL_LIBDANP) $(TOOL_LIBSMTJ)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm -pthread
+	$(CC) $(LDFLAGS) -o $@ $^ -lopenblas -lz -luring -lfftw3 -lm -pthread
 
 # A static build for the test VM's initramfs (make demo): OpenBLAS's
 # static library needs no Fortran runtime for sgemm.  Not built by default.

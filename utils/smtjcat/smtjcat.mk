@@ -2,5 +2,5 @@
 SMTJCAT := $(O)/utils/smtjcat/smtjcat
 TOOLS += $(SMTJCAT)
 
-$(SMTJCAT): $(O)/utils/smtjcat/smtjcat.o $(LIBSMTJ_A)
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+$(SMTJCAT): $(O)/utils/smtjcat/smtjcat.o $(TOOL_LIBSMTJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)

@@ -2,5 +2,5 @@
 SMTJCTL := $(O)/utils/smtjctl/smtjctl
 TOOLS += $(SMTJCTL)
 
-$(SMTJCTL): $(O)/utils/smtjctl/smtjctl.o $(LIBSMTJ_A)
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+$(SMTJCTL): $(O)/utils/smtjctl/smtjctl.o $(TOOL_LIBSMTJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)

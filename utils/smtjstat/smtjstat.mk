@@ -2,5 +2,5 @@
 SMTJSTAT := $(O)/utils/smtjstat/smtjstat
 TOOLS += $(SMTJSTAT)
 
-$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(LIBSMTJ_A)
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(TOOL_LIBSMTJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)
