@@ -18,7 +18,9 @@ deb:
 deb-arm64:
 	@$(TOP)/packaging/build-deb.sh $(DEB_OUT) arm64
 
-STATIC_CHECKS += packaging-version
-.PHONY: packaging-version
+STATIC_CHECKS += packaging-version packaging-symbols
+.PHONY: packaging-version packaging-symbols
 packaging-version:
 	@$(TOP)/packaging/version-check.sh
+packaging-symbols: $(LIBSMTJ_SO) $(LIBDANP_SO)
+	@$(TOP)/packaging/symbols-check.sh $(O)/lib
