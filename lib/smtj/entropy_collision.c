@@ -49,7 +49,7 @@ int ent_collision(const struct ent_input *in, struct smtj_entropy_est *e,
 	else
 		p = 0.5 * (1 + sqrt(1 - 2 * (lower - 2)));
 	e->p = p;
-	e->h = -log2(p);
+	e->h = p < 1 ? -log2(p) : 0;
 	e->done = 1;
 	return 0;
 }

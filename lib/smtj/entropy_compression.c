@@ -91,7 +91,7 @@ int ent_compression(const struct ent_input *in, struct smtj_entropy_est *e,
 				hi = mid;
 		}
 		p = 0.5 * (lo + hi);
-		e->h = -log2(p) / b;
+		e->h = p < 1 ? -log2(p) / b : 0;
 	}
 	e->p = p;
 	e->done = 1;

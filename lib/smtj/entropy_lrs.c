@@ -31,7 +31,7 @@ int ent_lrs(const struct ent_input *in, const struct ent_tuples *t,
 	e->u = u;
 	e->v = t->vmax;
 	e->p = ent_upper(pmax, in->n);
-	e->h = -log2(e->p);
+	e->h = e->p < 1 ? -log2(e->p) : 0;
 	e->done = 1;
 	return 0;
 }

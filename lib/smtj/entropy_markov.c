@@ -46,7 +46,7 @@ int ent_markov(const struct ent_input *in, struct smtj_entropy_est *e,
 		if (!isnan(lp[i]) && lp[i] > best)
 			best = lp[i];
 	e->p = exp2(best);
-	e->h = fmin(-best / MARKOV_LEN, 1);
+	e->h = best < 0 ? fmin(-best / MARKOV_LEN, 1) : 0;
 	e->done = 1;
 	return 0;
 }

@@ -26,7 +26,7 @@ int ent_mcv(const struct ent_input *in, struct smtj_entropy_est *e,
 		if (count[x] > mode)
 			mode = count[x];
 	e->p = ent_upper((double)mode / (double)in->n, in->n);
-	e->h = -log2(e->p);
+	e->h = e->p < 1 ? -log2(e->p) : 0;
 	e->done = 1;
 	return 0;
 }

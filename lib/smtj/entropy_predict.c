@@ -58,6 +58,6 @@ void ent_predict_finish(struct smtj_entropy_est *e, uint64_t correct,
 	e->p_local = 0.5 * (lo + hi);
 	pmax = fmax(fmax(e->p_global_upper, e->p_local), 1.0 / k);
 	e->p = pmax;
-	e->h = -log2(pmax);
+	e->h = pmax < 1 ? -log2(pmax) : 0;
 	e->done = 1;
 }

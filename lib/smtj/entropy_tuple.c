@@ -27,7 +27,7 @@ int ent_tuple(const struct ent_input *in, const struct ent_tuples *t,
 	}
 	e->t = tt;
 	e->p = ent_upper(pmax, in->n);
-	e->h = -log2(e->p);
+	e->h = e->p < 1 ? -log2(e->p) : 0;
 	e->done = 1;
 	return 0;
 }

@@ -2,5 +2,5 @@
 SMTJSTAT := $(O)/utils/smtjstat/smtjstat
 TOOLS += $(SMTJSTAT)
 
-$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(LIBSMTJ_A)
+$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(O)/utils/smtjstat/entropy.o $(LIBSMTJ_A)
 	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
