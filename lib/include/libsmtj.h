@@ -446,6 +446,18 @@ int smtj_stream_read(struct smtj_stream *s, uint16_t *out, size_t n,
 		     uint64_t *lost, struct smtj_err *err);
 void smtj_stream_close(struct smtj_stream *s);
 
+/*
+ * Restart a simulated device and read the first @n samples after it (the
+ * restart data of SP 800-90B section 3.1.4): the simulator is re-seeded
+ * with @seed, the rest of its configuration kept; SET_SIM restarts its
+ * stream at sample 0 and empties this file's ring, so the stream opened
+ * after it starts there.  @dev must be the device's only open file
+ * (-EBUSY otherwise); a lost sample is -EIO.
+ */
+int smtj_dev_restart_read(struct smtj_dev *dev,
+			  const struct smtj_stream_opts *opts, uint64_t seed,
+			  uint16_t *out, size_t n, struct smtj_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -131,24 +131,22 @@ static int run_noise(const char *spec, uint64_t seed, uint64_t count,
 	return ret;
 }
 
-/*
- * Restart data: re-seed the simulator (SET_SIM restarts its stream and
- * empties this file's ring), then read the first @n samples of the new
- * stream.  Samples lost to a full ring would break "the first n": an
- * error.
- */
+/* Restart data (SP 800-90B 3.1.4): @restarts times the first @n samples
+ * after re-seeding the simulator with seed + r. */
 static int run_restarts(struct smtj_dev *dev, const struct smtj_stream_opts *so,
 			uint64_t restarts, uint64_t n, uint64_t seed, enum fmt f,
 			const struct smtj_info *info)
 {
 	struct smtj_sim_config cfg;
 	struct smtj_err err = { 0 };
-	uint16_t *buf = malloc(n * sizeof(*buf));
+	uint16_t *buf = NULL;
 	int ret = 1;
 
-	if (!buf || n > SIZE_MAX / sizeof(*buf)) {
+	if (n <= SIZE_MAX / sizeof(*buf))
+		buf = malloc(n * sizeof(*buf));
+	if (!buf) {
 		fprintf(stderr, "smtjcat: out of memory for %llu samples\n", (unsigned long long)n);
-		goto out;
+		return 1;
 	}
 	if (smtj_dev_get_sim(dev, &cfg, &err)) {
 		fprintf(stderr, "smtjcat: %s: restarts re-seed a simulated device; restart a board by re-binding it (see the admin guide)\n",
@@ -156,21 +154,11 @@ static int run_restarts(struct smtj_dev *dev, const struct smtj_stream_opts *so,
 		goto out;
 	}
 	for (uint64_t r = 0; r < restarts; r++) {
-		struct smtj_stream *st;
-		uint64_t lost = 0;
-		int w;
+		int w = smtj_dev_restart_read(dev, so, seed + r, buf, n, &err);
 
-		cfg.seed = seed + r;
-		if (smtj_dev_set_sim(dev, &cfg, &err) ||
-		    smtj_stream_open(&st, dev, so, &err)) {
-			fprintf(stderr, "smtjcat: restart %llu: %s\n", (unsigned long long)r, err.msg);
-			goto out;
-		}
-		w = smtj_stream_read(st, buf, n, &lost, &err);
-		smtj_stream_close(st);
-		if (w || lost) {
+		if (w) {
 			fprintf(stderr, "smtjcat: restart %llu: %s\n", (unsigned long long)r,
-				w ? err.msg : "samples lost: not the first ones after the restart");
+				err.msg);
 			goto out;
 		}
 		w = emit(NULL, buf, n, f, info);

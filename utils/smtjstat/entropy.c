@@ -181,53 +181,54 @@ static void print_assessment(const struct smtj_entropy *a, int json)
 	printf("H_bitstring: %.6f\nmin-entropy: %.6f bits per sample\n", a->h_bitstring, a->h);
 }
 
-static int restart(const struct entropy_opts *o, struct smtj_symbolizer *sz,
-		   double h_initial)
+/* Load and test the restart matrix: 0, or 1 after an input error. */
+static int restart_run(const struct entropy_opts *o, struct smtj_symbolizer *sz,
+		       double h_initial, struct smtj_restart *r)
 {
 	struct smtj_err err = { 0 };
-	struct smtj_restart *r = calloc(1, sizeof(*r));
 	uint8_t *m = NULL;
 	size_t n = 0;
 	unsigned int bits;
 	int ret = 1;
 
-	if (!r || load_symbols(o, o->restart, sz, 0, &m, &n, &bits))
-		goto out;
-	if (n != o->restart_rows * o->restart_cols) {
+	if (load_symbols(o, o->restart, sz, 0, &m, &n, &bits))
+		return 1;
+	if (n != o->restart_rows * o->restart_cols)
 		fprintf(stderr, "smtjstat: %s: %zu samples, a %zu x %zu restart matrix needs %zu\n",
 			o->restart, n, o->restart_rows, o->restart_cols,
 			o->restart_rows * o->restart_cols);
-		goto out;
-	}
-	if (smtj_entropy_restart(r, m, o->restart_rows, o->restart_cols, bits, h_initial,
-				 NULL, &err)) {
+	else if (smtj_entropy_restart(r, m, o->restart_rows, o->restart_cols, bits,
+				      h_initial, NULL, &err))
 		fprintf(stderr, "smtjstat: %s: %s\n", o->restart, err.msg);
-		goto out;
-	}
+	else
+		ret = 0;
+	free(m);
+	return ret;
+}
+
+static void restart_print(const struct entropy_opts *o, const struct smtj_restart *r)
+{
+	const struct smtj_restart_check *c = &r->check;
+
 	if (o->json) {
 		printf(",\"restart\":{\"source\":\"%s\",\"rows\":%zu,\"cols\":%zu,\"h_initial\":%.9g,\"alpha\":%.9g,\"cutoff_row\":%u,\"cutoff_col\":%u,\"max_row\":%u,\"max_col\":%u,\"sanity\":\"%s\"",
-		       o->restart, o->restart_rows, o->restart_cols, h_initial, r->check.alpha,
-		       r->check.cutoff_row, r->check.cutoff_col, r->check.max_row,
-		       r->check.max_col, r->check.ok ? "pass" : "fail");
-		if (r->check.ok)
+		       o->restart, o->restart_rows, o->restart_cols, c->h_initial, c->alpha,
+		       c->cutoff_row, c->cutoff_col, c->max_row, c->max_col,
+		       c->ok ? "pass" : "fail");
+		if (c->ok)
 			printf(",\"h_r\":%.9g,\"h_c\":%.9g", r->h_r, r->h_c);
 		printf(",\"ok\":%s,\"h\":%.9g}", r->ok ? "true" : "false", r->h);
-	} else {
-		printf("restart:    %s (%zu restarts x %zu samples)\n", o->restart,
-		       o->restart_rows, o->restart_cols);
-		printf("sanity:     %s: most common value %u in a row (cutoff %u), %u in a column (cutoff %u), alpha %.3g\n",
-		       r->check.ok ? "pass" : "FAIL", r->check.max_row, r->check.cutoff_row,
-		       r->check.max_col, r->check.cutoff_col, r->check.alpha);
-		if (r->check.ok)
-			printf("H_r:        %.6f\nH_c:        %.6f\n", r->h_r, r->h_c);
-		printf("restart:    %s; validated min-entropy %.6f bits per sample\n",
-		       r->ok ? "pass" : "FAIL", r->h);
+		return;
 	}
-	ret = r->ok ? 0 : 3;
-out:
-	free(m);
-	free(r);
-	return ret;
+	printf("restart:    %s (%zu restarts x %zu samples)\n", o->restart,
+	       o->restart_rows, o->restart_cols);
+	printf("sanity:     %s: most common value %u in a row (cutoff %u), %u in a column (cutoff %u), alpha %.3g\n",
+	       c->ok ? "pass" : "FAIL", c->max_row, c->cutoff_row, c->max_col,
+	       c->cutoff_col, c->alpha);
+	if (c->ok)
+		printf("H_r:        %.6f\nH_c:        %.6f\n", r->h_r, r->h_c);
+	printf("restart:    %s; validated min-entropy %.6f bits per sample\n",
+	       r->ok ? "pass" : "FAIL", r->h);
 }
 
 int stat_entropy(const struct entropy_opts *o)
@@ -235,15 +236,19 @@ int stat_entropy(const struct entropy_opts *o)
 	struct smtj_symbolizer sz;
 	struct smtj_err err = { 0 };
 	struct smtj_entropy *a = calloc(1, sizeof(*a));
+	struct smtj_restart *r = calloc(1, sizeof(*r));
 	uint8_t *sym = NULL;
 	size_t n = 0;
 	unsigned int bits;
 	int ret = 1;
 
-	if (!a)
-		return 1;
+	if (!a || !r) {
+		fprintf(stderr, "smtjstat: out of memory\n");
+		goto out;
+	}
 	if (!o->width && smtj_symbolizer_parse(&sz, o->symbols, &err)) {
 		fprintf(stderr, "smtjstat: %s\n", err.msg);
+		ret = 2;
 		goto out;
 	}
 	if (load_symbols(o, o->file, &sz, 1, &sym, &n, &bits))
@@ -255,6 +260,11 @@ int stat_entropy(const struct entropy_opts *o)
 	}
 	if (smtj_entropy_assess(a, sym, n, bits, NULL, &err)) {
 		fprintf(stderr, "smtjstat: %s: %s\n", o->file ? o->file : o->device, err.msg);
+		ret = 1;
+		goto out;
+	}
+	/* everything computed before anything is printed */
+	if (o->restart && restart_run(o, &sz, a->h, r)) {
 		ret = 1;
 		goto out;
 	}
@@ -273,11 +283,14 @@ int stat_entropy(const struct entropy_opts *o)
 		       bits, bits > 1 ? "s" : "");
 	}
 	print_assessment(a, o->json);
-	ret = o->restart ? restart(o, &sz, a->h) : 0;
+	if (o->restart)
+		restart_print(o, r);
 	if (o->json)
 		printf("}\n");
+	ret = o->restart && !r->ok ? 3 : 0;
 out:
 	free(sym);
 	free(a);
+	free(r);
 	return ret;
 }

@@ -20,7 +20,8 @@ struct entropy_opts {
 	int json;
 };
 
-/* Exit status: 0 done, 1 input error, 3 restart test failed. */
+/* Exit status: 0 done, 1 input error, 2 bad --symbols, 3 restart test
+ * failed. */
 int stat_entropy(const struct entropy_opts *o);
 
 #endif /* SMTJSTAT_ENTROPY_H */

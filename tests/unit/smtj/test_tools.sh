@@ -86,13 +86,15 @@ t "smtjstat --entropy --restart: stuck restarts fail (status 3)" 3 "$stat" -e -w
 check "  ... in the sanity check" grep -q "sanity: *FAIL" "$tmp/out"
 t "smtjstat --entropy: a restart file of the wrong shape" 1 "$stat" -e -w 1 \
 	--restart "$tmp/r.bin" "$tmp/b.bin"
+check "  ... says so, and prints no partial result" bash -c \
+	"grep -q 'a 1000 x 1000 restart matrix needs' '$tmp/err' && test ! -s '$tmp/out'"
 t "smtjstat --entropy of states, symbols written" 0 "$stat" -e -j -W "$tmp/h.bin" "$tmp/h.f32"
 check "  ... one byte a sample, two states" python3 -c "
 import json,sys; d=json.load(open('$tmp/out')); b=open('$tmp/h.bin','rb').read()
 sys.exit(not (len(b)==200000 and set(b)=={0,1} and d['k']==2 and len(d['thresholds'])==1))"
 t "smtjstat --entropy: bit=3 of volts is refused" 1 "$stat" -e -s bit=3 "$tmp/h.f32"
 check "  ... not an ADC code" grep -q "not an ADC code" "$tmp/err"
-t "smtjstat --entropy: bad --symbols" 1 "$stat" -e -s bit=16 "$tmp/h.f32"
+t "smtjstat --entropy: bad --symbols is a usage error" 2 "$stat" -e -s bit=16 "$tmp/h.f32"
 t "smtjcat --restarts on a non-device" 1 "$cat" -d /dev/null --restarts 2 -n 10
 echo "1..$n"
 exit $fail
