@@ -26,11 +26,27 @@ struct ent_input {
  * 6.3.5/6.3.6. */
 double ent_upper(double p, size_t n);
 
+/* The record of a predictor: correct predictions and their runs. */
+struct ent_score {
+	uint64_t correct, run, longest;
+};
+
+static inline void ent_score_add(struct ent_score *s, int hit)
+{
+	if (!hit) {
+		s->run = 0;
+		return;
+	}
+	s->correct++;
+	if (++s->run > s->longest)
+		s->longest = s->run;
+}
+
 /* Finish a predictor (6.3.7-6.3.10 steps "global" and "local"): from C,
  * N and the longest run of correct predictions, fill p_global,
  * p_global_upper, p_local, p and h = -log2(max(., ., 1/k)). */
-void ent_predict_finish(struct smtj_entropy_est *e, uint64_t correct,
-			uint64_t trials, uint64_t longest, unsigned int k);
+void ent_predict_finish(struct smtj_entropy_est *e, const struct ent_score *s,
+			uint64_t trials, unsigned int k);
 
 /* Counts of repeated tuples for 6.3.5 and 6.3.6, from a suffix array:
  * for W = 1..vmax, q[W] = occurrences of the most common W-tuple and

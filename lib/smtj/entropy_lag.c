@@ -11,7 +11,8 @@ int ent_lag(const struct ent_input *in, struct smtj_entropy_est *e,
 	    struct smtj_err *err)
 {
 	size_t depth = in->prm->lag_depth, winner = 1;
-	uint64_t *score, correct = 0, run = 0, longest = 0;
+	uint64_t *score;
+	struct ent_score rec = { 0 };
 
 	if (in->n < 3)
 		return smtj_seterr(err, -EINVAL, "lag: %zu samples, needs at least 3",
@@ -23,19 +24,13 @@ int ent_lag(const struct ent_input *in, struct smtj_entropy_est *e,
 		uint8_t x = in->s[i];
 		size_t dmax = depth < i ? depth : i;
 
-		if (winner <= i && in->s[i - winner] == x) {
-			correct++;
-			if (++run > longest)
-				longest = run;
-		} else {
-			run = 0;
-		}
+		ent_score_add(&rec, winner <= i && in->s[i - winner] == x);
 		for (size_t d = 1; d <= dmax; d++) {
 			if (in->s[i - d] == x && ++score[d] >= score[winner])
 				winner = d;
 		}
 	}
 	free(score);
-	ent_predict_finish(e, correct, in->n - 1, longest, in->k);
+	ent_predict_finish(e, &rec, in->n - 1, in->k);
 	return 0;
 }

@@ -16,7 +16,8 @@ int ent_lz78y(const struct ent_input *in, struct smtj_entropy_est *e,
 	      struct smtj_err *err)
 {
 	unsigned int depth = in->prm->lz78y_depth;
-	uint64_t correct = 0, run = 0, longest = 0, size = 0;
+	uint64_t size = 0;
+	struct ent_score rec = { 0 };
 	int64_t cached[LZ_MAX + 1];
 	struct ent_dict *dict;
 	int ret;
@@ -60,15 +61,9 @@ int ent_lz78y(const struct ent_input *in, struct smtj_entropy_est *e,
 				pred = (int)c->best_y;
 			}
 		}
-		if (pred == in->s[i]) {
-			correct++;
-			if (++run > longest)
-				longest = run;
-		} else {
-			run = 0;
-		}
+		ent_score_add(&rec, pred == in->s[i]);
 	}
-	ent_predict_finish(e, correct, in->n - depth - 1, longest, in->k);
+	ent_predict_finish(e, &rec, in->n - depth - 1, in->k);
 	ret = 0;
 out:
 	ent_dict_destroy(dict);

@@ -40,7 +40,8 @@ int ent_multi_mcw(const struct ent_input *in, struct smtj_entropy_est *e,
 		  struct smtj_err *err)
 {
 	struct window win[MCW_N];
-	uint64_t score[MCW_N] = { 0 }, correct = 0, run = 0, longest = 0;
+	uint64_t score[MCW_N] = { 0 };
+	struct ent_score rec = { 0 };
 	size_t w1 = in->prm->mcw_window[0];
 	unsigned int winner = 0;
 
@@ -61,13 +62,7 @@ int ent_multi_mcw(const struct ent_input *in, struct smtj_entropy_est *e,
 
 			for (int j = 0; j < MCW_N; j++)
 				pred[j] = i >= win[j].w ? win[j].mode : -1;
-			if (pred[winner] == x) {
-				correct++;
-				if (++run > longest)
-					longest = run;
-			} else {
-				run = 0;
-			}
+			ent_score_add(&rec, pred[winner] == x);
 			for (unsigned int j = 0; j < MCW_N; j++) {
 				if (pred[j] == x && ++score[j] >= score[winner])
 					winner = j;
@@ -90,6 +85,6 @@ int ent_multi_mcw(const struct ent_input *in, struct smtj_entropy_est *e,
 				wj->mode = x;
 		}
 	}
-	ent_predict_finish(e, correct, in->n - w1, longest, in->k);
+	ent_predict_finish(e, &rec, in->n - w1, in->k);
 	return 0;
 }

@@ -20,7 +20,7 @@ int ent_multi_mmc(const struct ent_input *in, struct smtj_entropy_est *e,
 {
 	unsigned int depth = in->prm->mmc_depth, winner = 1;
 	uint64_t score[MMC_MAX + 1] = { 0 }, entries[MMC_MAX + 1] = { 0 };
-	uint64_t correct = 0, run = 0, longest = 0;
+	struct ent_score rec = { 0 };
 	int64_t cached[MMC_MAX + 1];
 	struct ent_dict *dict;
 	int ret;
@@ -63,18 +63,12 @@ int ent_multi_mmc(const struct ent_input *in, struct smtj_entropy_est *e,
 			if (cached[d] >= 0)
 				pred[d] = (int)ent_dict_ctx(dict, cached[d])->best_y;
 		}
-		if (pred[winner] == x) {
-			correct++;
-			if (++run > longest)
-				longest = run;
-		} else {
-			run = 0;
-		}
+		ent_score_add(&rec, pred[winner] == x);
 		for (unsigned int d = 1; d <= depth; d++)
 			if (pred[d] == x && ++score[d] >= score[winner])
 				winner = d;
 	}
-	ent_predict_finish(e, correct, in->n - 2, longest, in->k);
+	ent_predict_finish(e, &rec, in->n - 2, in->k);
 	ret = 0;
 out:
 	ent_dict_destroy(dict);

@@ -28,11 +28,11 @@ static double log_no_run(double p, uint64_t r, uint64_t n)
 	return log(a) - log(b) - ((double)n + 1) * log(x);
 }
 
-void ent_predict_finish(struct smtj_entropy_est *e, uint64_t correct,
-			uint64_t trials, uint64_t longest, unsigned int k)
+void ent_predict_finish(struct smtj_entropy_est *e, const struct ent_score *s,
+			uint64_t trials, unsigned int k)
 {
+	uint64_t correct = s->correct, r = s->longest + 1;
 	double pg = (double)correct / (double)trials, lo = 0, hi = 1, pmax;
-	uint64_t r = longest + 1;
 
 	e->correct = correct;
 	e->trials = trials;
