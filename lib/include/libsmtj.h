@@ -282,18 +282,18 @@ int smtj_entropy_estimate(enum smtj_entropy_estimator which,
 			  struct smtj_entropy_est *est, struct smtj_err *err);
 
 /*
- * Assessment as SP 800-90B section 3.1.3 asks.  The symbols are first
- * mapped onto 0..k-1 in their order (as the standard's tool does), width
- * = bits for k - 1.  Binary data (k <= 2): all ten estimators, h = their
- * minimum = h_bitstring.  Otherwise the seven that take any alphabet on
- * the symbols (h_original), all ten on the bitstring of the mapped symbols
- * (most significant bit first; h_bitstring per bit), and
- * h = min(h_original, width * h_bitstring).
+ * Assessment as SP 800-90B section 3.1.3 asks.  The estimators see the
+ * symbols mapped onto 0..k-1 in their order (as the standard's tool does).
+ * Binary data (k <= 2): all ten estimators, h = their minimum =
+ * h_bitstring, width 1.  Otherwise the seven that take any alphabet on the
+ * symbols (h_original), all ten on the bitstring of the samples in their
+ * declared width (most significant bit first; h_bitstring per bit), and
+ * h = min(h_original, width * h_bitstring), width = the declared bits.
  */
 struct smtj_entropy {
 	size_t n;		/* symbols */
 	unsigned int k;		/* distinct values */
-	unsigned int width;	/* bits per mapped symbol */
+	unsigned int width;	/* bits per sample in the bitstring */
 	int binary;
 	struct smtj_entropy_est original[SMTJ_ENT_COUNT];
 	struct smtj_entropy_est bitstring[SMTJ_ENT_COUNT];

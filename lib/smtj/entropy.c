@@ -208,8 +208,7 @@ int smtj_entropy_assess(struct smtj_entropy *a, const uint8_t *s, size_t n,
 	a->n = n;
 	a->k = k;
 	a->binary = k <= 2;
-	for (a->width = 1; (1u << a->width) < k; a->width++)
-		;
+	a->width = a->binary ? 1 : bits;
 	sym = malloc(n);
 	if (!sym)
 		return smtj_seterr(err, -ENOMEM, "entropy: out of memory");
@@ -236,9 +235,10 @@ int smtj_entropy_assess(struct smtj_entropy *a, const uint8_t *s, size_t n,
 		ret = smtj_seterr(err, -ENOMEM, "entropy: out of memory for the bitstring");
 		goto out;
 	}
+	/* the samples as they are, each in its declared width (3.1.3) */
 	for (size_t i = 0; i < n; i++)
 		for (unsigned int j = 0; j < a->width; j++)
-			bit[i * a->width + j] = sym[i] >> (a->width - 1 - j) & 1;
+			bit[i * a->width + j] = s[i] >> (a->width - 1 - j) & 1;
 	in.s = bit;
 	in.n = n * a->width;
 	scan(&in);

@@ -170,7 +170,7 @@ static void print_assessment(const struct smtj_entropy *a, int json)
 		       a->h_original, a->h_bitstring, a->h);
 		return;
 	}
-	printf("values:     %u distinct, %u bit%s per mapped symbol%s\n", a->k, a->width,
+	printf("values:     %u distinct, %u bit%s per sample in the bitstring%s\n", a->k, a->width,
 	       a->width > 1 ? "s" : "", a->binary ? " (binary)" : "");
 	print_set(a->binary ? "estimates (bits per bit)" : "estimates (bits per symbol)",
 		  a->original, a->binary, 0);
