@@ -71,7 +71,8 @@ struct ent_ctx {
 	uint64_t best_count;
 };
 struct ent_dict;
-int ent_dict_create(struct ent_dict **out, struct smtj_err *err);
+/* @binary: the symbols are 0 and 1 and contexts at most 16 long. */
+int ent_dict_create(struct ent_dict **out, int binary, struct smtj_err *err);
 void ent_dict_destroy(struct ent_dict *d);
 /* Index of the context s[0..len-1], or -1. */
 int64_t ent_dict_find(const struct ent_dict *d, const uint8_t *s,

@@ -16,7 +16,12 @@ struct count_slot {
 	uint64_t count;
 };
 
+#define BIN_SLOTS (1u << 17)
+
 struct ent_dict {
+	int binary;		/* direct table, symbols 0 and 1 */
+	uint64_t (*bincount)[2];
+	uint8_t *present;
 	struct ent_ctx *ctx;
 	size_t nctx, capctx;
 	int64_t *slot;		/* context table: index + 1, 0 empty */
@@ -47,17 +52,26 @@ static uint64_t ctx_hash(const uint64_t key[2], unsigned int len)
 	return mix(key[0] ^ mix(key[1] + len));
 }
 
-int ent_dict_create(struct ent_dict **out, struct smtj_err *err)
+int ent_dict_create(struct ent_dict **out, int binary, struct smtj_err *err)
 {
 	struct ent_dict *d = calloc(1, sizeof(*d));
 
-	if (d) {
+	if (d && binary) {
+		d->binary = 1;
+		d->ctx = calloc(BIN_SLOTS, sizeof(*d->ctx));
+		d->bincount = calloc(BIN_SLOTS, sizeof(*d->bincount));
+		d->present = calloc(BIN_SLOTS, 1);
+		if (d->ctx && d->bincount && d->present) {
+			*out = d;
+			return 0;
+		}
+	} else if (d) {
 		d->nslot = 1024;
 		d->ncnt = 1024;
 		d->slot = calloc(d->nslot, sizeof(*d->slot));
 		d->cnt = calloc(d->ncnt, sizeof(*d->cnt));
 	}
-	if (!d || !d->slot || !d->cnt) {
+	if (!d || (!binary && (!d->slot || !d->cnt))) {
 		ent_dict_destroy(d);
 		return smtj_seterr(err, -ENOMEM, "context dictionary: out of memory");
 	}
@@ -70,6 +84,8 @@ void ent_dict_destroy(struct ent_dict *d)
 	if (!d)
 		return;
 	free(d->ctx);
+	free(d->bincount);
+	free(d->present);
 	free(d->slot);
 	free(d->cnt);
 	free(d);
@@ -94,12 +110,26 @@ static int64_t find_key(const struct ent_dict *d, const uint64_t key[2],
 	}
 }
 
+static uint32_t bin_index(const uint8_t *s, unsigned int len)
+{
+	uint32_t idx = 1;
+
+	for (unsigned int i = 0; i < len; i++)
+		idx = idx << 1 | s[i];
+	return idx;
+}
+
 int64_t ent_dict_find(const struct ent_dict *d, const uint8_t *s,
 		      unsigned int len)
 {
 	uint64_t key[2];
 	size_t pos;
 
+	if (d->binary) {
+		uint32_t idx = bin_index(s, len);
+
+		return d->present[idx] ? (int64_t)idx : -1;
+	}
 	pack(s, len, key);
 	return find_key(d, key, len, &pos);
 }
@@ -130,6 +160,15 @@ int64_t ent_dict_add(struct ent_dict *d, const uint8_t *s, unsigned int len,
 	uint64_t key[2];
 	size_t pos;
 
+	if (d->binary) {
+		uint32_t idx = bin_index(s, len);
+
+		if (d->present[idx])
+			return smtj_seterr(err, -EEXIST, "context dictionary: context added twice");
+		d->present[idx] = 1;
+		d->ctx[idx].len = len;
+		return idx;
+	}
 	if (2 * (d->nctx + 1) > d->nslot && grow_slots(d))
 		return smtj_seterr(err, -ENOMEM, "context dictionary: out of memory");
 	if (d->nctx == d->capctx) {
@@ -179,6 +218,15 @@ int ent_dict_count(struct ent_dict *d, int64_t ctx, uint8_t y,
 	struct ent_ctx *c = &d->ctx[ctx];
 	size_t mask, i;
 
+	if (d->binary) {
+		uint64_t n = ++d->bincount[ctx][y & 1];
+
+		if (n > c->best_count || (n == c->best_count && y > c->best_y)) {
+			c->best_count = n;
+			c->best_y = y;
+		}
+		return 0;
+	}
 	if (2 * (d->ncnt_used + 1) > d->ncnt && grow_counts(d))
 		return smtj_seterr(err, -ENOMEM, "context dictionary: out of memory");
 	mask = d->ncnt - 1;

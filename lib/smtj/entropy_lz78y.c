@@ -25,7 +25,7 @@ int ent_lz78y(const struct ent_input *in, struct smtj_entropy_est *e,
 	if (in->n < (size_t)depth + 3)
 		return smtj_seterr(err, -EINVAL, "LZ78Y: %zu samples, needs at least %u",
 				   in->n, depth + 3);
-	if ((ret = ent_dict_create(&dict, err)))
+	if ((ret = ent_dict_create(&dict, in->maxsym <= 1, err)))
 		return ret;
 	for (unsigned int j = 0; j <= LZ_MAX; j++)
 		cached[j] = UNKNOWN;

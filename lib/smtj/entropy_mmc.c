@@ -28,7 +28,7 @@ int ent_multi_mmc(const struct ent_input *in, struct smtj_entropy_est *e,
 	if (in->n < 4)
 		return smtj_seterr(err, -EINVAL, "MultiMMC: %zu samples, needs at least 4",
 				   in->n);
-	if ((ret = ent_dict_create(&dict, err)))
+	if ((ret = ent_dict_create(&dict, in->maxsym <= 1, err)))
 		return ret;
 	for (unsigned int d = 0; d <= MMC_MAX; d++)
 		cached[d] = UNKNOWN;
