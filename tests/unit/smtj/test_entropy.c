@@ -114,7 +114,7 @@ static void test_uniform_bytes(struct tap *t)
 		SMTJ_ENT_MCV, SMTJ_ENT_MULTI_MCW, SMTJ_ENT_LAG, SMTJ_ENT_MULTI_MMC,
 		SMTJ_ENT_LZ78Y,
 	};
-	size_t n = 200000;	/* the cross stage runs this under qemu */
+	size_t n = 100000;	/* the cross stage runs this under qemu */
 	uint8_t *s = malloc(n);
 	uint64_t x = 1;
 	double lo = -log2(1.0 / 256 + 9.1 * sqrt(1.0 / 256 / n));
@@ -143,7 +143,7 @@ static void test_uniform_bytes(struct tap *t)
 		       h, (unsigned long long)e.t, bound);
 		/* LRS: the weakest term is the longest repeat W, seen in few
 		 * pairs.  A repeated 6-tuple has probability C(n,2) 2^-48 =
-		 * 7e-5, two repeated 5-tuples (0.018 expected) 1.6e-4: so the
+		 * 2e-5, two repeated 5-tuples (0.0045 expected) 1e-5: so the
 		 * term is at most (2 / C(n,2))^(1/5) */
 		h = est(SMTJ_ENT_LRS, s, n, NULL, &e);
 		p2 = pow(2 / pairs, 0.2);
@@ -163,7 +163,7 @@ static void test_uniform_bytes(struct tap *t)
  */
 static void test_biased_bits(struct tap *t)
 {
-	size_t n = 200000;
+	size_t n = 100000;
 	uint8_t *s = malloc(n);
 	uint64_t x = 2;
 	double sig = sqrt(0.21 / n), h;
