@@ -32,3 +32,16 @@ bench-smtj-vm: $(SMTJ_VM_BENCH)
 	@mkdir -p $(BUILD)/bench
 	@VM_ARCH=$(VM_ARCH) bench/smtj/vm-bench.sh $(MAKE) $(TOP) $(BUILD)/smtj-vm-bench $(SMTJ_VM_BENCH) \
 		$(BUILD)/bench/smtj-transport.json
+
+# SP 800-90B assessment of 1 M samples: CPU seconds and peak memory.
+SMTJ_ENTROPY_BENCH := $(O)/bench/smtj/bench-entropy
+BENCH_BINS += $(SMTJ_ENTROPY_BENCH)
+BENCH_STEPS += bench-smtj-entropy
+.PHONY: bench-smtj-entropy
+$(SMTJ_ENTROPY_BENCH): $(O)/bench/smtj/bench-entropy.o $(O)/lib/libsmtj.a
+	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+
+bench-smtj-entropy: $(SMTJ_ENTROPY_BENCH)
+	@mkdir -p $(BUILD)/bench
+	$(SMTJ_ENTROPY_BENCH) $(BUILD)/bench/smtj-entropy.json
+	@cat $(BUILD)/bench/smtj-entropy.json

@@ -220,6 +220,165 @@ int smtj_arrhenius_fit(const double *bias, const double *tau,
 		       const double *tau_se, size_t n, double sign,
 		       struct smtj_arrhenius *fit, struct smtj_err *err);
 
+/* ---- min-entropy assessment (NIST SP 800-90B, section 6.3) ------------ */
+
+/*
+ * The ten non-IID estimators of SP 800-90B (January 2018) section 6.3, in
+ * the standard's order.  Collision, Markov and compression apply to binary
+ * data only; the others to any alphabet.  Symbols are bytes; the alphabet
+ * size k is the number of distinct values in the data.
+ */
+enum smtj_entropy_estimator {
+	SMTJ_ENT_MCV,		/* 6.3.1 most common value */
+	SMTJ_ENT_COLLISION,	/* 6.3.2 collision (binary) */
+	SMTJ_ENT_MARKOV,	/* 6.3.3 Markov (binary) */
+	SMTJ_ENT_COMPRESSION,	/* 6.3.4 compression (binary) */
+	SMTJ_ENT_TUPLE,		/* 6.3.5 t-tuple */
+	SMTJ_ENT_LRS,		/* 6.3.6 longest repeated substring */
+	SMTJ_ENT_MULTI_MCW,	/* 6.3.7 MultiMCW prediction */
+	SMTJ_ENT_LAG,		/* 6.3.8 lag prediction */
+	SMTJ_ENT_MULTI_MMC,	/* 6.3.9 MultiMMC prediction */
+	SMTJ_ENT_LZ78Y,		/* 6.3.10 LZ78Y prediction */
+	SMTJ_ENT_COUNT
+};
+
+/* Short name ("mcv", "collision", ..., "lz78y"); "?" when out of range. */
+const char *smtj_entropy_name(enum smtj_entropy_estimator e);
+/* 1 for the estimators the standard defines on bits only. */
+int smtj_entropy_binary_only(enum smtj_entropy_estimator e);
+
+/* The standard's constants; the worked examples of 6.3 use smaller ones. */
+struct smtj_entropy_params {
+	unsigned int tuple_cutoff;	/* t-tuple/LRS occurrences, 35 */
+	unsigned int mcw_window[4];	/* MultiMCW windows, 63/255/1023/4095 */
+	unsigned int lag_depth;		/* lag predictors D, 128 */
+	unsigned int mmc_depth;		/* MultiMMC orders D, 16 (max 16) */
+	unsigned int mmc_max_entries;	/* contexts per order, 100000 */
+	unsigned int lz78y_depth;	/* LZ78Y B, 16 (max 16) */
+	unsigned int lz78y_max_dict;	/* LZ78Y contexts, 65536 */
+	unsigned int compression_block;	/* b, 6 (1..16) */
+	unsigned int compression_dict;	/* d, 1000 */
+};
+void smtj_entropy_default_params(struct smtj_entropy_params *p);
+
+/* One estimate and the intermediate values the standard names. */
+struct smtj_entropy_est {
+	int done;		/* 1 once computed */
+	double h;		/* min-entropy, bits per symbol */
+	double p;		/* the probability bound h = -log2(p) came from
+				 * (compression: per b-bit block) */
+	double mean, sd;	/* collision, compression: X-bar and sigma-hat */
+	double p_global, p_global_upper, p_local;	/* predictors */
+	uint64_t correct, trials, run;	/* predictors: C, N and r */
+	uint64_t t, u, v;	/* t-tuple: t; LRS: u and v */
+};
+
+/* Run one estimator on @n symbols.  Too few samples for it (each needs
+ * its own minimum), or a binary-only estimator on more than two values,
+ * is -EINVAL with a message.  @prm NULL: the standard's constants. */
+int smtj_entropy_estimate(enum smtj_entropy_estimator which,
+			  const uint8_t *s, size_t n,
+			  const struct smtj_entropy_params *prm,
+			  struct smtj_entropy_est *est, struct smtj_err *err);
+
+/*
+ * Assessment as SP 800-90B section 3.1.3 asks.  The estimators see the
+ * symbols mapped onto 0..k-1 in their order (as the standard's tool does).
+ * Binary data (k <= 2): all ten estimators, h = their minimum =
+ * h_bitstring, width 1.  Otherwise the seven that take any alphabet on the
+ * symbols (h_original), all ten on the bitstring of the samples in their
+ * declared width (most significant bit first; h_bitstring per bit), and
+ * h = min(h_original, width * h_bitstring), width = the declared bits.
+ */
+struct smtj_entropy {
+	size_t n;		/* symbols */
+	unsigned int k;		/* distinct values */
+	unsigned int width;	/* bits per sample in the bitstring */
+	int binary;
+	struct smtj_entropy_est original[SMTJ_ENT_COUNT];
+	struct smtj_entropy_est bitstring[SMTJ_ENT_COUNT];
+	double h_original;	/* bits per symbol */
+	double h_bitstring;	/* bits per bit */
+	double h;		/* assessed min-entropy, bits per symbol */
+};
+
+/* @bits: declared symbol width, 1..8; a symbol >= 2^bits is refused
+ * naming its offset.  An empty input is refused. */
+int smtj_entropy_assess(struct smtj_entropy *a, const uint8_t *s, size_t n,
+			unsigned int bits, const struct smtj_entropy_params *prm,
+			struct smtj_err *err);
+
+/*
+ * Restart tests (SP 800-90B section 3.1.4) on a rows x cols matrix, row r
+ * holding the first cols samples after restart r (row-major, one symbol
+ * a byte: the restart file as captured).
+ *
+ * Sanity check: the count of the most common value in every row and every
+ * column must not exceed the cutoff U of a binomial(length, 2^-h_initial)
+ * at alpha = 0.01 / (rows + cols): U is the smallest u with
+ * P(X > u) <= alpha.
+ */
+struct smtj_restart_check {
+	double h_initial;	/* H_I, bits per symbol */
+	double p;		/* 2^-H_I */
+	double alpha;
+	unsigned int cutoff_row, cutoff_col;	/* U for a row, a column */
+	unsigned int max_row, max_col;	/* largest most-common count */
+	size_t worst_row, worst_col;	/* where it occurred */
+	int ok;			/* 1: passed */
+};
+int smtj_entropy_restart_sanity(struct smtj_restart_check *c,
+				const uint8_t *m, size_t rows, size_t cols,
+				double h_initial, struct smtj_err *err);
+
+/* Sanity check, then the row data set (the matrix as stored) and the
+ * column data set (its transpose) assessed: H_r, H_c.  ok when the check
+ * passed and min(H_r, H_c) >= H_I / 2; then h = min(H_I, H_r, H_c). */
+struct smtj_restart {
+	struct smtj_restart_check check;
+	struct smtj_entropy rows, cols;	/* assessed only after a pass */
+	double h_r, h_c;
+	int ok;
+	double h;		/* validated estimate, 0 when !ok */
+};
+int smtj_entropy_restart(struct smtj_restart *r, const uint8_t *m,
+			 size_t rows, size_t cols, unsigned int bits,
+			 double h_initial, const struct smtj_entropy_params *prm,
+			 struct smtj_err *err);
+
+/* ---- symbols for assessment ------------------------------------------- */
+
+enum smtj_symbol_mode {
+	SMTJ_SYM_STATES,	/* index of the nearest level (levels found) */
+	SMTJ_SYM_BIT,		/* bit @bit of an integer ADC code */
+	SMTJ_SYM_LOW,		/* the low @width bits of an integer code */
+};
+
+struct smtj_symbolizer {
+	enum smtj_symbol_mode mode;
+	unsigned int bit;	/* SMTJ_SYM_BIT: 0..15 */
+	unsigned int width;	/* bits per symbol (out for STATES) */
+	unsigned int levels;	/* SMTJ_SYM_STATES: levels to look for, 2..256 */
+	unsigned int nthresh;	/* STATES: thresholds (set by fit) */
+	double thresh[SMTJ_SIM_MAX_LEVELS - 1];	/* ascending */
+};
+
+/* Parse "states", "states=K", "bit=K", "low=M" into @sz. */
+int smtj_symbolizer_parse(struct smtj_symbolizer *sz, const char *text,
+			  struct smtj_err *err);
+/* STATES: find the levels in @x and place the thresholds half-way
+ * between neighbours; the other modes need nothing from the data. */
+int smtj_symbolizer_fit(struct smtj_symbolizer *sz, const float *x, size_t n,
+			struct smtj_err *err);
+/* Symbols of @n values into @out.  BIT and LOW refuse a value that is not
+ * an integer code in 0..65535, naming its index. */
+int smtj_symbolize(const struct smtj_symbolizer *sz, const float *x, size_t n,
+		   uint8_t *out, struct smtj_err *err);
+/* A file of one symbol per byte (the format of the standard's tools);
+ * every byte must be < 2^bits.  *out malloc'ed. */
+int smtj_symbols_load(const char *path, unsigned int bits, uint8_t **out,
+		      size_t *n, struct smtj_err *err);
+
 /* ---- devices ---------------------------------------------------------- */
 
 struct smtj_dev;
@@ -286,6 +445,18 @@ void smtj_stream_release(struct smtj_stream *s, struct smtj_batch *b);
 int smtj_stream_read(struct smtj_stream *s, uint16_t *out, size_t n,
 		     uint64_t *lost, struct smtj_err *err);
 void smtj_stream_close(struct smtj_stream *s);
+
+/*
+ * Restart a simulated device and read the first @n samples after it (the
+ * restart data of SP 800-90B section 3.1.4): the simulator is re-seeded
+ * with @seed, the rest of its configuration kept; SET_SIM restarts its
+ * stream at sample 0 and empties this file's ring, so the stream opened
+ * after it starts there.  @dev must be the device's only open file
+ * (-EBUSY otherwise); a lost sample is -EIO.
+ */
+int smtj_dev_restart_read(struct smtj_dev *dev,
+			  const struct smtj_stream_opts *opts, uint64_t seed,
+			  uint16_t *out, size_t n, struct smtj_err *err);
 
 #ifdef __cplusplus
 }

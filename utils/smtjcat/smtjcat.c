@@ -32,6 +32,10 @@ static void usage(FILE *f)
 		"                         little-endian), csv (volts, one a line)\n"
 		"  -N, --noise SPEC       a libsmtj noise source instead of a device\n"
 		"  -s, --seed N           seed of the noise source (default 0)\n"
+		"  -r, --restarts R       simulated device: R restarts, each re-seeding the\n"
+		"                         simulator (seed N + r) and writing the first\n"
+		"                         COUNT samples after it (default 1000): the\n"
+		"                         restart data of SP 800-90B section 3.1.4\n"
 		"  -v, --verbose          transport notes and losses per batch on stderr\n"
 		"  -h, --help             this help\n\n"
 		"Lost samples are reported on stderr at the end.\n"
@@ -127,6 +131,50 @@ static int run_noise(const char *spec, uint64_t seed, uint64_t count,
 	return ret;
 }
 
+/* Restart data (SP 800-90B 3.1.4): @restarts times the first @n samples
+ * after re-seeding the simulator with seed + r. */
+static int run_restarts(struct smtj_dev *dev, const struct smtj_stream_opts *so,
+			uint64_t restarts, uint64_t n, uint64_t seed, enum fmt f,
+			const struct smtj_info *info)
+{
+	struct smtj_sim_config cfg;
+	struct smtj_err err = { 0 };
+	uint16_t *buf = NULL;
+	int ret = 1;
+
+	if (n <= SIZE_MAX / sizeof(*buf))
+		buf = malloc(n * sizeof(*buf));
+	if (!buf) {
+		fprintf(stderr, "smtjcat: out of memory for %llu samples\n", (unsigned long long)n);
+		return 1;
+	}
+	if (smtj_dev_get_sim(dev, &cfg, &err)) {
+		fprintf(stderr, "smtjcat: %s: restarts re-seed a simulated device; restart a board by re-binding it (see the admin guide)\n",
+			err.msg);
+		goto out;
+	}
+	for (uint64_t r = 0; r < restarts; r++) {
+		int w = smtj_dev_restart_read(dev, so, seed + r, buf, n, &err);
+
+		if (w) {
+			fprintf(stderr, "smtjcat: restart %llu: %s\n", (unsigned long long)r,
+				err.msg);
+			goto out;
+		}
+		w = emit(NULL, buf, n, f, info);
+		if (w) {
+			if (w < 0)
+				fprintf(stderr, "smtjcat: write: %s\n", strerror(-w));
+			ret = w < 0;
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,13 +186,14 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "noise", required_argument, NULL, 'N' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "restarts", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct smtj_stream_opts so = { .transport = SMTJ_TR_AUTO };
 	const char *devname = "0", *noise = NULL;
-	uint64_t count = UINT64_MAX, seed = 0, lost = 0, total = 0;
+	uint64_t count = UINT64_MAX, seed = 0, lost = 0, total = 0, restarts = 0;
 	int c, verbose = 0, fset = 0, ret = 0;
 	enum fmt f = F_U16;
 	struct smtj_err err = { 0 };
@@ -154,7 +203,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE ends the stream cleanly */
-	while ((c = getopt_long(argc, argv, "d:t:b:q:n:f:N:s:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:b:q:n:f:N:s:r:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			devname = optarg;
@@ -169,6 +218,7 @@ int main(int argc, char **argv)
 		case 'b':
 		case 'q':
 		case 'n':
+		case 'r':
 		case 's': {
 			unsigned long long v = strtoull(optarg, &end, 0);
 
@@ -182,6 +232,8 @@ int main(int argc, char **argv)
 				so.depth = (unsigned int)v;
 			else if (c == 'n')
 				count = v;
+			else if (c == 'r')
+				restarts = v;
 			else
 				seed = v;
 			break;
@@ -228,6 +280,12 @@ int main(int argc, char **argv)
 	    smtj_dev_info(dev, &info, &err)) {
 		fprintf(stderr, "smtjcat: %s\n", err.msg);
 		return 1;
+	}
+	if (restarts) {
+		ret = run_restarts(dev, &so, restarts, count == UINT64_MAX ? 1000 : count,
+				   seed, f, &info);
+		smtj_dev_close(dev);
+		return ret;
 	}
 	if (smtj_stream_open(&st, dev, &so, &err)) {
 		fprintf(stderr, "smtjcat: %s\n", err.msg);

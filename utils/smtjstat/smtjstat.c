@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * smtjstat: statistics of a recorded series or of samples read from a
- * device: moments, levels, dwell times per state, autocorrelation.
+ * device: moments, levels, dwell times per state, autocorrelation; with
+ * --entropy, the SP 800-90B min-entropy assessment (entropy.c).
  *
- * Exit status: 0 success, 1 input or device error, 2 usage error.
+ * Exit status: 0 success, 1 input or device error, 2 usage error,
+ * 3 restart test failed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libsmtj.h"
+#include "entropy.h"
 
 static void usage(FILE *f)
 {
@@ -31,8 +34,20 @@ static void usage(FILE *f)
 		"  -D, --dwell-hist N   print the dwell-time distribution up to N samples\n"
 		"  -j, --json           JSON output\n"
 		"  -h, --help           this help\n\n"
+		"Min-entropy (NIST SP 800-90B section 6.3 estimators):\n"
+		"  -e, --entropy        assess the samples instead of the statistics\n"
+		"  -s, --symbols MODE   what a sample becomes: states (default: 2 levels,\n"
+		"                       half-way threshold), states=K, bit=K (bit K of\n"
+		"                       the ADC code), low=M (its low M bits)\n"
+		"  -w, --width B        FILE holds one symbol per byte of B bits (the\n"
+		"                       format of the standard's tools)\n"
+		"  -W, --write-symbols F  write the symbols assessed to F, one per byte\n"
+		"  -r, --restart F      restart data (restarts x samples, row-major, the\n"
+		"                       same format as FILE): sanity check, H_r, H_c\n"
+		"  -R, --restart-shape RxC  its shape (default 1000x1000)\n\n"
 		"Dwell times threshold the series half-way between the lowest and the\n"
-		"highest level.  Exit status: 0 success, 1 input error, 2 usage error.\n");
+		"highest level.  Exit status: 0 success, 1 input error, 2 usage error,\n"
+		"3 restart test failed.\n");
 }
 
 static int from_device(const char *name, enum smtj_transport tr, size_t n,
@@ -139,6 +154,12 @@ int main(int argc, char **argv)
 		{ "dwell-hist", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "entropy", no_argument, NULL, 'e' },
+		{ "symbols", required_argument, NULL, 's' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "write-symbols", required_argument, NULL, 'W' },
+		{ "restart", required_argument, NULL, 'r' },
+		{ "restart-shape", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum smtj_series_format fmt = SMTJ_FMT_AUTO;
@@ -150,11 +171,14 @@ int main(int argc, char **argv)
 	struct smtj_series s = { 0 };
 	struct smtj_levels lv = { 0 };
 	struct smtj_dwell d = { 0 };
-	int c, json = 0, ret, have_dwell = 0;
+	struct entropy_opts eo = { .symbols = "states", .restart_rows = 1000,
+				   .restart_cols = 1000 };
+	int c, json = 0, ret, have_dwell = 0, entropy = 0;
+	unsigned long width = 0;
 	size_t tau_e = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "d:n:t:f:S:l:L:H:D:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:n:t:f:S:l:L:H:D:jhes:w:W:r:R:", opts, NULL)) != -1) {
 		unsigned long *dst = NULL;
 
 		switch (c) {
@@ -198,6 +222,30 @@ int main(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'e':
+			entropy = 1;
+			break;
+		case 's':
+			eo.symbols = optarg;
+			break;
+		case 'w':
+			dst = &width;
+			break;
+		case 'W':
+			eo.write_symbols = optarg;
+			break;
+		case 'r':
+			eo.restart = optarg;
+			break;
+		case 'R':
+			if (sscanf(optarg, "%zux%zu%c", &eo.restart_rows, &eo.restart_cols,
+				   &(char){ 0 }) != 2 || eo.restart_rows < 2 ||
+			    eo.restart_cols < 2) {
+				fprintf(stderr, "smtjstat: --restart-shape %s: ROWSxCOLS, each >= 2\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -222,6 +270,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smtjstat: levels 1..%u, count >= 2, bins <= 2^20\n",
 			SMTJ_SIM_MAX_LEVELS);
 		return 2;
+	}
+	if ((eo.restart || eo.write_symbols || width) && !entropy) {
+		fprintf(stderr, "smtjstat: --width, --write-symbols and --restart go with --entropy\n");
+		return 2;
+	}
+	if (width > 8 || (width && devname)) {
+		fprintf(stderr, "smtjstat: --width 1..8, for a FILE of symbols\n");
+		return 2;
+	}
+	if (entropy) {
+		eo.file = devname ? NULL : argv[optind];
+		eo.device = devname;
+		eo.count = count;
+		eo.transport = tr;
+		eo.format = fmt;
+		eo.width = (unsigned int)width;
+		eo.json = json;
+		return stat_entropy(&eo);
 	}
 	if (devname) {
 		src = devname;
