@@ -7,6 +7,7 @@
 #                     unit tests, fuzzers briefly, binding validation, VM
 #                     selftests; ends with "N passed, M failed"
 #   make check-vm     only the VM stage
+#   make check-fresh  make check of this commit on a brand-new Debian root
 #   make bench        benchmarks, JSON under build/bench/
 #   make demo         DANP training on noise from /dev/smtj0 in the VM
 #
