@@ -40,23 +40,7 @@ if ! command -v mmdebstrap >/dev/null; then
 		install -y -qq --no-install-recommends mmdebstrap >/dev/null
 fi
 
-# The host's apt sources as one-line entries (deb822 files and sources.list).
-host_sources() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk 'function flush() { if (t != "" && u != "") { n = split(u, U, " "); m = split(s, S, " ");
-			for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) if (t ~ /(^| )deb( |$)/)
-				print "deb " U[i] " " S[j] " " c }; t = u = s = c = "" }
-		/^[ \t]*$/ { flush(); next }
-		/^Types:/ { t = substr($0, 8) } /^URIs:/ { u = substr($0, 6) }
-		/^Suites:/ { s = substr($0, 8) } /^Components:/ { c = substr($0, 12) }
-		END { flush() }' "$f"
-	done
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		grep -E '^[[:space:]]*deb[[:space:]]' || true
-}
-mapfile -t sources < <(host_sources | sed 's/[[:space:]]\+/ /g; s/ $//' | sort -u)
+mapfile -t sources < <("$top/scripts/apt-sources.sh")
 [ ${#sources[@]} -gt 0 ] || { echo "check-fresh: no apt sources on the host" >&2; exit 2; }
 
 key=$(printf '%s\n' "$suite" "$include" "${sources[@]}" | sha256sum | cut -c1-12)
@@ -66,7 +50,7 @@ mkdir -p "$cache/fresh"
 	flock 9
 	if [ ! -s "$pristine" ]; then
 		echo "check-fresh: building the pristine root ($pristine)"
-		mmdebstrap --quiet --variant=minbase --include="$include" "$suite" \
+		mmdebstrap --quiet --format=tar --variant=minbase --include="$include" "$suite" \
 			"$pristine.tmp" "${sources[@]}"
 		mv "$pristine.tmp" "$pristine"
 	fi
