@@ -94,6 +94,7 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
 ln -s pts/ptmx "$root/dev/ptmx"
 mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 ln -s /proc/self/fd "$root/dev/fd"
+for n in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${n%%:*}" "$root/dev/${n#*:}"; done
 if [ "${SMTJ_FRESH_SHARE_CACHE:-0}" = 1 ]; then
 	mkdir -p "$root/root/.cache/smtj"
 	mount --bind "$cache" "$root/root/.cache/smtj"
