@@ -7,6 +7,8 @@
 #                     unit tests, fuzzers briefly, binding validation, VM
 #                     selftests; ends with "N passed, M failed"
 #   make check-vm     only the VM stage
+#   make check-fresh  make check of this commit on a brand-new Debian root
+#   make check-system the .debs installed and tested in a booted Debian system
 #   make bench        benchmarks, JSON under build/bench/
 #   make demo         DANP training on noise from /dev/smtj0 in the VM
 #

@@ -14,7 +14,7 @@ liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
-xz-utils zstd python3-docutils groff-base
+xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
 nodejs npm
 debhelper dh-dkms dpkg-dev lintian"
 

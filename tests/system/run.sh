@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The system test: boot a real Debian 12 system (systemd, udev, Debian's
+# 6.1 kernel) under QEMU, install the project's .debs there with apt and
+# let DKMS build the module, as on a user's machine; guest.sh runs the
+# checks and writes TAP to the second serial port.
+#
+#   tests/system/run.sh DEBDIR
+#
+# The image (tests/system/mkimage.sh) is cached in $SMTJ_CACHE/system/,
+# keyed by its package list and the files it is built from, so only the
+# first run pays for it.  The .debs and guest.sh go on a small second disk;
+# the image itself is booted with snapshot=on and never changes.
+#
+# Passes only if the TAP plan is complete, every test point is "ok" and
+# guest.sh wrote its final line: QEMU's exit status means nothing (it is 0
+# after a guest panic too).  "PASSED FAILED" goes to $SMTJ_COUNTS/system.
+# Leaves build/system/: console.log, tap.log, summary.txt.
+#
+# Environment: KVER (6.1 amd64 kernel), BUILD, SMTJ_CACHE, SYSTEM_TIMEOUT
+# (seconds for the boot, default 1800), SYSTEM_MEM (MiB, default 2048).
+set -uo pipefail
+debdir=${1:?usage: run.sh DEBDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+cache=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}
+out=$build/system
+: "${KVER:?KVER (the 6.1 amd64 kernel) is not set}"
+: "${SYSTEM_TIMEOUT:=1800}" "${SYSTEM_MEM:=2048}"
+start=$SECONDS
+mkdir -p "$out"
+rm -f "$out"/{console.log,tap.log,summary.txt}
+
+counts() {	# counts PASSED FAILED
+	[ -n "${SMTJ_COUNTS:-}" ] && echo "$1 $2" >"$SMTJ_COUNTS/system"
+	return 0
+}
+die() {
+	echo "system: $*" >&2
+	counts 0 1
+	exit 1
+}
+
+# The other kernels DKMS must build for: the VM stage's cache has them.
+"$top/scripts/fetch-kernels.sh" amd64-6.12 arm64-6.1 >/dev/null || die "fetch-kernels failed"
+kernels=${KERNELS:-$cache/kernels}
+KVER612=$(. "$kernels/amd64-6.12/env" && echo "$KVER")
+KVER_ARM64=${KVER%-amd64}-arm64
+ARM64_HEADERS_DEB=$(ls "$kernels"/debs/linux-headers-"${KVER_ARM64}"_*_arm64.deb 2>/dev/null | head -n 1)
+[ -n "$ARM64_HEADERS_DEB" ] || die "no linux-headers-$KVER_ARM64 .deb in $kernels/debs"
+export KVER KVER612 ARM64_HEADERS_DEB
+
+compgen -G "$debdir/*.deb" >/dev/null || die "no .debs in $debdir"
+packages=$("$here/packages.sh" "$debdir") || die "packages.sh failed"
+key=$({ echo "$packages"; basename "$ARM64_HEADERS_DEB"; "$top/scripts/apt-sources.sh"
+	cat "$here/mkimage.sh" "$here/smtj-system-test.service"; } | sha256sum | cut -c1-12)
+image=$cache/system/$key
+mkdir -p "$cache/system"
+(
+	flock 9
+	if [ ! -s "$image/rootfs.ext4" ]; then
+		t=$SECONDS
+		echo "system: building the image $image (once)"
+		"$here/mkimage.sh" "$image" "$debdir" >"$out/mkimage.log" 2>&1 ||
+			{ tail -n 30 "$out/mkimage.log" >&2; exit 1; }
+		echo "system: image built in $((SECONDS - t)) s"
+	fi
+) 9>"$cache/system/.lock" || die "building the image failed"
+
+# The second disk: the .debs (amd64 and all, no -dbgsym), guest.sh, its settings,
+# MNIST for the training run.
+rm -rf "$out/disk" "$out/test.ext4"
+mkdir -p "$out/disk/debs"
+for d in "$debdir"/*_amd64.deb "$debdir"/*_all.deb; do
+	[ -e "$d" ] && [[ $d != *-dbgsym_* ]] && cp "$d" "$out/disk/debs/"
+done
+cp "$here/guest.sh" "$out/disk/"
+"$top/scripts/fetch-mnist.sh" "$out/disk/mnist" || die "fetch-mnist failed"
+printf 'KVER612=%s\nKVER_ARM64=%s\n' "$KVER612" "$KVER_ARM64" >"$out/disk/env"
+mke2fs -q -t ext4 -L smtj-test -d "$out/disk" "$out/test.ext4" \
+	"$(( $(du -sm "$out/disk" | cut -f1) + 16 ))M" || die "mke2fs of the test disk failed"
+
+# Units that only cost boot time under emulation: timers of a long-running
+# machine, the snapshot check of e2scrub, the console getty.
+masks=$(printf 'systemd.mask=%s ' e2scrub_reap.service apt-daily.timer \
+	apt-daily-upgrade.timer man-db.timer dpkg-db-backup.timer e2scrub_all.timer \
+	fstrim.timer systemd-tmpfiles-clean.timer getty@tty1.service)
+# TCG: no usable KVM on the project's machines (tests/vm/run.sh probes;
+# a probe boot of systemd would cost more than it could save here).
+boot=$SECONDS
+timeout -k 5 "$SYSTEM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max \
+	-m "$SYSTEM_MEM" -smp 2 -no-reboot -nodefaults -display none -monitor none \
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	-drive "file=$image/rootfs.ext4,format=raw,if=virtio,snapshot=on" \
+	-drive "file=$out/test.ext4,format=raw,if=virtio,readonly=on" \
+	-kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
+	-append "root=/dev/vda ro console=ttyS0 panic=-1 oops=panic $masks" \
+	</dev/null >"$out/qemu.log" 2>&1
+qemu_rc=$?
+boot=$((SECONDS - boot))
+
+tap=$(tr -d '\r' <"$out/tap.log" 2>/dev/null)
+plan=$(echo "$tap" | sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' | head -n 1)
+passed=$(echo "$tap" | grep -c '^ok ' || true)
+notok=$(echo "$tap" | grep -c '^not ok ' || true)
+done_line=$(echo "$tap" | grep -c '^# smtj-system: done' || true)
+{
+	echo "$tap"
+	echo "# system: qemu status $qemu_rc, VM $boot s, stage $((SECONDS - start)) s"
+} >"$out/summary.txt"
+echo "$tap" | grep -E '^(not ok|# )' || true
+if [ -z "$plan" ]; then
+	echo "system: no TAP plan (see $out/console.log)" >&2
+	counts 0 1
+	exit 1
+fi
+failed=$((plan - passed))
+[ "$done_line" -eq 1 ] || { echo "system: guest.sh did not finish (see $out/console.log)" >&2; failed=$((failed + (failed == 0))); }
+counts "$passed" "$failed"
+echo "system: $passed/$plan ok, VM $boot s, stage $((SECONDS - start)) s"
+[ "$failed" -eq 0 ] && [ "$notok" -eq 0 ]
