@@ -11,6 +11,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
@@ -25,6 +26,8 @@
 #include "smtj_core.h"
 
 static struct class *smtj_class;
+/* /sys/kernel/debug/smtj/: test-only and debugging files */
+struct dentry *smtj_debugfs_root;
 static dev_t smtj_devt;
 static DEFINE_IDA(smtj_ida);
 
@@ -42,7 +45,6 @@ static void smtj_dev_release(struct device *dev)
 {
 	struct smtj_device *sdev = container_of(dev, struct smtj_device, dev);
 
-	smtj_hwrng_free(sdev);
 	ida_free(&smtj_ida, sdev->minor);
 	mutex_destroy(&sdev->ops_lock);
 	kfree(sdev);
@@ -260,6 +262,25 @@ void smtj_core_set_format(struct smtj_device *sdev,
 	spin_lock_irqsave(&sdev->lock, flags);
 	sdev->fmt = *fmt;
 	spin_unlock_irqrestore(&sdev->lock, flags);
+}
+
+/**
+ * smtj_core_check_config() - may the device take a new configuration?
+ * @sdev: the device
+ * @fmt: the sample format it would have
+ * @cfg: the simulator configuration it would have
+ *
+ * Asks every in-kernel consumer that relies on the configuration (the
+ * hwrng's extractor) before the backend changes anything.  ops_lock held.
+ *
+ * Return: 0, or the consumer's negative errno.
+ */
+int smtj_core_check_config(struct smtj_device *sdev,
+			   const struct smtj_format *fmt,
+			   const struct smtj_sim_config *cfg)
+{
+	lockdep_assert_held(&sdev->ops_lock);
+	return sdev->check_config ? sdev->check_config(sdev, fmt, cfg) : 0;
 }
 
 /* A consumer made room: unthrottled producers may go on. */
@@ -493,7 +514,6 @@ static const struct attribute_group smtj_group = {
 
 static const struct attribute_group *smtj_groups[] = {
 	&smtj_group,
-	&smtj_hwrng_group,
 	NULL
 };
 
@@ -544,16 +564,11 @@ struct smtj_device *smtj_core_register(struct device *parent,
 	if (ret)
 		goto err_put;
 
-	ret = smtj_hwrng_create(sdev);
-	if (ret)
-		goto err_put;
-
 	cdev_init(&sdev->cdev, &smtj_fops);
 	sdev->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&sdev->cdev, &sdev->dev);
 	if (ret)
 		goto err_put;
-	smtj_hwrng_register(sdev);
 	return sdev;
 
 err_put:
@@ -575,8 +590,6 @@ void smtj_core_unregister(struct smtj_device *sdev)
 	struct smtj_sink *sink;
 	unsigned long flags;
 
-	/* Ends /dev/hwrng reads and detaches the hwrng's sink. */
-	smtj_hwrng_unregister(sdev);
 	mutex_lock(&sdev->ops_lock);
 	if (sdev->nr_sinks)
 		sdev->ops->stop(sdev);
@@ -622,7 +635,12 @@ int devm_smtj_core_register(struct device *parent,
 					sdev);
 }
 
-static int __init smtj_init(void)
+/**
+ * smtj_core_init() - the smtj class and the character device region
+ *
+ * Return: 0 or a negative errno.
+ */
+int smtj_core_init(void)
 {
 	int ret;
 
@@ -631,37 +649,18 @@ static int __init smtj_init(void)
 		return ret;
 	smtj_class = smtj_class_create("smtj");
 	if (IS_ERR(smtj_class)) {
-		ret = PTR_ERR(smtj_class);
-		goto err_region;
+		unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
+		return PTR_ERR(smtj_class);
 	}
-	ret = smtj_sim_init();
-	if (ret)
-		goto err_class;
-	ret = smtj_iio_init();
-	if (ret)
-		goto err_sim;
+	smtj_debugfs_root = debugfs_create_dir("smtj", NULL);
 	return 0;
-
-err_sim:
-	smtj_sim_exit();
-err_class:
-	class_destroy(smtj_class);
-err_region:
-	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
-	return ret;
 }
 
-static void __exit smtj_exit(void)
+/* After every backend has unregistered its devices. */
+void smtj_core_exit(void)
 {
-	smtj_iio_exit();
-	smtj_sim_exit();
+	debugfs_remove(smtj_debugfs_root);
 	class_destroy(smtj_class);
 	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
 	ida_destroy(&smtj_ida);
 }
-
-module_init(smtj_init);
-module_exit(smtj_exit);
-
-MODULE_DESCRIPTION("Stochastic magnetic tunnel junction noise devices");
-MODULE_LICENSE("GPL");

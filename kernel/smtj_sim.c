@@ -77,6 +77,15 @@ module_param(sim_devices, uint, 0444);
 MODULE_PARM_DESC(sim_devices,
 		 "Number of simulated devices smtj-sim.N to create (0..16, default 0)");
 
+/*
+ * Simulation is never entropy: a simulated device registers no hwrng.  For
+ * tests only, this runs the hwrng's pipeline on it without hw_random.
+ */
+static bool test_only_sim_hwrng;
+module_param(test_only_sim_hwrng, bool, 0444);
+MODULE_PARM_DESC(test_only_sim_hwrng,
+		 "TEST ONLY: run the hwrng pipeline on simulated devices, output in debugfs smtj/smtjN-hwrng, never in hw_random (default off)");
+
 /**
  * struct smtj_sim - one simulated junction array
  * @sdev: the core device, set by the first start
@@ -300,8 +309,13 @@ static int smtj_sim_set_config(struct smtj_device *sdev,
 	struct smtj_sim *sim = smtj_core_priv(sdev);
 	struct smtj_format fmt;
 	u64 next;
+	int ret;
 
 	smtj_sim_format(cfg, &fmt);
+	/* every consumer accepts it, or nothing changes */
+	ret = smtj_core_check_config(sdev, &fmt, cfg);
+	if (ret)
+		return ret;
 	mutex_lock(&sim->lock);
 	sim->cfg = *cfg;
 	sim->cfg.size = sizeof(sim->cfg);
@@ -400,6 +414,11 @@ static int smtj_sim_probe(struct platform_device *pdev)
 	ret = devm_smtj_core_register(dev, &smtj_sim_ops, sim, &fmt, &sdev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register\n");
+	if (test_only_sim_hwrng) {
+		ret = devm_smtj_hwrng_add(dev, sdev, SMTJ_HWRNG_TEST_ONLY);
+		if (ret)
+			return ret;
+	}
 	platform_set_drvdata(pdev, sim);
 	dev_info(dev, "simulated junction array %s, seed %d\n",
 		 dev_name(&sdev->dev), id);
