@@ -36,6 +36,7 @@
 #include <linux/hw_random.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -55,7 +56,12 @@
 #define SMTJ_HWRNG_WAIT_MS	100U	/* longest wait inside one ->read */
 #define SMTJ_HWRNG_QUALITY_MAX	1024U
 #define SMTJ_HWRNG_NO_INDEX	U64_MAX
-#define SMTJ_HWRNG_FIFO		8192U	/* samples between deliver and work */
+/*
+ * Samples between deliver and the work: eight of the simulator's batches,
+ * so that the producer and the work hand over rarely (each hand-over is a
+ * wake-up on another CPU).
+ */
+#define SMTJ_HWRNG_FIFO		32768U
 #define SMTJ_HWRNG_RUNS		256U	/* runs of consecutive indices in it */
 
 static int smtj_hwrng_quality_set(const char *val,
@@ -107,7 +113,8 @@ struct smtj_hwrng_run {
  * @work: feeds the FIFO's samples to the extractor
  * @last_read: jiffies of the last read that wanted bytes
  * @quality: bits of entropy per 1024 output bits
- * @fifo: samples delivered, not yet fed (device lock)
+ * @fifo: SMTJ_HWRNG_FIFO samples: those delivered, not yet fed (device
+ *	lock)
  * @fifo_head: index in @fifo of the oldest (device lock)
  * @fifo_len: how many (device lock)
  * @run: their runs of consecutive indices, oldest at @run_head (device lock)
@@ -148,7 +155,7 @@ struct smtj_hwrng {
 	unsigned long last_read;
 	unsigned int quality;
 
-	u16 fifo[SMTJ_HWRNG_FIFO];
+	u16 *fifo;
 	u32 fifo_head;
 	u32 fifo_len;
 	struct smtj_hwrng_run run[SMTJ_HWRNG_RUNS];
@@ -729,6 +736,7 @@ static void smtj_hwrng_free(struct smtj_hwrng *h)
 	mutex_unlock(&sdev->ops_lock);
 	mutex_destroy(&h->xlock);
 	mutex_destroy(&h->lock);
+	kvfree(h->fifo);
 	kfree(h->x);
 	kfree(h);
 }
@@ -778,7 +786,10 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	if (!h)
 		return -ENOMEM;
 	h->x = kzalloc(sizeof(*h->x), GFP_KERNEL);
-	if (!h->x) {
+	h->fifo = kvcalloc(SMTJ_HWRNG_FIFO, sizeof(*h->fifo), GFP_KERNEL);
+	if (!h->x || !h->fifo) {
+		kvfree(h->fifo);
+		kfree(h->x);
 		kfree(h);
 		return -ENOMEM;
 	}
