@@ -32,6 +32,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/hw_random.h>
 #include <linux/jiffies.h>
@@ -112,6 +113,7 @@ struct smtj_hwrng_run {
  * @idle: detaches @sink when unread for SMTJ_HWRNG_IDLE_MS
  * @work: feeds the FIFO's samples to the extractor
  * @last_read: jiffies of the last read that wanted bytes
+ * @reading: reads in progress: the sink stays attached while there are any
  * @quality: bits of entropy per 1024 output bits
  * @fifo: SMTJ_HWRNG_FIFO samples: those delivered, not yet fed (device
  *	lock)
@@ -153,6 +155,7 @@ struct smtj_hwrng {
 	struct delayed_work idle;
 	struct work_struct work;
 	unsigned long last_read;
+	atomic_t reading;
 	unsigned int quality;
 
 	u16 *fifo;
@@ -543,7 +546,14 @@ static void smtj_hwrng_idle(struct work_struct *work)
 	unsigned long last = READ_ONCE(h->last_read);
 
 	mutex_lock(&h->lock);
-	if (time_before(jiffies, last + idle))
+	/*
+	 * A reader waiting inside ->read keeps it attached however long it
+	 * waits (a loaded machine may not run it for 200 ms): a detach would
+	 * drop the samples in between.
+	 */
+	if (atomic_read(&h->reading))
+		schedule_delayed_work(&h->idle, idle);
+	else if (time_before(jiffies, last + idle))
 		schedule_delayed_work(&h->idle, last + idle - jiffies);
 	else
 		smtj_hwrng_detach(h);
@@ -620,15 +630,12 @@ static bool smtj_hwrng_ready(struct smtj_hwrng *h, size_t want)
 	       (state == SMTJ_HEALTH_OK && READ_ONCE(h->avail) >= want);
 }
 
-static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
-			   bool wait)
+static int smtj_hwrng_read_wait(struct smtj_hwrng *h, void *data, size_t max,
+				bool wait)
 {
-	struct smtj_hwrng *h = to_smtj_hwrng(rng);
 	long left;
 	int ret;
 
-	if (READ_ONCE(h->gone))
-		return -ENODEV;
 	if (wait)	/* keeps the sink attached while reads go on */
 		WRITE_ONCE(h->last_read, jiffies);
 	if (!READ_ONCE(h->attached)) {
@@ -653,6 +660,21 @@ static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
 		return -ENODEV;
 	/* 0 bytes: the hw_random core calls again, checking for signals */
 	return smtj_hwrng_take(h, data, max, smtj_hwrng_want(max));
+}
+
+static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
+			   bool wait)
+{
+	struct smtj_hwrng *h = to_smtj_hwrng(rng);
+	int ret;
+
+	if (READ_ONCE(h->gone))
+		return -ENODEV;
+	atomic_inc(&h->reading);
+	ret = smtj_hwrng_read_wait(h, data, max, wait);
+	WRITE_ONCE(h->last_read, jiffies);
+	atomic_dec(&h->reading);
+	return ret;
 }
 
 static void smtj_hwrng_cleanup(struct hwrng *rng)

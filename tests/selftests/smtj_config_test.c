@@ -16,6 +16,8 @@
  * same device: each call gives 0 or its errno (EBUSY where the device is
  * shared), never anything else, and afterwards the device still works.
  * The VM harness fails the run on any WARNING, BUG or Oops in the log.
+ * module_params_at_limits loads the module with each parameter at and
+ * beyond its limit.
  *
  * Runs with sim_devices=2 test_only_sim_hwrng=1.
  */
@@ -442,6 +444,54 @@ TEST(limits_under_load)
 	ASSERT_LE(0, fd2);
 	EXPECT_EQ(1000, smtj_read_samples(fd2, samples, 1000, 10000));
 	close(fd2);
+}
+
+/*
+ * The module's parameters at and beyond their limits: a value beyond
+ * refuses the load (nothing is created), a value at the limit loads.
+ * Runs last: it reloads the module, then leaves it as /init loaded it.
+ */
+TEST(module_params_at_limits)
+{
+	static const struct {
+		const char *params;
+		int ok;
+	} cases[] = {
+		{ "sim_devices=17", 0 },
+		{ "sim_devices=16 test_only_sim_hwrng=1", 1 },
+		{ "sim_devices=0", 1 },
+		{ "hwrng_quality=1025", 0 },
+		{ "hwrng_quality=1024 sim_devices=1", 1 },
+		{ "hwrng_quality=-1", 0 },
+		{ "test_only_sim_hwrng=maybe", 0 },
+		{ "sim_devices=1 test_only_sim_hwrng=0", 1 },
+	};
+	unsigned int i;
+	int ret, i2;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (i2 = 0; i2 < 300 && smtj_module_loaded(); i2++) {
+			if (!smtj_module_unload())
+				break;
+			smtj_sleep_ms(10);	/* files of the last test closing */
+		}
+		ASSERT_FALSE(smtj_module_loaded());
+		ret = smtj_module_load(cases[i].params);
+		if (cases[i].ok) {
+			EXPECT_EQ(0, ret) TH_LOG("%s: %d", cases[i].params, ret);
+		} else {
+			EXPECT_NE(0, ret) TH_LOG("%s loaded", cases[i].params);
+		}
+		if (ret) {
+			EXPECT_FALSE(smtj_module_loaded());
+		}
+	}
+	/* a simulated device never gets an hwrng without the test parameter */
+	EXPECT_NE(0, access(SMTJ_SYSFS_CLASS "/smtj0/hwrng", F_OK));
+	EXPECT_NE(0, access(SIM_HWRNG, F_OK));
+	ASSERT_EQ(0, smtj_module_unload());
+	ASSERT_EQ(0, smtj_module_ensure());
 }
 
 SMTJ_TEST_MAIN
