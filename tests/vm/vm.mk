@@ -22,7 +22,7 @@ VM_RUN     := $(VM_DIR)/run-$(KVER)
 VM_INITRD  := $(VM_DIR)/initramfs-$(KVER).cpio.gz
 VM_TESTS   ?= $(TOP)/tests/vm/tests.list
 VM_ACCEL   ?= auto
-VM_TIMEOUT ?= 180
+VM_TIMEOUT ?= 300
 # Modules besides smtj.ko that tests.list may load ("@ name.ko args"): the
 # test ADC of tests/kmod/ when its fragment defines it.
 VM_EXTRA_KOS ?= $(SMTJ_TEST_ADC_KO)
