@@ -6,7 +6,6 @@
  * have a physical noise source, an hwrng.  Nothing calls back into here.
  */
 
-#include <linux/debugfs.h>
 #include <linux/module.h>
 
 #include "smtj_core.h"
