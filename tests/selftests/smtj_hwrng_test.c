@@ -30,7 +30,8 @@
 #define HWRNG_SYSFS	"/sys/class/misc/hw_random"
 #define SIM_HWRNG	"/sys/kernel/debug/smtj/smtj0-hwrng"
 #define SIM0		"smtj-sim.0"
-#define FAULT_FILE	SMTJ_SYSFS_CLASS "/smtj0/device/fault"
+#define FAULT_FILE	SMTJ_DEBUGFS "/smtj0/fault"
+#define FAULT_INDEX	SMTJ_DEBUGFS "/smtj0/fault_index"
 #define RESET_FILE	SMTJ_SYSFS_CLASS "/smtj0/hwrng/reset"
 #define QUALITY_FILE	SMTJ_SYSFS_CLASS "/smtj0/hwrng/quality"
 /*
@@ -373,7 +374,7 @@ static void fault_case(struct __test_metadata *_metadata, const char *fault,
 	/* some output flowing, then the fault */
 	ASSERT_EQ(0, wait_for("ok", &r, reader_bytes(&r) + 256, 20000));
 	ASSERT_EQ(0, smtj_sysfs_write(FAULT_FILE, fault));
-	ASSERT_EQ(0, smtj_sysfs_read(0, "device/fault_index", fi, sizeof(fi)));
+	ASSERT_EQ(0, smtj_read_text(FAULT_INDEX, fi, sizeof(fi)));
 	f = strtoull(fi, NULL, 0);
 	ASSERT_EQ(0, wait_not_ok(20000)) TH_LOG("fault %s never tripped", fault);
 	t = hw_u64("trip_index");
@@ -454,7 +455,7 @@ TEST(fault_input_checked)
 	EXPECT_EQ(-ERANGE, smtj_sysfs_write(FAULT_FILE, "stuck 70000"));
 	EXPECT_EQ(-EINVAL, smtj_sysfs_write(FAULT_FILE, "bias 3"));
 	EXPECT_EQ(-EINVAL, smtj_sysfs_write(RESET_FILE, "0"));
-	ASSERT_EQ(0, smtj_sysfs_read(0, "device/fault", buf, sizeof(buf)));
+	ASSERT_EQ(0, smtj_read_text(FAULT_FILE, buf, sizeof(buf)));
 	EXPECT_STREQ("none", buf);
 }
 
