@@ -7,6 +7,13 @@
  * sample to exactly one sink, round-robin in chunks of SMTJ_CHUNK
  * consecutive indices.  A sink without room loses the whole piece and the
  * loss is counted; the producer never waits.
+ *
+ * Round-robin stays fair while sinks come and go: the sinks form a circle
+ * read from the current one (rr) on; a new sink joins just behind rr, so
+ * it is served after every sink that was there before it, and a leaving rr
+ * hands its place to its predecessor, so the next chunk goes to the sink
+ * that would have been next anyway.  Between two chunks of one sink every
+ * other sink gets at most one.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -50,6 +57,24 @@ static void smtj_dev_release(struct device *dev)
 	kfree(sdev);
 }
 
+/* The sink after @sink in the circle of sinks. */
+static struct smtj_sink *smtj_sink_next(struct smtj_device *sdev,
+					struct smtj_sink *sink)
+{
+	if (list_is_last(&sink->node, &sdev->sinks))
+		return list_first_entry(&sdev->sinks, struct smtj_sink, node);
+	return list_next_entry(sink, node);
+}
+
+/* The sink before @sink in the circle of sinks. */
+static struct smtj_sink *smtj_sink_prev(struct smtj_device *sdev,
+					struct smtj_sink *sink)
+{
+	if (list_is_first(&sink->node, &sdev->sinks))
+		return list_last_entry(&sdev->sinks, struct smtj_sink, node);
+	return list_prev_entry(sink, node);
+}
+
 /* Pieces never straddle a chunk: [index, index + n) lies in one chunk. */
 static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
 			      unsigned int n, u64 index, u64 time_ns)
@@ -62,11 +87,7 @@ static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
 		sdev->rr = list_first_entry(&sdev->sinks, struct smtj_sink, node);
 		sdev->rr_chunk = chunk;
 	} else if (chunk != sdev->rr_chunk) {
-		if (list_is_last(&sdev->rr->node, &sdev->sinks))
-			sdev->rr = list_first_entry(&sdev->sinks,
-						    struct smtj_sink, node);
-		else
-			sdev->rr = list_next_entry(sdev->rr, node);
+		sdev->rr = smtj_sink_next(sdev, sdev->rr);
 		sdev->rr_chunk = chunk;
 	}
 	sink = sdev->rr;
@@ -315,13 +336,15 @@ int smtj_sink_attach(struct smtj_device *sdev, struct smtj_sink *sink)
 		goto out;
 	}
 	spin_lock_irqsave(&sdev->lock, flags);
-	list_add_tail(&sink->node, &sdev->sinks);
+	/* behind the current sink: last in this round (see the top) */
+	list_add_tail(&sink->node, sdev->rr ? &sdev->rr->node : &sdev->sinks);
 	sdev->nr_sinks++;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	if (sdev->nr_sinks == 1) {
 		ret = sdev->ops->start(sdev);
 		if (ret) {
 			spin_lock_irqsave(&sdev->lock, flags);
+			sdev->rr = NULL;
 			list_del(&sink->node);
 			sdev->nr_sinks--;
 			spin_unlock_irqrestore(&sdev->lock, flags);
@@ -346,9 +369,10 @@ void smtj_sink_detach(struct smtj_device *sdev, struct smtj_sink *sink)
 
 	mutex_lock(&sdev->ops_lock);
 	spin_lock_irqsave(&sdev->lock, flags);
+	/* its predecessor takes its place: the next chunk goes to its next */
 	if (sdev->rr == sink)
-		sdev->rr = list_is_first(&sink->node, &sdev->sinks) ? NULL :
-			   list_prev_entry(sink, node);
+		sdev->rr = list_is_singular(&sdev->sinks) ? NULL :
+			   smtj_sink_prev(sdev, sink);
 	list_del(&sink->node);
 	sdev->nr_sinks--;
 	spin_unlock_irqrestore(&sdev->lock, flags);
@@ -494,6 +518,14 @@ static ssize_t default_ring_samples_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(default_ring_samples);
 
+static ssize_t ring_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&to_smtj(dev)->ring_bytes));
+}
+static DEVICE_ATTR_RO(ring_bytes);
+
 static struct attribute *smtj_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_sample_rate.attr,
@@ -505,6 +537,7 @@ static struct attribute *smtj_attrs[] = {
 	&smtj_attr_read_errors.attr.attr,
 	&dev_attr_consumers.attr,
 	&dev_attr_default_ring_samples.attr,
+	&dev_attr_ring_bytes.attr,
 	NULL
 };
 
@@ -549,6 +582,7 @@ struct smtj_device *smtj_core_register(struct device *parent,
 	sdev->priv = priv;
 	sdev->fmt = *fmt;
 	sdev->default_ring_samples = SMTJ_DEF_RING_SAMPLES;
+	atomic64_set(&sdev->ring_bytes, 0);
 	mutex_init(&sdev->ops_lock);
 	spin_lock_init(&sdev->lock);
 	INIT_LIST_HEAD(&sdev->sinks);

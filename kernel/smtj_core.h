@@ -7,6 +7,7 @@
 #ifndef SMTJ_CORE_H
 #define SMTJ_CORE_H
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/list.h>
@@ -120,7 +121,9 @@ struct smtj_sink {
  * @dead: the backend is gone
  * @sinks: attached sinks
  * @nr_sinks: their number
- * @rr: sink of the current chunk, or NULL
+ * @rr: sink of the current chunk, or NULL; the list is a circle read from
+ *	@rr on, and a new sink joins just behind @rr (served last in the
+ *	round), so that a sink waits less than one chunk per other sink
  * @rr_chunk: index / SMTJ_CHUNK of the current chunk
  * @fmt: current sample format
  * @produced: samples pushed since registration
@@ -128,6 +131,7 @@ struct smtj_sink {
  * @lost: samples sinks lost since registration
  * @read_errors: samples the backend failed to read from its hardware
  * @default_ring_samples: ring size of newly opened files
+ * @ring_bytes: ring memory its open files hold (smtj_file.c's budget)
  * @hwrng: its hwrng pipeline (smtj_hwrng.c), or NULL (ops_lock to change)
  * @check_config: set with @hwrng: whether the hwrng can work with a new
  *	configuration, see smtj_core_check_config() (ops_lock)
@@ -153,6 +157,7 @@ struct smtj_device {
 	u64 lost;
 	u64 read_errors;
 	u32 default_ring_samples;
+	atomic64_t ring_bytes;
 	struct smtj_hwrng *hwrng;
 	int (*check_config)(struct smtj_device *sdev,
 			    const struct smtj_format *fmt,
