@@ -570,7 +570,6 @@ static const struct file_operations smtj_sim_fault_fops = {
 	.open = simple_open,
 	.read = smtj_sim_fault_read,
 	.write = smtj_sim_fault_write,
-	.llseek = no_llseek,
 };
 
 /* debugfs "fault_index": the first sample the fault changed, or "none". */
@@ -598,7 +597,6 @@ static const struct file_operations smtj_sim_fault_index_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = smtj_sim_fault_index_read,
-	.llseek = no_llseek,
 };
 
 /* The module's debugfs directory, smtj/; NULL or an error without debugfs. */
