@@ -599,9 +599,6 @@ static const struct file_operations smtj_sim_fault_index_fops = {
 	.read = smtj_sim_fault_index_read,
 };
 
-/* The module's debugfs directory, smtj/; NULL or an error without debugfs. */
-static struct dentry *smtj_sim_debugfs_root;
-
 static void smtj_sim_debugfs_remove(void *data)
 {
 	debugfs_remove(data);
@@ -617,7 +614,7 @@ static int smtj_sim_debugfs_add(struct device *dev, struct smtj_sim *sim,
 {
 	struct dentry *dir;
 
-	dir = debugfs_create_dir(dev_name(&sdev->dev), smtj_sim_debugfs_root);
+	dir = debugfs_create_dir(dev_name(&sdev->dev), smtj_debugfs_root);
 	debugfs_create_file("fault", 0600, dir, sim, &smtj_sim_fault_fops);
 	debugfs_create_file("fault_index", 0400, dir, sim,
 			    &smtj_sim_fault_index_fops);
@@ -643,8 +640,6 @@ void smtj_sim_exit(void)
 		smtj_sim_pdevs[i] = NULL;
 	}
 	platform_driver_unregister(&smtj_sim_driver);
-	debugfs_remove(smtj_sim_debugfs_root);
-	smtj_sim_debugfs_root = NULL;
 }
 
 int smtj_sim_init(void)
@@ -658,13 +653,9 @@ int smtj_sim_init(void)
 		       SMTJ_SIM_MAX_DEVICES);
 		return -EINVAL;
 	}
-	smtj_sim_debugfs_root = debugfs_create_dir("smtj", NULL);
 	ret = platform_driver_register(&smtj_sim_driver);
-	if (ret) {
-		debugfs_remove(smtj_sim_debugfs_root);
-		smtj_sim_debugfs_root = NULL;
+	if (ret)
 		return ret;
-	}
 	for (i = 0; i < sim_devices; i++) {
 		pdev = platform_device_register_simple("smtj-sim", i, NULL, 0);
 		if (IS_ERR(pdev)) {
