@@ -24,11 +24,23 @@ static inline void smtj_vm_flags_clear(struct vm_area_struct *vma,
 {
 	vma->vm_flags &= ~flags;
 }
+
+static inline void smtj_vm_flags_set(struct vm_area_struct *vma,
+				     unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
 #else
 static inline void smtj_vm_flags_clear(struct vm_area_struct *vma,
 				       unsigned long flags)
 {
 	vm_flags_clear(vma, flags);
+}
+
+static inline void smtj_vm_flags_set(struct vm_area_struct *vma,
+				     unsigned long flags)
+{
+	vm_flags_set(vma, flags);
 }
 #endif
 

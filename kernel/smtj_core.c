@@ -7,10 +7,18 @@
  * sample to exactly one sink, round-robin in chunks of SMTJ_CHUNK
  * consecutive indices.  A sink without room loses the whole piece and the
  * loss is counted; the producer never waits.
+ *
+ * Round-robin stays fair while sinks come and go: the sinks form a circle
+ * read from the current one (rr) on; a new sink joins just behind rr, so
+ * it is served after every sink that was there before it, and a leaving rr
+ * hands its place to its predecessor, so the next chunk goes to the sink
+ * that would have been next anyway.  Between two chunks of one sink every
+ * other sink gets at most one.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
@@ -25,6 +33,8 @@
 #include "smtj_core.h"
 
 static struct class *smtj_class;
+/* /sys/kernel/debug/smtj/: test-only and debugging files */
+struct dentry *smtj_debugfs_root;
 static dev_t smtj_devt;
 static DEFINE_IDA(smtj_ida);
 
@@ -42,10 +52,27 @@ static void smtj_dev_release(struct device *dev)
 {
 	struct smtj_device *sdev = container_of(dev, struct smtj_device, dev);
 
-	smtj_hwrng_free(sdev);
 	ida_free(&smtj_ida, sdev->minor);
 	mutex_destroy(&sdev->ops_lock);
 	kfree(sdev);
+}
+
+/* The sink after @sink in the circle of sinks. */
+static struct smtj_sink *smtj_sink_next(struct smtj_device *sdev,
+					struct smtj_sink *sink)
+{
+	if (list_is_last(&sink->node, &sdev->sinks))
+		return list_first_entry(&sdev->sinks, struct smtj_sink, node);
+	return list_next_entry(sink, node);
+}
+
+/* The sink before @sink in the circle of sinks. */
+static struct smtj_sink *smtj_sink_prev(struct smtj_device *sdev,
+					struct smtj_sink *sink)
+{
+	if (list_is_first(&sink->node, &sdev->sinks))
+		return list_last_entry(&sdev->sinks, struct smtj_sink, node);
+	return list_prev_entry(sink, node);
 }
 
 /* Pieces never straddle a chunk: [index, index + n) lies in one chunk. */
@@ -60,11 +87,7 @@ static void smtj_core_deliver(struct smtj_device *sdev, const u16 *samples,
 		sdev->rr = list_first_entry(&sdev->sinks, struct smtj_sink, node);
 		sdev->rr_chunk = chunk;
 	} else if (chunk != sdev->rr_chunk) {
-		if (list_is_last(&sdev->rr->node, &sdev->sinks))
-			sdev->rr = list_first_entry(&sdev->sinks,
-						    struct smtj_sink, node);
-		else
-			sdev->rr = list_next_entry(sdev->rr, node);
+		sdev->rr = smtj_sink_next(sdev, sdev->rr);
 		sdev->rr_chunk = chunk;
 	}
 	sink = sdev->rr;
@@ -262,6 +285,25 @@ void smtj_core_set_format(struct smtj_device *sdev,
 	spin_unlock_irqrestore(&sdev->lock, flags);
 }
 
+/**
+ * smtj_core_check_config() - may the device take a new configuration?
+ * @sdev: the device
+ * @fmt: the sample format it would have
+ * @cfg: the simulator configuration it would have
+ *
+ * Asks every in-kernel consumer that relies on the configuration (the
+ * hwrng's extractor) before the backend changes anything.  ops_lock held.
+ *
+ * Return: 0, or the consumer's negative errno.
+ */
+int smtj_core_check_config(struct smtj_device *sdev,
+			   const struct smtj_format *fmt,
+			   const struct smtj_sim_config *cfg)
+{
+	lockdep_assert_held(&sdev->ops_lock);
+	return sdev->check_config ? sdev->check_config(sdev, fmt, cfg) : 0;
+}
+
 /* A consumer made room: unthrottled producers may go on. */
 void smtj_core_kick(struct smtj_device *sdev)
 {
@@ -294,13 +336,15 @@ int smtj_sink_attach(struct smtj_device *sdev, struct smtj_sink *sink)
 		goto out;
 	}
 	spin_lock_irqsave(&sdev->lock, flags);
-	list_add_tail(&sink->node, &sdev->sinks);
+	/* behind the current sink: last in this round (see the top) */
+	list_add_tail(&sink->node, sdev->rr ? &sdev->rr->node : &sdev->sinks);
 	sdev->nr_sinks++;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	if (sdev->nr_sinks == 1) {
 		ret = sdev->ops->start(sdev);
 		if (ret) {
 			spin_lock_irqsave(&sdev->lock, flags);
+			sdev->rr = NULL;
 			list_del(&sink->node);
 			sdev->nr_sinks--;
 			spin_unlock_irqrestore(&sdev->lock, flags);
@@ -325,9 +369,10 @@ void smtj_sink_detach(struct smtj_device *sdev, struct smtj_sink *sink)
 
 	mutex_lock(&sdev->ops_lock);
 	spin_lock_irqsave(&sdev->lock, flags);
+	/* its predecessor takes its place: the next chunk goes to its next */
 	if (sdev->rr == sink)
-		sdev->rr = list_is_first(&sink->node, &sdev->sinks) ? NULL :
-			   list_prev_entry(sink, node);
+		sdev->rr = list_is_singular(&sdev->sinks) ? NULL :
+			   smtj_sink_prev(sdev, sink);
 	list_del(&sink->node);
 	sdev->nr_sinks--;
 	spin_unlock_irqrestore(&sdev->lock, flags);
@@ -473,6 +518,14 @@ static ssize_t default_ring_samples_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(default_ring_samples);
 
+static ssize_t ring_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&to_smtj(dev)->ring_bytes));
+}
+static DEVICE_ATTR_RO(ring_bytes);
+
 static struct attribute *smtj_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_sample_rate.attr,
@@ -484,6 +537,7 @@ static struct attribute *smtj_attrs[] = {
 	&smtj_attr_read_errors.attr.attr,
 	&dev_attr_consumers.attr,
 	&dev_attr_default_ring_samples.attr,
+	&dev_attr_ring_bytes.attr,
 	NULL
 };
 
@@ -493,7 +547,6 @@ static const struct attribute_group smtj_group = {
 
 static const struct attribute_group *smtj_groups[] = {
 	&smtj_group,
-	&smtj_hwrng_group,
 	NULL
 };
 
@@ -529,6 +582,7 @@ struct smtj_device *smtj_core_register(struct device *parent,
 	sdev->priv = priv;
 	sdev->fmt = *fmt;
 	sdev->default_ring_samples = SMTJ_DEF_RING_SAMPLES;
+	atomic64_set(&sdev->ring_bytes, 0);
 	mutex_init(&sdev->ops_lock);
 	spin_lock_init(&sdev->lock);
 	INIT_LIST_HEAD(&sdev->sinks);
@@ -544,16 +598,11 @@ struct smtj_device *smtj_core_register(struct device *parent,
 	if (ret)
 		goto err_put;
 
-	ret = smtj_hwrng_create(sdev);
-	if (ret)
-		goto err_put;
-
 	cdev_init(&sdev->cdev, &smtj_fops);
 	sdev->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&sdev->cdev, &sdev->dev);
 	if (ret)
 		goto err_put;
-	smtj_hwrng_register(sdev);
 	return sdev;
 
 err_put:
@@ -575,8 +624,6 @@ void smtj_core_unregister(struct smtj_device *sdev)
 	struct smtj_sink *sink;
 	unsigned long flags;
 
-	/* Ends /dev/hwrng reads and detaches the hwrng's sink. */
-	smtj_hwrng_unregister(sdev);
 	mutex_lock(&sdev->ops_lock);
 	if (sdev->nr_sinks)
 		sdev->ops->stop(sdev);
@@ -622,7 +669,12 @@ int devm_smtj_core_register(struct device *parent,
 					sdev);
 }
 
-static int __init smtj_init(void)
+/**
+ * smtj_core_init() - the smtj class and the character device region
+ *
+ * Return: 0 or a negative errno.
+ */
+int smtj_core_init(void)
 {
 	int ret;
 
@@ -631,37 +683,18 @@ static int __init smtj_init(void)
 		return ret;
 	smtj_class = smtj_class_create("smtj");
 	if (IS_ERR(smtj_class)) {
-		ret = PTR_ERR(smtj_class);
-		goto err_region;
+		unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
+		return PTR_ERR(smtj_class);
 	}
-	ret = smtj_sim_init();
-	if (ret)
-		goto err_class;
-	ret = smtj_iio_init();
-	if (ret)
-		goto err_sim;
+	smtj_debugfs_root = debugfs_create_dir("smtj", NULL);
 	return 0;
-
-err_sim:
-	smtj_sim_exit();
-err_class:
-	class_destroy(smtj_class);
-err_region:
-	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
-	return ret;
 }
 
-static void __exit smtj_exit(void)
+/* After every backend has unregistered its devices. */
+void smtj_core_exit(void)
 {
-	smtj_iio_exit();
-	smtj_sim_exit();
+	debugfs_remove(smtj_debugfs_root);
 	class_destroy(smtj_class);
 	unregister_chrdev_region(smtj_devt, SMTJ_MAX_DEVICES);
 	ida_destroy(&smtj_ida);
 }
-
-module_init(smtj_init);
-module_exit(smtj_exit);
-
-MODULE_DESCRIPTION("Stochastic magnetic tunnel junction noise devices");
-MODULE_LICENSE("GPL");

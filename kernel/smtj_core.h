@@ -7,6 +7,7 @@
 #ifndef SMTJ_CORE_H
 #define SMTJ_CORE_H
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/list.h>
@@ -51,7 +52,10 @@ struct smtj_format {
  *	junction.
  * @set_config: optional; apply a configuration already checked with
  *	smtj_model_validate() and restart the stream at index 0, calling
- *	smtj_core_restart() while no push can run (SMTJ_IOC_SET_SIM).
+ *	smtj_core_restart() while no push can run (SMTJ_IOC_SET_SIM).  Before
+ *	it changes anything it asks smtj_core_check_config() whether every
+ *	in-kernel consumer accepts the new configuration, and returns that
+ *	error if not.
  * @kick: optional, atomic context: a consumer made room (unthrottled
  *	producers wait for this).
  *
@@ -117,7 +121,9 @@ struct smtj_sink {
  * @dead: the backend is gone
  * @sinks: attached sinks
  * @nr_sinks: their number
- * @rr: sink of the current chunk, or NULL
+ * @rr: sink of the current chunk, or NULL; the list is a circle read from
+ *	@rr on, and a new sink joins just behind @rr (served last in the
+ *	round), so that a sink waits less than one chunk per other sink
  * @rr_chunk: index / SMTJ_CHUNK of the current chunk
  * @fmt: current sample format
  * @produced: samples pushed since registration
@@ -125,7 +131,10 @@ struct smtj_sink {
  * @lost: samples sinks lost since registration
  * @read_errors: samples the backend failed to read from its hardware
  * @default_ring_samples: ring size of newly opened files
- * @hwrng: its hw_random source (smtj_hwrng.c), or NULL
+ * @ring_bytes: ring memory its open files hold (smtj_file.c's budget)
+ * @hwrng: its hwrng pipeline (smtj_hwrng.c), or NULL (ops_lock to change)
+ * @check_config: set with @hwrng: whether the hwrng can work with a new
+ *	configuration, see smtj_core_check_config() (ops_lock)
  */
 struct smtj_device {
 	struct device dev;
@@ -148,8 +157,18 @@ struct smtj_device {
 	u64 lost;
 	u64 read_errors;
 	u32 default_ring_samples;
+	atomic64_t ring_bytes;
 	struct smtj_hwrng *hwrng;
+	int (*check_config)(struct smtj_device *sdev,
+			    const struct smtj_format *fmt,
+			    const struct smtj_sim_config *cfg);
 };
+
+extern struct dentry *smtj_debugfs_root;
+
+/* For smtj_main.c. */
+int smtj_core_init(void);
+void smtj_core_exit(void);
 
 /* For backends. */
 struct smtj_device *smtj_core_register(struct device *parent,
@@ -171,6 +190,9 @@ void smtj_core_kill(struct smtj_device *sdev);
 void smtj_core_restart(struct smtj_device *sdev);
 void smtj_core_set_format(struct smtj_device *sdev,
 			  const struct smtj_format *fmt);
+int smtj_core_check_config(struct smtj_device *sdev,
+			   const struct smtj_format *fmt,
+			   const struct smtj_sim_config *cfg);
 
 static inline void *smtj_core_priv(struct smtj_device *sdev)
 {
@@ -187,12 +209,16 @@ void smtj_core_put(struct smtj_device *sdev);
 /* smtj_file.c */
 extern const struct file_operations smtj_fops;
 
-/* smtj_hwrng.c */
-int smtj_hwrng_create(struct smtj_device *sdev);
-void smtj_hwrng_register(struct smtj_device *sdev);
-void smtj_hwrng_unregister(struct smtj_device *sdev);
-void smtj_hwrng_free(struct smtj_device *sdev);
-extern const struct attribute_group smtj_hwrng_group;
+/*
+ * smtj_hwrng.c: for backends.  A backend with a physical noise source adds
+ * an hwrng to each device it registers (after registering it);
+ * SMTJ_HWRNG_TEST_ONLY, for the simulator, runs the same pipeline without
+ * hw_random (output in debugfs, credits nothing).
+ */
+#define SMTJ_HWRNG_PHYSICAL	0
+#define SMTJ_HWRNG_TEST_ONLY	1
+int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
+			int kind);
 
 /* smtj_sim.c */
 int smtj_sim_init(void);

@@ -52,9 +52,20 @@ void smtj_extract_default_config(struct smtj_extract_config *cfg)
 	smtj_health_default_config(&cfg->health);
 }
 
-static int smtj_extract_validate(const struct smtj_extract_config *cfg)
+/**
+ * smtj_extract_check() - whether smtj_extract_init() would accept @cfg
+ * @cfg: the configuration
+ *
+ * Every field in range, the health tests' configuration usable and, for
+ * several junctions, no two states on one level.  The one check for every
+ * setter of a device that the extractor decodes (SET_SIM, device tree):
+ * they call it before anything changes.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int smtj_extract_check(const struct smtj_extract_config *cfg)
 {
-	u32 n = 1U << cfg->nr_junctions, i;
+	u32 n, i, k, rct, apt;
 
 	if (cfg->nr_junctions < 1 ||
 	    cfg->nr_junctions > SMTJ_EXTRACT_MAX_JUNCTIONS)
@@ -73,13 +84,20 @@ static int smtj_extract_validate(const struct smtj_extract_config *cfg)
 		return -EINVAL;
 	if (cfg->resolve_ratio < 1 || cfg->resolve_ratio > 64)
 		return -EINVAL;
-	if (cfg->health.alphabet != 2)
+	if (cfg->health.alphabet != 2 ||
+	    smtj_health_cutoffs(&cfg->health, &rct, &apt))
 		return -EINVAL;
+	n = 1U << cfg->nr_junctions;
 	for (i = 0; i < SMTJ_EXTRACT_MAX_LEVELS; i++) {
 		if (cfg->nr_junctions == 1 || i >= n ? cfg->level[i] != 0 :
 						       cfg->level[i] > cfg->code_max)
 			return -EINVAL;
 	}
+	/* the decoder must tell every state from every other */
+	for (i = 0; cfg->nr_junctions > 1 && i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if (cfg->level[i] == cfg->level[k])
+				return -EINVAL;
 	return 0;
 }
 
@@ -198,8 +216,8 @@ int smtj_extract_levels_codes(const u32 *uv, u32 nr_junctions,
 	return 0;
 }
 
-/* Sort the level table; -EINVAL unless all levels are distinct. */
-static int smtj_extract_table(struct smtj_extract *x)
+/* Sort the level table (distinct: smtj_extract_check()). */
+static void smtj_extract_table(struct smtj_extract *x)
 {
 	u32 n = 1U << x->cfg.nr_junctions, i, k, gap = 0xffff;
 
@@ -216,37 +234,32 @@ static int smtj_extract_table(struct smtj_extract *x)
 	for (i = 1; i < n; i++) {
 		u32 d = x->sorted_code[i] - x->sorted_code[i - 1];
 
-		if (!d)
-			return -EINVAL;
 		if (d < gap)
 			gap = d;
 	}
 	x->nr_levels = n;
 	x->gap_q8 = gap << 8;
-	return 0;
 }
 
+/*
+ * Everything is checked before @x is touched: a configuration that fails
+ * leaves @x as it was, never half set up.
+ */
 int smtj_extract_init(struct smtj_extract *x,
 		      const struct smtj_extract_config *cfg)
 {
 	u32 j;
 	int ret;
 
-	ret = smtj_extract_validate(cfg);
+	ret = smtj_extract_check(cfg);
 	if (ret)
 		return ret;
 	memset(x, 0, sizeof(*x));
 	x->cfg = *cfg;
-	if (cfg->nr_junctions > 1) {
-		ret = smtj_extract_table(x);
-		if (ret)
-			return ret;
-	}
-	for (j = 0; j < cfg->nr_junctions; j++) {
-		ret = smtj_health_init(&x->j[j].health, &cfg->health);
-		if (ret)
-			return ret;
-	}
+	if (cfg->nr_junctions > 1)
+		smtj_extract_table(x);
+	for (j = 0; j < cfg->nr_junctions; j++)
+		smtj_health_init(&x->j[j].health, &cfg->health);
 	return 0;
 }
 

@@ -112,6 +112,7 @@ int smtj_extract_levels_order(const u32 *uv, u32 nr_junctions,
 int smtj_extract_levels_codes(const u32 *uv, u32 nr_junctions,
 			      const struct smtj_levels_adc *adc, u16 *code,
 			      struct smtj_levels_error *err);
+int smtj_extract_check(const struct smtj_extract_config *cfg);
 int smtj_extract_init(struct smtj_extract *x,
 		      const struct smtj_extract_config *cfg);
 size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,

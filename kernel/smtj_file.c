@@ -2,25 +2,31 @@
 /*
  * smtj: one consumer per open file of /dev/smtjN.
  *
- * Each file owns a ring (vmalloc_user: one header page, then the data
+ * Each file owns a ring (vmalloc memory: one header page, then the data
  * pages) that the core's fan-out writes into.  Userspace takes samples
  * either with read()/io_uring, which copy out and advance the consumer
  * index for it, or by mapping the ring and advancing the consumer index
  * itself; never both at once.
  *
+ * Ring memory is charged to the memory cgroup of the process that makes
+ * the ring (open() or SET_CONSUMER) and to the device's ring budget
+ * (ring_budget_kib), so that no caller can pin unbounded kernel memory.
+ *
  * Index discipline (Documentation/userspace-api/smtj.rst):
  *  - producer side (device lock held): the effective consumer index is
  *    min(head, max(hdr->consumer, seen)), loaded with smp_load_acquire();
  *    samples are written, then hdr->producer is published with
- *    smp_store_release();
+ *    smp_store_release(), inside a write section of hdr->seq;
  *  - read() side: takes the device lock to learn head and the effective
  *    consumer index, copies, then publishes hdr->consumer with
  *    smp_store_release().
  */
 
+#include <linux/atomic.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -40,8 +46,25 @@
 #define SMTJ_INFO_SIZE_V1	sizeof(struct smtj_info)
 #define SMTJ_SIM_SIZE_V1	sizeof(struct smtj_sim_config)
 #define SMTJ_CONSUMER_SIZE_V1	sizeof(struct smtj_consumer)
+/* The largest size a caller may claim (a larger one is garbage: -E2BIG). */
+#define SMTJ_ARG_SIZE_MAX	4096U
 
 static_assert(sizeof(struct smtj_ring_header) <= PAGE_SIZE);
+/* One layout for 32- and 64-bit callers: compat_ptr_ioctl() suffices. */
+static_assert(sizeof(struct smtj_info) == 112);
+static_assert(sizeof(struct smtj_sim_config) == 648);
+static_assert(sizeof(struct smtj_consumer) == 32);
+static_assert(offsetof(struct smtj_info, scale_fv) % 8 == 0);
+static_assert(offsetof(struct smtj_info, produced) % 8 == 0);
+static_assert(offsetof(struct smtj_sim_config, seed) % 8 == 0);
+static_assert(offsetof(struct smtj_sim_config, scale_fv) % 8 == 0);
+static_assert(offsetof(struct smtj_consumer, reserved) % 8 == 0);
+
+/* 128 MiB: two rings of the largest size (SMTJ_RING_MAX) or ~1000 default. */
+static unsigned int ring_budget_kib = 131072;
+module_param(ring_budget_kib, uint, 0644);
+MODULE_PARM_DESC(ring_budget_kib,
+		 "Ring memory all open files of one device may hold, in KiB (default 131072); beyond it open() and SET_CONSUMER fail with ENOSPC");
 
 /**
  * struct smtj_file - the consumer behind one open file
@@ -60,9 +83,12 @@ static_assert(sizeof(struct smtj_ring_header) <= PAGE_SIZE);
  * @wake_level: the producer wakes @wq at this many samples
  * @head: producer index (device lock)
  * @seen: last effective consumer index (device lock)
+ * @seq: the header's sequence count; the kernel never reads it back from
+ *	the header, which userspace may write (device lock)
  *
  * @ring, @hdr, @data and @ring_samples change only under @lock, with @busy
- * set and @nr_maps zero, and the device lock.
+ * set and @nr_maps zero, and the device lock.  @watermark changes under
+ * the device lock.
  */
 struct smtj_file {
 	struct smtj_sink sink;
@@ -80,6 +106,7 @@ struct smtj_file {
 	u32 wake_level;
 	u64 head;
 	u64 seen;
+	u32 seq;
 };
 
 static inline struct smtj_file *to_smtj_file(struct smtj_sink *sink)
@@ -92,11 +119,42 @@ static size_t smtj_data_size(u32 nr_samples)
 	return PAGE_ALIGN((size_t)nr_samples * sizeof(u16));
 }
 
+static size_t smtj_ring_size(u32 nr_samples)
+{
+	return SMTJ_DATA_OFFSET + smtj_data_size(nr_samples);
+}
+
+/* Reserve @bytes of the device's ring budget: 0 or -ENOSPC. */
+static int smtj_ring_charge(struct smtj_device *sdev, size_t bytes)
+{
+	u64 budget = (u64)READ_ONCE(ring_budget_kib) << 10;
+	s64 used = atomic64_read(&sdev->ring_bytes);
+
+	do {
+		if (bytes > budget || used > budget - bytes)
+			return -ENOSPC;
+	} while (!atomic64_try_cmpxchg(&sdev->ring_bytes, &used, used + bytes));
+	return 0;
+}
+
+static void smtj_ring_uncharge(struct smtj_device *sdev, size_t bytes)
+{
+	atomic64_sub(bytes, &sdev->ring_bytes);
+}
+
+/*
+ * Zeroed, charged to the caller's memory cgroup; a cgroup at its limit
+ * gets NULL (-ENOMEM), not its OOM killer, and the log stays quiet: any
+ * caller may ask for a ring.  vmalloc_user() cannot be charged on 6.1, so
+ * smtj_mmap() maps the pages itself.
+ */
 static void *smtj_ring_alloc(u32 nr_samples)
 {
 	struct smtj_ring_header *hdr;
 
-	hdr = vmalloc_user(SMTJ_DATA_OFFSET + smtj_data_size(nr_samples));
+	hdr = __vmalloc(smtj_ring_size(nr_samples),
+			GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
+			__GFP_NOWARN);
 	if (!hdr)
 		return NULL;
 	hdr->magic = SMTJ_RING_MAGIC;
@@ -106,6 +164,26 @@ static void *smtj_ring_alloc(u32 nr_samples)
 	hdr->data_offset = SMTJ_DATA_OFFSET;
 	hdr->header_size = sizeof(*hdr);
 	return hdr;
+}
+
+/*
+ * Device lock held: open and close a write section of the header's
+ * snapshot (producer, lost, newest_index, newest_time_ns).  Readers retry
+ * while seq is odd or changed; see linux/smtj.h.
+ */
+static void smtj_hdr_write_begin(struct smtj_file *f)
+{
+	f->seq++;
+	WRITE_ONCE(f->hdr->seq, f->seq);
+	/* seq is odd before any field changes */
+	smp_wmb();
+}
+
+static void smtj_hdr_write_end(struct smtj_file *f)
+{
+	f->seq++;
+	/* every field is written before seq is even again */
+	smp_store_release(&f->hdr->seq, f->seq);
 }
 
 /* Device lock held: clamp and remember the consumer index. */
@@ -133,7 +211,9 @@ static bool smtj_file_deliver(struct smtj_sink *sink, const u16 *samples,
 
 	if (f->ring_samples - (f->head - tail) < n) {
 		/* The core adds n to sink->lost when we return false. */
+		smtj_hdr_write_begin(f);
 		WRITE_ONCE(hdr->lost, sink->lost + n);
+		smtj_hdr_write_end(f);
 		return false;
 	}
 	pos = f->head & mask;
@@ -141,10 +221,12 @@ static bool smtj_file_deliver(struct smtj_sink *sink, const u16 *samples,
 	memcpy(f->data + pos, samples, first * sizeof(u16));
 	memcpy(f->data, samples + first, (n - first) * sizeof(u16));
 	WRITE_ONCE(f->head, f->head + n);
+	smtj_hdr_write_begin(f);
 	WRITE_ONCE(hdr->newest_index, index + n - 1);
 	WRITE_ONCE(hdr->newest_time_ns, time_ns);
 	/* Pairs with userspace's load-acquire of producer. */
 	smp_store_release(&hdr->producer, f->head);
+	smtj_hdr_write_end(f);
 
 	if (f->head - tail >= READ_ONCE(f->wake_level) && wq_has_sleeper(&f->wq))
 		wake_up_interruptible_poll(&f->wq, EPOLLIN | EPOLLRDNORM);
@@ -166,10 +248,12 @@ static void smtj_file_reset(struct smtj_sink *sink)
 	f->head = 0;
 	f->seen = 0;
 	WRITE_ONCE(hdr->consumer, 0);
+	smtj_hdr_write_begin(f);
 	WRITE_ONCE(hdr->newest_index, 0);
 	WRITE_ONCE(hdr->newest_time_ns, 0);
 	/* Pairs with userspace's load-acquire of producer. */
 	smp_store_release(&hdr->producer, 0);
+	smtj_hdr_write_end(f);
 }
 
 static void smtj_file_dead(struct smtj_sink *sink)
@@ -225,12 +309,18 @@ static int smtj_open(struct inode *inode, struct file *file)
 	struct smtj_file *f;
 	int ret;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	f->ring_samples = READ_ONCE(sdev->default_ring_samples);
+	ret = smtj_ring_charge(sdev, smtj_ring_size(f->ring_samples));
+	if (ret) {
+		kfree(f);
+		return ret;
+	}
 	f->ring = smtj_ring_alloc(f->ring_samples);
 	if (!f->ring) {
+		smtj_ring_uncharge(sdev, smtj_ring_size(f->ring_samples));
 		kfree(f);
 		return -ENOMEM;
 	}
@@ -249,6 +339,7 @@ static int smtj_open(struct inode *inode, struct file *file)
 	if (ret) {
 		smtj_core_put(sdev);
 		vfree(f->ring);
+		smtj_ring_uncharge(sdev, smtj_ring_size(f->ring_samples));
 		kfree(f);
 		return ret;
 	}
@@ -265,6 +356,7 @@ static int smtj_release(struct inode *inode, struct file *file)
 
 	smtj_sink_detach(sdev, &f->sink);
 	vfree(f->ring);
+	smtj_ring_uncharge(sdev, smtj_ring_size(f->ring_samples));
 	mutex_destroy(&f->lock);
 	kfree(f);
 	smtj_core_put(sdev);
@@ -413,6 +505,27 @@ static const struct vm_operations_struct smtj_vm_ops = {
 	.close = smtj_vm_close,
 };
 
+/*
+ * Map @size bytes of the ring from @kaddr (what remap_vmalloc_range()
+ * does, which needs vmalloc_user() memory): the pages stay in the ring's
+ * accounting and in it, mapped, until the last mapping goes away.
+ */
+static int smtj_ring_map(struct vm_area_struct *vma, void *kaddr,
+			 unsigned long size)
+{
+	unsigned long off;
+	int ret;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		ret = vm_insert_page(vma, vma->vm_start + off,
+				     vmalloc_to_page(kaddr + off));
+		if (ret)
+			return ret;
+	}
+	smtj_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	return 0;
+}
+
 static int smtj_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct smtj_file *f = file->private_data;
@@ -444,14 +557,14 @@ static int smtj_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = -EINVAL;
 	}
 	if (!ret)
-		ret = remap_vmalloc_range(vma, f->ring, vma->vm_pgoff);
+		ret = smtj_ring_map(vma, f->ring + (vma->vm_pgoff << PAGE_SHIFT),
+				    size);
 	if (ret) {
 		spin_lock(&f->map_lock);
 		f->nr_maps--;
 		spin_unlock(&f->map_lock);
 		return ret;
 	}
-	/* remap_vmalloc_range() set VM_DONTEXPAND | VM_DONTDUMP. */
 	vma->vm_private_data = f;
 	vma->vm_ops = &smtj_vm_ops;
 	return 0;
@@ -459,41 +572,52 @@ static int smtj_mmap(struct file *file, struct vm_area_struct *vma)
 
 /* ioctls */
 
-static int smtj_arg_size(const void __user *argp, size_t v1, size_t max,
-			 u32 *size)
+/*
+ * The size a caller claims for a versioned structure: at least the
+ * version-1 size (-EINVAL), at most SMTJ_ARG_SIZE_MAX (-E2BIG).
+ */
+static int smtj_arg_size(const void __user *argp, size_t v1, u32 *size)
 {
 	if (get_user(*size, (const u32 __user *)argp))
 		return -EFAULT;
-	if (*size < v1 || *size > max)
+	if (*size < v1)
 		return -EINVAL;
+	if (*size > SMTJ_ARG_SIZE_MAX)
+		return -E2BIG;
 	return 0;
 }
 
-/* Copy in a versioned structure: unknown trailing fields read as zero. */
+/*
+ * Copy in a versioned structure with copy_struct_from_user() semantics:
+ * a shorter one reads as zero-extended, a longer one must be zero beyond
+ * @ksize (-E2BIG otherwise).
+ */
 static int smtj_arg_in(void *karg, size_t ksize, const void __user *argp,
 		       size_t v1)
 {
 	u32 size;
 	int ret;
 
-	ret = smtj_arg_size(argp, v1, ksize, &size);
+	ret = smtj_arg_size(argp, v1, &size);
 	if (ret)
 		return ret;
-	memset(karg, 0, ksize);
-	if (copy_from_user(karg, argp, size))
-		return -EFAULT;
-	return 0;
+	return copy_struct_from_user(karg, ksize, argp, size);
 }
 
-/* Copy out the part of a structure the caller knows about. */
-static int smtj_arg_out(void __user *argp, void *karg, size_t v1)
+/*
+ * Copy out min(caller's size, @ksize) bytes of a versioned structure and
+ * set its size field to that number.
+ */
+static int smtj_arg_out(void __user *argp, void *karg, size_t ksize,
+			size_t v1)
 {
 	u32 size;
 	int ret;
 
-	ret = smtj_arg_size(argp, v1, *(u32 *)karg, &size);
+	ret = smtj_arg_size(argp, v1, &size);
 	if (ret)
 		return ret;
+	size = min_t(u32, size, ksize);
 	*(u32 *)karg = size;
 	return copy_to_user(argp, karg, size) ? -EFAULT : 0;
 }
@@ -529,7 +653,7 @@ static long smtj_ioc_get_info(struct smtj_file *f, void __user *argp)
 	if (f->nr_maps)
 		info.flags |= SMTJ_INFO_F_MAPPED;
 	spin_unlock(&f->map_lock);
-	return smtj_arg_out(argp, &info, SMTJ_INFO_SIZE_V1);
+	return smtj_arg_out(argp, &info, sizeof(info), SMTJ_INFO_SIZE_V1);
 }
 
 static long smtj_ioc_get_sim(struct smtj_file *f, void __user *argp)
@@ -546,7 +670,7 @@ static long smtj_ioc_get_sim(struct smtj_file *f, void __user *argp)
 	if (ret)
 		return ret;
 	cfg.size = sizeof(cfg);
-	return smtj_arg_out(argp, &cfg, SMTJ_SIM_SIZE_V1);
+	return smtj_arg_out(argp, &cfg, sizeof(cfg), SMTJ_SIM_SIZE_V1);
 }
 
 static long smtj_ioc_set_sim(struct smtj_file *f, void __user *argp)
@@ -578,26 +702,59 @@ static long smtj_ioc_set_sim(struct smtj_file *f, void __user *argp)
 static long smtj_ioc_get_consumer(struct smtj_file *f, void __user *argp)
 {
 	struct smtj_consumer c = { .size = sizeof(c) };
-	unsigned long flags;
-
-	spin_lock_irqsave(&f->sdev->lock, flags);
-	c.ring_samples = f->ring_samples;
-	spin_unlock_irqrestore(&f->sdev->lock, flags);
-	c.watermark = READ_ONCE(f->watermark);
-	if (READ_ONCE(f->sdev->dead))
-		return -ENODEV;
-	return smtj_arg_out(argp, &c, SMTJ_CONSUMER_SIZE_V1);
-}
-
-static int smtj_file_resize(struct smtj_file *f, u32 nr_samples)
-{
 	struct smtj_device *sdev = f->sdev;
 	unsigned long flags;
-	void *ring, *old;
+	bool dead;
 
+	/* ring_samples and watermark change together under this lock. */
+	spin_lock_irqsave(&sdev->lock, flags);
+	dead = sdev->dead;
+	c.ring_samples = f->ring_samples;
+	c.watermark = f->watermark;
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	if (dead)
+		return -ENODEV;
+	return smtj_arg_out(argp, &c, sizeof(c), SMTJ_CONSUMER_SIZE_V1);
+}
+
+/*
+ * Device lock held: set the watermark if the ring already has
+ * @nr_samples; returns false if it does not (the ring must change).
+ */
+static bool smtj_file_set_watermark(struct smtj_file *f, u32 nr_samples,
+				    u32 watermark)
+{
+	lockdep_assert_held(&f->sdev->lock);
+	if (f->ring_samples != nr_samples)
+		return false;
+	WRITE_ONCE(f->watermark, watermark);
+	WRITE_ONCE(f->wake_level, watermark);
+	return true;
+}
+
+/* f->lock held, busy, not mapped: a new ring of @nr_samples, empty. */
+static int smtj_file_resize(struct smtj_file *f, u32 nr_samples,
+			    u32 watermark)
+{
+	struct smtj_device *sdev = f->sdev;
+	size_t new_size = smtj_ring_size(nr_samples);
+	size_t old_size = smtj_ring_size(f->ring_samples);
+	unsigned long flags;
+	void *ring, *old;
+	int ret;
+
+	/* The budget holds the larger of the two only while both exist. */
+	if (new_size > old_size) {
+		ret = smtj_ring_charge(sdev, new_size - old_size);
+		if (ret)
+			return ret;
+	}
 	ring = smtj_ring_alloc(nr_samples);
-	if (!ring)
+	if (!ring) {
+		if (new_size > old_size)
+			smtj_ring_uncharge(sdev, new_size - old_size);
 		return -ENOMEM;
+	}
 	spin_lock_irqsave(&sdev->lock, flags);
 	old = f->ring;
 	f->ring = ring;
@@ -606,15 +763,26 @@ static int smtj_file_resize(struct smtj_file *f, u32 nr_samples)
 	f->ring_samples = nr_samples;
 	f->head = 0;
 	f->seen = 0;
+	f->seq = 0;
 	f->hdr->lost = f->sink.lost;
+	smtj_file_set_watermark(f, nr_samples, watermark);
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	vfree(old);
+	if (new_size < old_size)
+		smtj_ring_uncharge(sdev, old_size - new_size);
 	return 0;
 }
 
+/*
+ * The watermark alone changes at once, mapped or not: the ring stays.  A
+ * new ring size needs the ring unmapped (-EBUSY).
+ */
 static long smtj_ioc_set_consumer(struct smtj_file *f, void __user *argp)
 {
+	struct smtj_device *sdev = f->sdev;
 	struct smtj_consumer c;
+	unsigned long flags;
+	bool done = false;
 	int ret;
 
 	ret = smtj_arg_in(&c, sizeof(c), argp, SMTJ_CONSUMER_SIZE_V1);
@@ -624,17 +792,22 @@ static long smtj_ioc_set_consumer(struct smtj_file *f, void __user *argp)
 	    !smtj_ring_samples_valid(c.ring_samples) ||
 	    c.watermark < 1 || c.watermark > c.ring_samples)
 		return -EINVAL;
+	spin_lock_irqsave(&sdev->lock, flags);
+	if (sdev->dead)
+		ret = -ENODEV;
+	else
+		done = smtj_file_set_watermark(f, c.ring_samples, c.watermark);
+	spin_unlock_irqrestore(&sdev->lock, flags);
+	if (ret || done)
+		return ret;
+
 	ret = smtj_file_begin(f, false);
 	if (ret)
 		return ret;
-	if (READ_ONCE(f->sdev->dead))
+	if (READ_ONCE(sdev->dead))
 		ret = -ENODEV;
-	else if (c.ring_samples != f->ring_samples)
-		ret = smtj_file_resize(f, c.ring_samples);
-	if (!ret) {
-		WRITE_ONCE(f->watermark, c.watermark);
-		WRITE_ONCE(f->wake_level, c.watermark);
-	}
+	else
+		ret = smtj_file_resize(f, c.ring_samples, c.watermark);
 	smtj_file_end(f);
 	return ret;
 }

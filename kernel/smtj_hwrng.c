@@ -1,38 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * smtj: one hw_random source per device, fed by the extraction pipeline of
- * smtj_extract.c (digitise, decimate, SP 800-90B health tests, Peres).
+ * smtj: the hwrng of a device with a physical noise source, fed by the
+ * extraction pipeline of smtj_extract.c (digitise, decimate, SP 800-90B
+ * health tests, Peres).
+ *
+ * A backend adds it to a device it registered (devm_smtj_hwrng_add());
+ * the core knows nothing of it beyond a pointer and the hook that lets it
+ * refuse a configuration its extractor cannot decode.  Simulated devices
+ * get none: simulation is never entropy.  For tests only (module
+ * parameter test_only_sim_hwrng of smtj_sim.c) a simulated device runs the
+ * same pipeline with its output in debugfs, never registered with
+ * hw_random, so it can credit nothing.
  *
  * The hwrng is an in-kernel sink of its device: the core's fan-out gives it
- * its own samples, never seen by a file (contract 1).  It is attached only
- * while /dev/hwrng (or the hw_random core's fill thread) is reading: the
- * first waiting read attaches it, and it detaches again after
+ * its own samples, never seen by a file.  It is attached only while read:
+ * the first waiting read attaches it, and it detaches again after
  * SMTJ_HWRNG_IDLE_MS without reads and when the hw_random core cleans the
- * source up.  While detached, the simulator pauses and files see their
- * stream without gaps; the extractor keeps its state (a permanent failure
- * survives idling).
+ * source up.  While detached, files see their stream without gaps; the
+ * extractor keeps its state (a permanent failure survives idling).
  *
- * The extractor runs in the sink's deliver callback, under the device lock
- * that also serialises every other access to it.  Quality: the device
- * tree's "smtj,hwrng-quality", else the module parameter hwrng_quality
- * (default 0), changeable in sysfs; always 0 for a simulated device.  With
- * quality 0 the hw_random core's fill thread (the path that credits
- * entropy) gets no bytes at all, because kernels from 6.2 on replace a
- * quality of 0 with their default of 1024.
- * Documentation/driver-api/smtj-hwrng.rst has the details.
+ * Interrupts stay on while the extractor runs: the sink's deliver callback
+ * (device lock, interrupts off) only copies the samples into a FIFO and
+ * queues the hwrng's work; the work takes them out one chunk at a time
+ * and feeds the extractor under a mutex.
+ *
+ * Quality: the device tree's "smtj,hwrng-quality", else the module
+ * parameter hwrng_quality (default 0).  A source that states no entropy is
+ * not registered (hw_random from 6.2 on would give it its default of
+ * 1024).  Documentation/driver-api/smtj-hwrng.rst has the details.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/hw_random.h>
 #include <linux/jiffies.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/property.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -43,6 +57,13 @@
 #define SMTJ_HWRNG_WAIT_MS	100U	/* longest wait inside one ->read */
 #define SMTJ_HWRNG_QUALITY_MAX	1024U
 #define SMTJ_HWRNG_NO_INDEX	U64_MAX
+/*
+ * Samples between deliver and the work: eight of the simulator's batches,
+ * so that the producer and the work hand over rarely (each hand-over is a
+ * wake-up on another CPU).
+ */
+#define SMTJ_HWRNG_FIFO		32768U
+#define SMTJ_HWRNG_RUNS		256U	/* runs of consecutive indices in it */
 
 static int smtj_hwrng_quality_set(const char *val,
 				  const struct kernel_param *kp)
@@ -67,55 +88,92 @@ static const struct kernel_param_ops smtj_hwrng_quality_ops = {
 static unsigned int hwrng_quality;
 module_param_cb(hwrng_quality, &smtj_hwrng_quality_ops, &hwrng_quality, 0444);
 MODULE_PARM_DESC(hwrng_quality,
-		 "hwrng entropy per 1024 bits of physical devices without smtj,hwrng-quality in DT (0..1024, default 0: credit nothing)");
+		 "hwrng entropy per 1024 bits of physical devices without smtj,hwrng-quality in DT (0..1024, default 0: no hwrng)");
+
+/* A run of consecutive device indices in the FIFO. */
+struct smtj_hwrng_run {
+	u64 index;
+	u32 n;
+};
 
 /**
- * struct smtj_hwrng - the hw_random source of one device
+ * struct smtj_hwrng - the hwrng pipeline of one device
  * @rng: registered with the hw_random core while @registered
  * @name: "smtjN"
- * @sdev: the device (the hwrng lives as long as it)
+ * @sdev: the device
  * @sink: attached to the device while @attached
- * @sim: the device is simulated: quality 0, always
+ * @test_only: a simulated device: never registered, quality 0, output in
+ *	debugfs
  * @registered: @rng is registered
- * @lock: serialises attach, detach, reconfiguration and unregistration
+ * @debugfs: the test-only output file, or NULL
+ * @lock: serialises attach, detach, reconfiguration and removal
  * @attached: @sink is attached (@lock)
- * @gone: unregistering: reads fail, waiters wake up
+ * @gone: being removed: reads fail, waiters wake up
  * @wq: readers waiting for conditioned bytes
  * @idle: detaches @sink when unread for SMTJ_HWRNG_IDLE_MS
+ * @work: feeds the FIFO's samples to the extractor
  * @last_read: jiffies of the last read that wanted bytes
+ * @reading: reads in progress: the sink stays attached while there are any
  * @quality: bits of entropy per 1024 output bits
+ * @fifo: SMTJ_HWRNG_FIFO samples: those delivered, not yet fed (device
+ *	lock)
+ * @fifo_head: index in @fifo of the oldest (device lock)
+ * @fifo_len: how many (device lock)
+ * @run: their runs of consecutive indices, oldest at @run_head (device lock)
+ * @run_head: see @run
+ * @nr_runs: see @run
+ * @gen: counts the times the FIFO was emptied (device lock)
+ * @xlock: protects everything below
+ * @usable: the extractor is set up for the device's configuration
  * @sim_cfg: the simulator configuration the extractor was set up for
- * @cfg: the extractor's configuration (device lock)
+ * @cfg: the extractor's configuration
  * @sign: the sign bit of a signed channel's codes, else 0: the extractor
- *	sees codes as offset binary, code ^ sign (device lock)
- * @x: the extractor (device lock)
- * @state: last device state seen, enum smtj_health_state (device lock)
- * @transitions: state changes (device lock)
+ *	sees codes as offset binary, code ^ sign
+ * @x: the extractor
+ * @state: last device state seen, enum smtj_health_state; also read
+ *	without @xlock by waiting readers
+ * @avail: conditioned bytes ready; also read without @xlock
+ * @transitions: state changes
  * @first_index: device index of the first sample fed since the extractor
- *	was set up (device lock)
+ *	was set up
  * @trip_index: device index just past the chunk in which the output last
- *	stopped (device lock)
- * @bytes: conditioned bytes handed to the hw_random core (device lock)
+ *	stopped
+ * @bytes: conditioned bytes handed out
  */
 struct smtj_hwrng {
 	struct hwrng rng;
 	char name[16];
 	struct smtj_device *sdev;
 	struct smtj_sink sink;
-	bool sim;
+	bool test_only;
 	bool registered;
+	struct dentry *debugfs;
 	struct mutex lock;	/* see above */
 	bool attached;
 	bool gone;
 	wait_queue_head_t wq;
 	struct delayed_work idle;
+	struct work_struct work;
 	unsigned long last_read;
+	atomic_t reading;
 	unsigned int quality;
+
+	u16 *fifo;
+	u32 fifo_head;
+	u32 fifo_len;
+	struct smtj_hwrng_run run[SMTJ_HWRNG_RUNS];
+	u32 run_head;
+	u32 nr_runs;
+	u32 gen;
+
+	struct mutex xlock;	/* see above */
+	bool usable;
 	struct smtj_sim_config sim_cfg;
 	struct smtj_extract_config cfg;
 	u16 sign;
 	struct smtj_extract *x;
 	u32 state;
+	u32 avail;
 	u64 transitions;
 	u64 first_index;
 	u64 trip_index;
@@ -127,11 +185,13 @@ static inline struct smtj_hwrng *to_smtj_hwrng(struct hwrng *rng)
 	return container_of(rng, struct smtj_hwrng, rng);
 }
 
-/* Device lock held: log and count a change of the device's state. */
+/* @xlock held: log and count a change of the device's state. */
 static void smtj_hwrng_check_state(struct smtj_hwrng *h, u64 index)
 {
 	u32 state = smtj_extract_state(h->x);
 
+	lockdep_assert_held(&h->xlock);
+	WRITE_ONCE(h->avail, (u32)smtj_extract_avail(h->x));
 	if (state == h->state)
 		return;
 	if (h->state == SMTJ_HEALTH_OK)
@@ -144,59 +204,48 @@ static void smtj_hwrng_check_state(struct smtj_hwrng *h, u64 index)
 		dev_warn(&h->sdev->dev, "hwrng health %s -> %s at sample %llu\n",
 			 smtj_health_state_name(h->state),
 			 smtj_health_state_name(state), index);
-	h->state = state;
+	WRITE_ONCE(h->state, state);
 	h->transitions++;
 	wake_up_all(&h->wq);	/* a permanent failure ends the waits */
 }
 
 /*
- * Samples the extractor will certainly consume: every block of conditioned
- * output takes at least block_bits * decim_min samples of a junction, and
- * at most block_bits / 8 bytes of the output buffer.
+ * Device lock held (sink ops): what the FIFO can take.  Only deliver
+ * makes it smaller, so a producer that asked may push that much.
  */
 static unsigned int smtj_hwrng_room_locked(struct smtj_hwrng *h)
 {
-	const struct smtj_extract_config *c = &h->cfg;
-	u32 limit = SMTJ_EXTRACT_OUT_BYTES - c->block_bits / 8 - 1;
-	u32 len = (u32)smtj_extract_avail(h->x);
-	u32 blocks;
-
-	if (len > limit)
+	if (h->nr_runs == SMTJ_HWRNG_RUNS)
 		return 0;
-	blocks = (limit - len) / (c->nr_junctions * (c->block_bits / 8) + 1);
-	if (blocks < 2)
-		return 0;
-	return min_t(u64, (u64)(blocks - 1) * c->block_bits * c->decim_min,
-		     1U << 20);
+	return SMTJ_HWRNG_FIFO - h->fifo_len;
 }
 
+/* Interrupts off: copy into the FIFO, nothing else. */
 static bool smtj_hwrng_deliver(struct smtj_sink *sink, const u16 *samples,
 			       unsigned int n, u64 index, u64 time_ns)
 {
 	struct smtj_hwrng *h = container_of(sink, struct smtj_hwrng, sink);
-	u16 code[SMTJ_CHUNK];
-	unsigned int off, len, i;
+	struct smtj_hwrng_run *last = NULL;
+	u32 tail, first;
 
 	if (n > smtj_hwrng_room_locked(h))
 		return false;
-	if (h->first_index == SMTJ_HWRNG_NO_INDEX)
-		h->first_index = index;
-	/* in chunks, so that trip_index is exact to SMTJ_CHUNK samples */
-	for (off = 0; off < n; off += len) {
-		const u16 *in = samples + off;
-
-		len = min(n - off, SMTJ_CHUNK);
-		if (h->sign) {
-			/* two's complement to offset binary: rails 0, max */
-			for (i = 0; i < len; i++)
-				code[i] = (in[i] ^ h->sign) & h->cfg.code_max;
-			in = code;
-		}
-		smtj_extract_feed(h->x, in, len, index + off);
-		smtj_hwrng_check_state(h, index + off + len);
+	tail = (h->fifo_head + h->fifo_len) % SMTJ_HWRNG_FIFO;
+	first = min(n, SMTJ_HWRNG_FIFO - tail);
+	memcpy(h->fifo + tail, samples, first * sizeof(u16));
+	memcpy(h->fifo, samples + first, (n - first) * sizeof(u16));
+	h->fifo_len += n;
+	if (h->nr_runs)
+		last = &h->run[(h->run_head + h->nr_runs - 1) % SMTJ_HWRNG_RUNS];
+	if (last && last->index + last->n == index) {
+		last->n += n;
+	} else {
+		last = &h->run[(h->run_head + h->nr_runs) % SMTJ_HWRNG_RUNS];
+		last->index = index;
+		last->n = n;
+		h->nr_runs++;
 	}
-	if (smtj_extract_avail(h->x) && h->state == SMTJ_HEALTH_OK)
-		wake_up(&h->wq);
+	queue_work(system_unbound_wq, &h->work);
 	return true;
 }
 
@@ -206,9 +255,35 @@ static unsigned int smtj_hwrng_room(struct smtj_sink *sink)
 						   sink));
 }
 
-/* Only SET_SIM restarts a stream, and it needs the device to itself. */
+/* Device lock held: drop @n samples from the FIFO's head. */
+static void smtj_hwrng_fifo_drop(struct smtj_hwrng *h, u32 n)
+{
+	struct smtj_hwrng_run *r = &h->run[h->run_head];
+
+	h->fifo_head = (h->fifo_head + n) % SMTJ_HWRNG_FIFO;
+	h->fifo_len -= n;
+	r->index += n;
+	r->n -= n;
+	if (!r->n) {
+		h->run_head = (h->run_head + 1) % SMTJ_HWRNG_RUNS;
+		h->nr_runs--;
+	}
+}
+
+/* Device lock held: forget every queued sample. */
+static void smtj_hwrng_fifo_clear(struct smtj_hwrng *h)
+{
+	WRITE_ONCE(h->gen, h->gen + 1);
+	h->fifo_head = 0;
+	h->fifo_len = 0;
+	h->run_head = 0;
+	h->nr_runs = 0;
+}
+
+/* SET_SIM restarted the stream: its old samples are not fed. */
 static void smtj_hwrng_reset(struct smtj_sink *sink)
 {
+	smtj_hwrng_fifo_clear(container_of(sink, struct smtj_hwrng, sink));
 }
 
 static void smtj_hwrng_dead(struct smtj_sink *sink)
@@ -227,93 +302,240 @@ static const struct smtj_sink_ops smtj_hwrng_sink_ops = {
 };
 
 /*
+ * @xlock held: feed @n <= SMTJ_CHUNK codes from device index @index, as
+ * far as the extractor's output buffer lets it; returns how many it took.
+ */
+static u32 smtj_hwrng_feed(struct smtj_hwrng *h, const u16 *in, u32 n,
+			   u64 index)
+{
+	u16 code[SMTJ_CHUNK];
+	u32 i, used;
+
+	/* the extractor's work never runs with interrupts off */
+	lockdep_assert_held(&h->xlock);
+	lockdep_assert_irqs_enabled();
+	if (h->sign) {
+		/* two's complement to offset binary: rails 0, max */
+		for (i = 0; i < n; i++)
+			code[i] = (in[i] ^ h->sign) & h->cfg.code_max;
+		in = code;
+	}
+	if (h->first_index == SMTJ_HWRNG_NO_INDEX)
+		h->first_index = index;
+	used = smtj_extract_feed(h->x, in, n, index);
+	/* per chunk, so that trip_index is exact to SMTJ_CHUNK samples */
+	smtj_hwrng_check_state(h, index + used);
+	return used;
+}
+
+/*
+ * The work: the FIFO's samples through the extractor, one chunk at a time
+ * (the device lock, interrupts off, only while copying that chunk out;
+ * @xlock per chunk, so that sysfs and readers get their turn).  Stops
+ * when the extractor's output buffer is full (a read that takes bytes
+ * queues the work again), and after a FIFO's worth of samples, queueing
+ * itself again, so that a producer as fast as the extractor cannot keep
+ * it here.
+ */
+static void smtj_hwrng_work(struct work_struct *work)
+{
+	struct smtj_hwrng *h = container_of(work, struct smtj_hwrng, work);
+	struct smtj_device *sdev = h->sdev;
+	u32 n, used, pos, first, budget = SMTJ_HWRNG_FIFO;
+	bool fed = false, kick, more = false, stale;
+	u16 code[SMTJ_CHUNK];
+	unsigned long flags;
+	u64 index;
+	u32 gen;
+
+	for (;;) {
+		spin_lock_irqsave(&sdev->lock, flags);
+		if (!h->nr_runs) {
+			spin_unlock_irqrestore(&sdev->lock, flags);
+			break;
+		}
+		if (!budget) {
+			spin_unlock_irqrestore(&sdev->lock, flags);
+			more = true;
+			break;
+		}
+		gen = h->gen;
+		index = h->run[h->run_head].index;
+		n = min(h->run[h->run_head].n, SMTJ_CHUNK);
+		pos = h->fifo_head;
+		first = min(n, SMTJ_HWRNG_FIFO - pos);
+		memcpy(code, h->fifo + pos, first * sizeof(u16));
+		memcpy(code + first, h->fifo, (n - first) * sizeof(u16));
+		spin_unlock_irqrestore(&sdev->lock, flags);
+
+		mutex_lock(&h->xlock);
+		/*
+		 * Not set up for this configuration: the samples are dropped;
+		 * emptied meanwhile (a reset under @xlock): not fed.
+		 */
+		if (READ_ONCE(h->gen) != gen)
+			used = 0;
+		else
+			used = h->usable ? smtj_hwrng_feed(h, code, n, index) : n;
+		mutex_unlock(&h->xlock);
+
+		kick = false;
+		spin_lock_irqsave(&sdev->lock, flags);
+		/* unless the FIFO was emptied meanwhile */
+		stale = h->gen != gen;
+		if (!stale) {
+			/* half empty again: a waiting producer may go on */
+			kick = h->fifo_len > SMTJ_HWRNG_FIFO / 2 &&
+			       h->fifo_len - used <= SMTJ_HWRNG_FIFO / 2;
+			smtj_hwrng_fifo_drop(h, used);
+		}
+		spin_unlock_irqrestore(&sdev->lock, flags);
+		fed |= used > 0;
+		budget -= min(budget, used);
+		if (kick)
+			smtj_core_kick(sdev);
+		if (used < n && !stale)
+			break;
+		cond_resched();
+	}
+	if (READ_ONCE(h->avail) && READ_ONCE(h->state) == SMTJ_HEALTH_OK)
+		wake_up(&h->wq);
+	if (fed)
+		smtj_core_kick(sdev);	/* unthrottled producers wait for room */
+	if (more)
+		queue_work(system_unbound_wq, &h->work);
+}
+
+/*
+ * The extractor's configuration for samples of width @bits (@is_signed)
+ * from @nj junctions with the level table @level (codes as the samples
+ * carry them; @nj > 1 only); *sign as in struct smtj_hwrng.
+ */
+static void smtj_hwrng_make_config(struct smtj_extract_config *c, u16 *sign,
+				   u32 bits, bool is_signed, u32 nj,
+				   const u16 *level)
+{
+	u32 i;
+
+	smtj_extract_default_config(c);
+	c->code_max = bits >= 16 ? 0xffff : (1U << bits) - 1;
+	*sign = is_signed ? (u16)(1U << (min(bits, 16U) - 1)) : 0;
+	if (nj <= 1)
+		return;		/* one junction: no table */
+	/* more than the extractor decodes: smtj_extract_check() says so */
+	c->nr_junctions = nj;
+	for (i = 0; i < (1U << min_t(u32, nj, SMTJ_EXTRACT_MAX_JUNCTIONS)); i++)
+		c->level[i] = (level[i] ^ *sign) & c->code_max;
+}
+
+/*
  * The extractor's configuration for the device as it is now: the sample
  * format, and the junctions and level table of a simulator's
- * configuration or of a physical array (get_levels); *sign as in struct
- * smtj_hwrng.
+ * configuration or of a physical array (get_levels).  ops_lock held.
  */
 static void smtj_hwrng_config(struct smtj_hwrng *h,
 			      struct smtj_extract_config *c,
 			      struct smtj_sim_config *sc, u16 *sign)
 {
 	struct smtj_device *sdev = h->sdev;
-	const struct smtj_backend_ops *ops;
+	const struct smtj_backend_ops *ops = sdev->ops;
+	u16 level[SMTJ_EXTRACT_MAX_LEVELS] = { 0 };
+	struct smtj_format fmt;
 	unsigned long flags;
-	u32 bits, nj = 1, i;
-	bool is_signed;
+	u32 nj = 1;
 
-	BUILD_BUG_ON(sizeof(c->level) != sizeof(sc->level));
+	BUILD_BUG_ON(sizeof(level) != sizeof(sc->level));
+	lockdep_assert_held(&sdev->ops_lock);
 	spin_lock_irqsave(&sdev->lock, flags);
-	bits = sdev->fmt.sample_bits;
-	is_signed = sdev->fmt.sample_signed;
+	fmt = sdev->fmt;
 	spin_unlock_irqrestore(&sdev->lock, flags);
-	smtj_extract_default_config(c);
-	c->code_max = bits >= 16 ? 0xffff : (1U << bits) - 1;
-	*sign = is_signed ? (u16)(1U << (min(bits, 16U) - 1)) : 0;
 	memset(sc, 0, sizeof(*sc));
-	mutex_lock(&sdev->ops_lock);
-	ops = sdev->ops;
-	if (ops && h->sim && ops->get_config) {
+	if (ops && h->test_only && ops->get_config) {
 		ops->get_config(sdev, sc);
 		nj = sc->nr_junctions;
-		memcpy(c->level, sc->level, sizeof(c->level));
-	} else if (ops && !h->sim && ops->get_levels) {
-		ops->get_levels(sdev, &nj, c->level);
+		memcpy(level, sc->level, sizeof(level));
+	} else if (ops && !h->test_only && ops->get_levels) {
+		ops->get_levels(sdev, &nj, level);
 	}
-	mutex_unlock(&sdev->ops_lock);
-	if (nj <= 1 || nj > SMTJ_EXTRACT_MAX_JUNCTIONS) {
-		memset(c->level, 0, sizeof(c->level));	/* one junction */
-		return;
-	}
-	c->nr_junctions = nj;
-	if (*sign)
-		for (i = 0; i < (1U << nj); i++)
-			c->level[i] = (c->level[i] ^ *sign) & c->code_max;
+	smtj_hwrng_make_config(c, sign, fmt.sample_bits, fmt.sample_signed,
+			       nj, level);
+}
+
+/*
+ * The hook of smtj_core_check_config(): whether the extractor can decode
+ * a device with format @fmt and configuration @cfg.  The very check that
+ * smtj_extract_init() makes, so that a configuration the device takes is
+ * one the extractor takes.
+ */
+static int smtj_hwrng_check_config(struct smtj_device *sdev,
+				   const struct smtj_format *fmt,
+				   const struct smtj_sim_config *cfg)
+{
+	struct smtj_extract_config c;
+	u16 sign;
+
+	smtj_hwrng_make_config(&c, &sign, fmt->sample_bits,
+			       fmt->sample_signed, cfg->nr_junctions,
+			       cfg->level);
+	return smtj_extract_check(&c);
 }
 
 /*
  * @lock held, detached: set the extractor up afresh when the device's
- * configuration changed since it was (SET_SIM, which needs the device to
- * itself, cannot have happened while the hwrng was attached).
+ * configuration changed since it was (SET_SIM cannot happen while the
+ * hwrng is attached: it needs the device to itself).  On failure the
+ * extractor is not usable until a configuration it accepts: reads get
+ * nothing and samples are dropped.
  */
 static int smtj_hwrng_refresh(struct smtj_hwrng *h, bool force)
 {
+	struct smtj_device *sdev = h->sdev;
 	struct smtj_extract_config c;
 	struct smtj_sim_config sc;
-	unsigned long flags;
 	u16 sign;
-	int ret;
+	int ret = 0;
 
+	mutex_lock(&sdev->ops_lock);
 	smtj_hwrng_config(h, &c, &sc, &sign);
-	if (!force && !memcmp(&c, &h->cfg, sizeof(c)) &&
+	mutex_unlock(&sdev->ops_lock);
+	mutex_lock(&h->xlock);
+	if (!force && h->usable && !memcmp(&c, &h->cfg, sizeof(c)) &&
 	    !memcmp(&sc, &h->sim_cfg, sizeof(sc)) && sign == h->sign)
-		return 0;
-	spin_lock_irqsave(&h->sdev->lock, flags);
+		goto out;
 	ret = smtj_extract_init(h->x, &c);
-	if (!ret) {
-		h->cfg = c;
-		h->sign = sign;
-		h->first_index = SMTJ_HWRNG_NO_INDEX;
-		smtj_hwrng_check_state(h, 0);
-	}
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
 	if (ret) {
-		dev_err(&h->sdev->dev,
+		/* x is as it was; never fed again until a good refresh */
+		h->usable = false;
+		dev_err(&sdev->dev,
 			"hwrng: the extractor cannot handle this configuration (%d)\n",
 			ret);
-		return ret;
+		goto out;
 	}
+	h->usable = true;
+	h->cfg = c;
+	h->sign = sign;
 	h->sim_cfg = sc;
-	return 0;
+	h->first_index = SMTJ_HWRNG_NO_INDEX;
+	smtj_hwrng_check_state(h, 0);
+out:
+	mutex_unlock(&h->xlock);
+	return ret;
 }
 
+/* @lock held: detach, and forget what the work has not fed. */
 static void smtj_hwrng_detach(struct smtj_hwrng *h)
 {
+	unsigned long flags;
+
 	lockdep_assert_held(&h->lock);
 	if (!h->attached)
 		return;
 	smtj_sink_detach(h->sdev, &h->sink);
-	h->attached = false;
+	WRITE_ONCE(h->attached, false);
+	cancel_work_sync(&h->work);
+	spin_lock_irqsave(&h->sdev->lock, flags);
+	smtj_hwrng_fifo_clear(h);
+	spin_unlock_irqrestore(&h->sdev->lock, flags);
 }
 
 static void smtj_hwrng_idle(struct work_struct *work)
@@ -324,7 +546,14 @@ static void smtj_hwrng_idle(struct work_struct *work)
 	unsigned long last = READ_ONCE(h->last_read);
 
 	mutex_lock(&h->lock);
-	if (time_before(jiffies, last + idle))
+	/*
+	 * A reader waiting inside ->read keeps it attached however long it
+	 * waits (a loaded machine may not run it for 200 ms): a detach would
+	 * drop the samples in between.
+	 */
+	if (atomic_read(&h->reading))
+		schedule_delayed_work(&h->idle, idle);
+	else if (time_before(jiffies, last + idle))
 		schedule_delayed_work(&h->idle, last + idle - jiffies);
 	else
 		smtj_hwrng_detach(h);
@@ -367,60 +596,46 @@ static size_t smtj_hwrng_want(size_t max)
 
 /*
  * Conditioned bytes, only while healthy and at least @min of them;
- * -EIO after a permanent failure.
+ * -EIO after a permanent failure or while the extractor cannot decode the
+ * device's configuration.
  */
 static int smtj_hwrng_take(struct smtj_hwrng *h, void *data, size_t max,
 			   size_t min)
 {
-	struct smtj_device *sdev = h->sdev;
-	unsigned long flags;
 	size_t n = 0;
+	bool usable;
 	u32 state;
 
-	spin_lock_irqsave(&sdev->lock, flags);
-	if (smtj_extract_avail(h->x) >= min)
+	mutex_lock(&h->xlock);
+	usable = h->usable;
+	if (usable && smtj_extract_avail(h->x) >= min)
 		n = smtj_extract_read(h->x, data, max);
 	h->bytes += n;
+	WRITE_ONCE(h->avail, (u32)smtj_extract_avail(h->x));
 	state = h->state;
-	spin_unlock_irqrestore(&sdev->lock, flags);
+	mutex_unlock(&h->xlock);
 	if (n) {
-		smtj_core_kick(sdev);	/* unthrottled producers wait for room */
+		/* the extractor may have stopped for room: go on */
+		queue_work(system_unbound_wq, &h->work);
 		return (int)n;
 	}
-	return state == SMTJ_HEALTH_PERMANENT ? -EIO : 0;
+	return state == SMTJ_HEALTH_PERMANENT || !usable ? -EIO : 0;
 }
 
 static bool smtj_hwrng_ready(struct smtj_hwrng *h, size_t want)
 {
-	unsigned long flags;
-	bool ready;
+	u32 state = READ_ONCE(h->state);
 
-	if (READ_ONCE(h->gone))
-		return true;
-	spin_lock_irqsave(&h->sdev->lock, flags);
-	ready = h->state == SMTJ_HEALTH_PERMANENT ||
-		(h->state == SMTJ_HEALTH_OK && smtj_extract_avail(h->x) >= want);
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
-	return ready;
+	return READ_ONCE(h->gone) || state == SMTJ_HEALTH_PERMANENT ||
+	       (state == SMTJ_HEALTH_OK && READ_ONCE(h->avail) >= want);
 }
 
-static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
-			   bool wait)
+static int smtj_hwrng_read_wait(struct smtj_hwrng *h, void *data, size_t max,
+				bool wait)
 {
-	struct smtj_hwrng *h = to_smtj_hwrng(rng);
 	long left;
 	int ret;
 
-	if (READ_ONCE(h->gone))
-		return -ENODEV;
-	/*
-	 * Quality 0 credits nothing.  The fill thread is the path that
-	 * credits, with the core's idea of the quality (from 6.2 on, 1024
-	 * for a source registered with 0): it gets nothing from us.
-	 */
-	if ((current->flags & PF_KTHREAD) &&
-	    (h->sim || !READ_ONCE(h->quality)))
-		return 0;
 	if (wait)	/* keeps the sink attached while reads go on */
 		WRITE_ONCE(h->last_read, jiffies);
 	if (!READ_ONCE(h->attached)) {
@@ -447,6 +662,21 @@ static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
 	return smtj_hwrng_take(h, data, max, smtj_hwrng_want(max));
 }
 
+static int smtj_hwrng_read(struct hwrng *rng, void *data, size_t max,
+			   bool wait)
+{
+	struct smtj_hwrng *h = to_smtj_hwrng(rng);
+	int ret;
+
+	if (READ_ONCE(h->gone))
+		return -ENODEV;
+	atomic_inc(&h->reading);
+	ret = smtj_hwrng_read_wait(h, data, max, wait);
+	WRITE_ONCE(h->last_read, jiffies);
+	atomic_dec(&h->reading);
+	return ret;
+}
+
 static void smtj_hwrng_cleanup(struct hwrng *rng)
 {
 	struct smtj_hwrng *h = to_smtj_hwrng(rng);
@@ -456,13 +686,51 @@ static void smtj_hwrng_cleanup(struct hwrng *rng)
 	mutex_unlock(&h->lock);
 }
 
-/* Quality: DT "smtj,hwrng-quality" (0 = not stated), else the parameter. */
+/*
+ * The test-only output of a simulated device: the same reads as
+ * /dev/hwrng would make, at most 64 bytes each.
+ */
+static ssize_t smtj_hwrng_test_read(struct file *file, char __user *buf,
+				    size_t len, loff_t *ppos)
+{
+	struct smtj_hwrng *h = file->private_data;
+	bool wait = !(file->f_flags & O_NONBLOCK);
+	u8 tmp[64];
+	int n;
+
+	len = min(len, sizeof(tmp));
+	if (!len)
+		return 0;
+	for (;;) {
+		n = smtj_hwrng_read(&h->rng, tmp, len, wait);
+		if (n)
+			break;
+		if (!wait)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+	}
+	if (n < 0)
+		return n;
+	if (copy_to_user(buf, tmp, n))
+		return -EFAULT;
+	return n;
+}
+
+static const struct file_operations smtj_hwrng_test_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = smtj_hwrng_test_read,
+	.llseek = noop_llseek,
+};
+
+/* Quality: DT "smtj,hwrng-quality", else the parameter. */
 static unsigned int smtj_hwrng_default_quality(struct smtj_hwrng *h)
 {
 	struct device *parent = h->sdev->dev.parent;
 	u32 q;
 
-	if (h->sim)
+	if (h->test_only)
 		return 0;
 	if (parent && !device_property_read_u32(parent, "smtj,hwrng-quality",
 						&q)) {
@@ -475,57 +743,124 @@ static unsigned int smtj_hwrng_default_quality(struct smtj_hwrng *h)
 	return READ_ONCE(hwrng_quality);
 }
 
+static const struct attribute_group smtj_hwrng_group;
+
+/* Unhook from the device and free; nothing may use @h any more. */
+static void smtj_hwrng_free(struct smtj_hwrng *h)
+{
+	struct smtj_device *sdev = h->sdev;
+
+	mutex_lock(&sdev->ops_lock);
+	if (sdev->hwrng == h) {
+		sdev->check_config = NULL;
+		sdev->hwrng = NULL;
+	}
+	mutex_unlock(&sdev->ops_lock);
+	mutex_destroy(&h->xlock);
+	mutex_destroy(&h->lock);
+	kvfree(h->fifo);
+	kfree(h->x);
+	kfree(h);
+}
+
+/* Undo devm_smtj_hwrng_add(): end every read, then free. */
+static void smtj_hwrng_remove(void *data)
+{
+	struct smtj_hwrng *h = data;
+	struct smtj_device *sdev = h->sdev;
+
+	WRITE_ONCE(h->gone, true);
+	wake_up_all(&h->wq);
+	/* waits until no read is in progress and the source is cleaned up */
+	if (h->registered)
+		hwrng_unregister(&h->rng);
+	debugfs_remove(h->debugfs);
+	cancel_delayed_work_sync(&h->idle);
+	mutex_lock(&h->lock);
+	smtj_hwrng_detach(h);
+	mutex_unlock(&h->lock);
+	cancel_work_sync(&h->work);	/* a last read may have queued it */
+	sysfs_remove_group(&sdev->dev.kobj, &smtj_hwrng_group);
+	smtj_hwrng_free(h);
+}
+
 /**
- * smtj_hwrng_create() - the hwrng of a new device (not yet registered)
- * @sdev: the device, not yet added
+ * devm_smtj_hwrng_add() - give a registered device its hwrng
+ * @parent: the backend's device (the hwrng goes when it unbinds, before
+ *	the smtj device)
+ * @sdev: the device, registered with devm_smtj_core_register(@parent, ...)
+ * @kind: SMTJ_HWRNG_PHYSICAL: registered with hw_random, named after the
+ *	device, if its quality is above 0; SMTJ_HWRNG_TEST_ONLY: never
+ *	registered, output in debugfs smtj/smtjN-hwrng
  *
- * Return: 0 or -ENOMEM.
+ * Also creates /sys/class/smtj/smtjN/hwrng/.
+ *
+ * Return: 0 or a negative errno.
  */
-int smtj_hwrng_create(struct smtj_device *sdev)
+int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
+			int kind)
 {
 	struct smtj_hwrng *h;
+	char fname[32];
+	int ret;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	h->x = kzalloc(sizeof(*h->x), GFP_KERNEL);
-	if (!h->x) {
+	h->fifo = kvcalloc(SMTJ_HWRNG_FIFO, sizeof(*h->fifo), GFP_KERNEL);
+	if (!h->x || !h->fifo) {
+		kvfree(h->fifo);
+		kfree(h->x);
 		kfree(h);
 		return -ENOMEM;
 	}
 	h->sdev = sdev;
-	h->sim = sdev->fmt.backend == SMTJ_BACKEND_SIM;
+	h->test_only = kind == SMTJ_HWRNG_TEST_ONLY;
 	h->sink.ops = &smtj_hwrng_sink_ops;
 	mutex_init(&h->lock);
+	mutex_init(&h->xlock);
 	init_waitqueue_head(&h->wq);
 	INIT_DELAYED_WORK(&h->idle, smtj_hwrng_idle);
+	INIT_WORK(&h->work, smtj_hwrng_work);
 	h->state = SMTJ_HEALTH_STARTUP;
 	h->first_index = SMTJ_HWRNG_NO_INDEX;
 	h->trip_index = SMTJ_HWRNG_NO_INDEX;
-	smtj_extract_default_config(&h->cfg);
-	smtj_extract_init(h->x, &h->cfg);
-	sdev->hwrng = h;
-	return 0;
-}
-
-/**
- * smtj_hwrng_register() - register the device's hwrng, named after it
- * @sdev: an added device
- *
- * A failure is logged; the device works without an hwrng.
- */
-void smtj_hwrng_register(struct smtj_device *sdev)
-{
-	struct smtj_hwrng *h = sdev->hwrng;
-	int ret;
-
-	if (!h)
-		return;
 	strscpy(h->name, dev_name(&sdev->dev), sizeof(h->name));
 	h->quality = smtj_hwrng_default_quality(h);
+	if (!h->test_only && !h->quality) {
+		dev_info(&sdev->dev,
+			 "no hwrng: no entropy stated (smtj,hwrng-quality, hwrng_quality)\n");
+		smtj_hwrng_free(h);
+		return 0;
+	}
+
+	mutex_lock(&sdev->ops_lock);
+	sdev->hwrng = h;
+	sdev->check_config = smtj_hwrng_check_config;
+	mutex_unlock(&sdev->ops_lock);
+	/* the extractor must take the device as its backend describes it */
 	mutex_lock(&h->lock);
-	smtj_hwrng_refresh(h, true);
+	ret = smtj_hwrng_refresh(h, true);
 	mutex_unlock(&h->lock);
+	if (!ret)
+		ret = sysfs_create_group(&sdev->dev.kobj, &smtj_hwrng_group);
+	if (ret) {
+		smtj_hwrng_free(h);
+		return ret;
+	}
+	ret = devm_add_action_or_reset(parent, smtj_hwrng_remove, h);
+	if (ret)
+		return ret;
+
+	if (h->test_only) {
+		snprintf(fname, sizeof(fname), "%s-hwrng", h->name);
+		h->debugfs = debugfs_create_file(fname, 0400, smtj_debugfs_root,
+						 h, &smtj_hwrng_test_fops);
+		dev_info(&sdev->dev, "test-only hwrng pipeline, output in debugfs smtj/%s\n",
+			 fname);
+		return 0;
+	}
 	h->rng.name = h->name;
 	h->rng.read = smtj_hwrng_read;
 	h->rng.cleanup = smtj_hwrng_cleanup;
@@ -533,50 +868,10 @@ void smtj_hwrng_register(struct smtj_device *sdev)
 	ret = hwrng_register(&h->rng);
 	if (ret) {
 		dev_warn(&sdev->dev, "hwrng not registered (%d)\n", ret);
-		return;
+		return 0;	/* the device works without it */
 	}
 	h->registered = true;
-}
-
-/**
- * smtj_hwrng_unregister() - the device goes away: end every read
- * @sdev: the device
- *
- * Wakes waiting readers (they get -ENODEV), then unregisters from the
- * hw_random core, which waits until no read is in progress and the source
- * has been cleaned up.  Detaches the sink.  May sleep.
- */
-void smtj_hwrng_unregister(struct smtj_device *sdev)
-{
-	struct smtj_hwrng *h = sdev->hwrng;
-
-	if (!h)
-		return;
-	WRITE_ONCE(h->gone, true);
-	wake_up_all(&h->wq);
-	if (h->registered)
-		hwrng_unregister(&h->rng);
-	h->registered = false;
-	cancel_delayed_work_sync(&h->idle);
-	mutex_lock(&h->lock);
-	smtj_hwrng_detach(h);
-	mutex_unlock(&h->lock);
-}
-
-/**
- * smtj_hwrng_free() - free the hwrng of a released device
- * @sdev: the device
- */
-void smtj_hwrng_free(struct smtj_device *sdev)
-{
-	struct smtj_hwrng *h = sdev->hwrng;
-
-	if (!h)
-		return;
-	sdev->hwrng = NULL;
-	mutex_destroy(&h->lock);
-	kfree(h->x);
-	kfree(h);
+	return 0;
 }
 
 /* sysfs: /sys/class/smtj/smtjN/hwrng/ */
@@ -593,7 +888,7 @@ enum smtj_hwrng_stat {
 	SMTJ_HS_TRANSITIONS, SMTJ_HS_BYTES, SMTJ_HS_FIRST, SMTJ_HS_TRIP,
 };
 
-/* Device lock held. */
+/* @xlock held. */
 static u64 smtj_hwrng_stat(struct smtj_hwrng *h, int which)
 {
 	const struct smtj_extract *x = h->x;
@@ -658,13 +953,11 @@ static ssize_t smtj_hwrng_stat_show(struct device *dev,
 	struct smtj_hwrng_attr *ha =
 		container_of(attr, struct smtj_hwrng_attr, attr);
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
-	struct smtj_device *sdev = h->sdev;
-	unsigned long flags;
 	u64 v;
 
-	spin_lock_irqsave(&sdev->lock, flags);
+	mutex_lock(&h->xlock);
 	v = smtj_hwrng_stat(h, ha->which);
-	spin_unlock_irqrestore(&sdev->lock, flags);
+	mutex_unlock(&h->xlock);
 	if ((ha->which == SMTJ_HS_FIRST || ha->which == SMTJ_HS_TRIP) &&
 	    v == SMTJ_HWRNG_NO_INDEX)
 		return sysfs_emit(buf, "none\n");
@@ -697,13 +990,9 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
-	unsigned long flags;
-	u32 state;
 
-	spin_lock_irqsave(&h->sdev->lock, flags);
-	state = h->state;
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
-	return sysfs_emit(buf, "%s\n", smtj_health_state_name(state));
+	return sysfs_emit(buf, "%s\n",
+			  smtj_health_state_name(READ_ONCE(h->state)));
 }
 static DEVICE_ATTR_RO(state);
 
@@ -713,17 +1002,16 @@ static ssize_t dwell_show(struct device *dev, struct device_attribute *attr,
 {
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
 	u32 dwell[SMTJ_EXTRACT_MAX_JUNCTIONS], decim[SMTJ_EXTRACT_MAX_JUNCTIONS];
-	unsigned long flags;
 	u32 j, nj;
 	int len = 0;
 
-	spin_lock_irqsave(&h->sdev->lock, flags);
+	mutex_lock(&h->xlock);
 	nj = h->x->cfg.nr_junctions;
 	for (j = 0; j < nj; j++) {
 		dwell[j] = h->x->j[j].dwell_q8;
 		decim[j] = h->x->j[j].decim;
 	}
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	mutex_unlock(&h->xlock);
 	for (j = 0; j < nj; j++)
 		len += sysfs_emit_at(buf, len, "%s%u.%02u/%u", j ? " " : "",
 				     dwell[j] >> 8,
@@ -738,12 +1026,11 @@ static ssize_t junctions_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
-	unsigned long flags;
 	u32 nj;
 
-	spin_lock_irqsave(&h->sdev->lock, flags);
+	mutex_lock(&h->xlock);
 	nj = h->x->cfg.nr_junctions;
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	mutex_unlock(&h->xlock);
 	return sysfs_emit(buf, "%u\n", nj);
 }
 static DEVICE_ATTR_RO(junctions);
@@ -758,15 +1045,14 @@ static ssize_t levels_show(struct device *dev, struct device_attribute *attr,
 {
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
 	const struct smtj_extract_config *c = &h->x->cfg;
-	unsigned long flags;
 	int len = 0;
 	u32 i;
 
-	spin_lock_irqsave(&h->sdev->lock, flags);
+	mutex_lock(&h->xlock);
 	for (i = 0; c->nr_junctions > 1 && i < (1U << c->nr_junctions); i++)
 		len += sysfs_emit_at(buf, len, "%s%d", i ? " " : "",
 				     (int)c->level[i] - (int)h->sign);
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	mutex_unlock(&h->xlock);
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
@@ -790,15 +1076,20 @@ static ssize_t quality_store(struct device *dev, struct device_attribute *attr,
 		return ret;
 	if (q > SMTJ_HWRNG_QUALITY_MAX)
 		return -ERANGE;
-	if (h->sim && q)
-		return -EPERM;	/* contract 3: simulation is never entropy */
+	if (h->test_only)	/* simulation is never entropy */
+		return q ? -EPERM : (ssize_t)count;
+	if (!q)		/* hw_random would read 0 as its default, 1024 */
+		return -EINVAL;
 	WRITE_ONCE(h->quality, q);
 	WRITE_ONCE(h->rng.quality, q);
 	return count;
 }
 static DEVICE_ATTR_RW(quality);
 
-/* Writing 1 leaves a permanent failure: start-up again, dwell afresh. */
+/*
+ * Writing 1 leaves a permanent failure: start-up again, dwell afresh, from
+ * the samples produced after the write.
+ */
 static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
@@ -812,10 +1103,15 @@ static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 		return ret;
 	if (!val)
 		return -EINVAL;
+	mutex_lock(&h->xlock);
+	/* samples queued before the reset belong to what is being left */
 	spin_lock_irqsave(&h->sdev->lock, flags);
+	smtj_hwrng_fifo_clear(h);
+	spin_unlock_irqrestore(&h->sdev->lock, flags);
 	smtj_extract_reset(h->x);
 	smtj_hwrng_check_state(h, h->x->next_index);
-	spin_unlock_irqrestore(&h->sdev->lock, flags);
+	mutex_unlock(&h->xlock);
+	smtj_core_kick(h->sdev);	/* room again */
 	return count;
 }
 static DEVICE_ATTR_WO(reset);
@@ -846,16 +1142,7 @@ static struct attribute *smtj_hwrng_attrs[] = {
 	NULL
 };
 
-static umode_t smtj_hwrng_visible(struct kobject *kobj, struct attribute *a,
-				  int n)
-{
-	struct device *dev = kobj_to_dev(kobj);
-
-	return dev_to_hwrng(dev) ? a->mode : 0;
-}
-
-const struct attribute_group smtj_hwrng_group = {
+static const struct attribute_group smtj_hwrng_group = {
 	.name = "hwrng",
 	.attrs = smtj_hwrng_attrs,
-	.is_visible = smtj_hwrng_visible,
 };

@@ -588,6 +588,10 @@ static int smtj_iio_probe(struct platform_device *pdev)
 	ret = devm_smtj_core_register(dev, &smtj_iio_ops, st, &fmt, &st->sdev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register\n");
+	/* a physical noise source: it may feed hw_random */
+	ret = devm_smtj_hwrng_add(dev, st->sdev, SMTJ_HWRNG_PHYSICAL);
+	if (ret)
+		return ret;
 	platform_set_drvdata(pdev, st);
 	dev_info(dev, "%s: %u junction(s) on %s, %u-bit %s, %llu fV per code, %u Hz\n",
 		 dev_name(&st->sdev->dev), st->num_junctions,

@@ -17,8 +17,8 @@
  * consumers' rings, instead of filling a batch and copying it.  The model's
  * index advances as smtj_model_fill() would advance it.
  *
- * Fault injection (sysfs "fault" of the platform device, for the hwrng's
- * health tests): after smtj_model_fill() has produced a batch, a fault
+ * Fault injection (debugfs smtj/smtjN/fault, for tests of the hwrng's
+ * health tests; no stable ABI): after smtj_model_fill() has produced a batch, a fault
  * replaces its samples, either by a constant code or by the output of a
  * second model whose configuration is the faulty one.  The shared model is
  * never changed.  Documentation/driver-api/smtj-hwrng.rst lists the faults.
@@ -27,6 +27,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
@@ -35,8 +37,8 @@
 #include <linux/platform_device.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/sysfs.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "smtj_core.h"
@@ -76,6 +78,15 @@ static unsigned int sim_devices;
 module_param(sim_devices, uint, 0444);
 MODULE_PARM_DESC(sim_devices,
 		 "Number of simulated devices smtj-sim.N to create (0..16, default 0)");
+
+/*
+ * Simulation is never entropy: a simulated device registers no hwrng.  For
+ * tests only, this runs the hwrng's pipeline on it without hw_random.
+ */
+static bool test_only_sim_hwrng;
+module_param(test_only_sim_hwrng, bool, 0444);
+MODULE_PARM_DESC(test_only_sim_hwrng,
+		 "TEST ONLY: run the hwrng pipeline on simulated devices, output in debugfs smtj/smtjN-hwrng, never in hw_random (default off)");
 
 /**
  * struct smtj_sim - one simulated junction array
@@ -300,8 +311,13 @@ static int smtj_sim_set_config(struct smtj_device *sdev,
 	struct smtj_sim *sim = smtj_core_priv(sdev);
 	struct smtj_format fmt;
 	u64 next;
+	int ret;
 
 	smtj_sim_format(cfg, &fmt);
+	/* every consumer accepts it, or nothing changes */
+	ret = smtj_core_check_config(sdev, &fmt, cfg);
+	if (ret)
+		return ret;
 	mutex_lock(&sim->lock);
 	sim->cfg = *cfg;
 	sim->cfg.size = sizeof(sim->cfg);
@@ -367,6 +383,9 @@ static int smtj_sim_alloc_pattern(struct device *dev, struct smtj_sim *sim)
 	return 0;
 }
 
+static int smtj_sim_debugfs_add(struct device *dev, struct smtj_sim *sim,
+				struct smtj_device *sdev);
+
 static int smtj_sim_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -400,7 +419,15 @@ static int smtj_sim_probe(struct platform_device *pdev)
 	ret = devm_smtj_core_register(dev, &smtj_sim_ops, sim, &fmt, &sdev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register\n");
+	if (test_only_sim_hwrng) {
+		ret = devm_smtj_hwrng_add(dev, sdev, SMTJ_HWRNG_TEST_ONLY);
+		if (ret)
+			return ret;
+	}
 	platform_set_drvdata(pdev, sim);
+	ret = smtj_sim_debugfs_add(dev, sim, sdev);
+	if (ret)
+		return ret;
 	dev_info(dev, "simulated junction array %s, seed %d\n",
 		 dev_name(&sdev->dev), id);
 	return 0;
@@ -474,42 +501,55 @@ static int smtj_sim_fault_set(struct smtj_sim *sim, u32 fault, u32 arg)
 	return 0;
 }
 
-static ssize_t fault_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
+/* debugfs "fault": "name" or "name arg" (stuck, freeze). */
+static ssize_t smtj_sim_fault_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
 {
-	struct smtj_sim *sim = dev_get_drvdata(dev);
+	struct smtj_sim *sim = file->private_data;
+	char buf[32];
 	u32 fault, arg;
+	int len;
 
 	mutex_lock(&sim->lock);
 	fault = sim->fault;
 	arg = sim->fault_arg;
 	mutex_unlock(&sim->lock);
 	if (fault == SMTJ_FAULT_STUCK || fault == SMTJ_FAULT_FREEZE)
-		return sysfs_emit(buf, "%s %u\n", smtj_sim_fault_names[fault],
-				  arg);
-	return sysfs_emit(buf, "%s\n", smtj_sim_fault_names[fault]);
+		len = scnprintf(buf, sizeof(buf), "%s %u\n",
+				smtj_sim_fault_names[fault], arg);
+	else
+		len = scnprintf(buf, sizeof(buf), "%s\n",
+				smtj_sim_fault_names[fault]);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
 /* "name" or "name arg": stuck [code], freeze [junction], bias, ..., none */
-static ssize_t fault_store(struct device *dev, struct device_attribute *attr,
-			   const char *buf, size_t count)
+static ssize_t smtj_sim_fault_write(struct file *file,
+				    const char __user *ubuf, size_t count,
+				    loff_t *ppos)
 {
-	struct smtj_sim *sim = dev_get_drvdata(dev);
-	char word[16], *p;
+	struct smtj_sim *sim = file->private_data;
+	char buf[32], word[16], *p;
 	u32 arg = U32_MAX;
 	size_t len;
 	int fault, ret;
 
-	buf = skip_spaces(buf);
-	len = strcspn(buf, " \t\n");
+	if (*ppos || !count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	p = skip_spaces(buf);
+	len = strcspn(p, " \t\n");
 	if (!len || len >= sizeof(word))
 		return -EINVAL;
-	memcpy(word, buf, len);
+	memcpy(word, p, len);
 	word[len] = 0;
-	fault = sysfs_match_string(smtj_sim_fault_names, word);
+	fault = match_string(smtj_sim_fault_names,
+			     ARRAY_SIZE(smtj_sim_fault_names), word);
 	if (fault < 0)
 		return fault;
-	p = strim(skip_spaces(buf + len));
+	p = strim(skip_spaces(p + len));
 	if (*p) {
 		if (fault != SMTJ_FAULT_STUCK && fault != SMTJ_FAULT_FREEZE)
 			return -EINVAL;
@@ -524,37 +564,67 @@ static ssize_t fault_store(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&sim->lock);
 	return ret ? ret : count;
 }
-static DEVICE_ATTR_RW(fault);
 
-static ssize_t fault_index_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
+static const struct file_operations smtj_sim_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = smtj_sim_fault_read,
+	.write = smtj_sim_fault_write,
+};
+
+/* debugfs "fault_index": the first sample the fault changed, or "none". */
+static ssize_t smtj_sim_fault_index_read(struct file *file, char __user *ubuf,
+					 size_t count, loff_t *ppos)
 {
-	struct smtj_sim *sim = dev_get_drvdata(dev);
+	struct smtj_sim *sim = file->private_data;
+	char buf[32];
 	u64 index;
 	u32 fault;
+	int len;
 
 	mutex_lock(&sim->lock);
 	fault = sim->fault;
 	index = sim->fault_index;
 	mutex_unlock(&sim->lock);
 	if (fault == SMTJ_FAULT_NONE)
-		return sysfs_emit(buf, "none\n");
-	return sysfs_emit(buf, "%llu\n", index);
+		len = scnprintf(buf, sizeof(buf), "none\n");
+	else
+		len = scnprintf(buf, sizeof(buf), "%llu\n", index);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
-static DEVICE_ATTR_RO(fault_index);
 
-static struct attribute *smtj_sim_attrs[] = {
-	&dev_attr_fault.attr,
-	&dev_attr_fault_index.attr,
-	NULL
+static const struct file_operations smtj_sim_fault_index_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = smtj_sim_fault_index_read,
 };
-ATTRIBUTE_GROUPS(smtj_sim);
+
+static void smtj_sim_debugfs_remove(void *data)
+{
+	debugfs_remove(data);
+}
+
+/*
+ * smtj/smtjN/{fault,fault_index} for the simulator behind /dev/smtjN.
+ * debugfs_remove() waits for open files' handlers, so @sim outlives them.
+ * Without debugfs there is no fault injection, and the device still works.
+ */
+static int smtj_sim_debugfs_add(struct device *dev, struct smtj_sim *sim,
+				struct smtj_device *sdev)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(dev_name(&sdev->dev), smtj_debugfs_root);
+	debugfs_create_file("fault", 0600, dir, sim, &smtj_sim_fault_fops);
+	debugfs_create_file("fault_index", 0400, dir, sim,
+			    &smtj_sim_fault_index_fops);
+	return devm_add_action_or_reset(dev, smtj_sim_debugfs_remove, dir);
+}
 
 static struct platform_driver smtj_sim_driver = {
 	.probe = smtj_sim_probe,
 	.driver = {
 		.name = "smtj-sim",
-		.dev_groups = smtj_sim_groups,
 	},
 };
 

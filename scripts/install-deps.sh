@@ -14,6 +14,7 @@ liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
+gcc-12-multilib
 xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
 nodejs npm
 debhelper dh-dkms dpkg-dev lintian"
@@ -23,6 +24,10 @@ debhelper dh-dkms dpkg-dev lintian"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+
+# gcc-12-multilib (gcc -m32, the 32-bit ABI selftest), not gcc-multilib:
+# that one conflicts with gcc-aarch64-linux-gnu and apt would remove the
+# cross compiler.  tests/selftests/selftests.mk supplies <asm/> for -m32.
 
 # arm64 packages are downloaded and unpacked (never installed) for the
 # arm64 VM and the cross tests: apt needs the architecture in its index.

@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include "libsmtj.h"
 #include "smtj-internal.h"	/* smtj_seterr */
+#include "stream.h"		/* smtj_ring_snapshot */
 
 #define NB 4
 #define RATE 1000000U
@@ -569,6 +570,7 @@ static int latency(enum smtj_transport tr, size_t batch, uint64_t *p50,
 	}
 	t_end = now_ns() + 500000000ULL;
 	while (!ret && n < 4096 && now_ns() < t_end) {
+		struct smtj_ring_snapshot snap;
 		struct smtj_batch b;
 		uint64_t arrive, idx, tn, t0, kn;
 
@@ -583,11 +585,15 @@ static int latency(enum smtj_transport tr, size_t batch, uint64_t *p50,
 		k = kn;
 		smtj_stream_release(st, &b);
 		/* keep the reference consumer drained, read its stamp */
-		idx = __atomic_load_n(&h2->newest_index, __ATOMIC_ACQUIRE);
-		tn = h2->newest_time_ns;
-		__atomic_store_n(&h2->consumer,
-				 __atomic_load_n(&h2->producer, __ATOMIC_ACQUIRE),
-				 __ATOMIC_RELEASE);
+		if (smtj_ring_snapshot(h2, &snap)) {
+			ret = -EPROTO;
+			snprintf(err->msg, sizeof(err->msg),
+				 "reference consumer: ring header sequence stuck");
+			break;
+		}
+		idx = snap.newest_index;
+		tn = snap.newest_time_ns;
+		__atomic_store_n(&h2->consumer, snap.producer, __ATOMIC_RELEASE);
 		if (!tn)
 			continue;
 		t0 = tn - idx * (1000000000ULL / RATE);

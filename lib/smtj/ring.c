@@ -1,12 +1,41 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The consumer side of the mmap ring protocol (linux/smtj.h): read the
- * producer index with acquire so the samples before it are visible, hand
+ * producer index and the loss count as one snapshot (the header's sequence
+ * count), with acquire so the samples before producer are visible, hand
  * out spans in place (zero copy), publish consumption with release so the
  * kernel never reuses a slot we are still reading.
  */
 #include <errno.h>
+#include <sched.h>
 #include "stream.h"
+
+/* A writer holds seq odd for a few stores; this long means a corrupt header. */
+#define SNAPSHOT_TRIES	100000U
+
+int smtj_ring_snapshot(const struct smtj_ring_header *hdr,
+		       struct smtj_ring_snapshot *snap)
+{
+	for (unsigned int i = 0; i < SNAPSHOT_TRIES; i++) {
+		uint32_t s = __atomic_load_n(&hdr->seq, __ATOMIC_ACQUIRE);
+
+		if (!(s & 1)) {
+			snap->producer = __atomic_load_n(&hdr->producer, __ATOMIC_RELAXED);
+			snap->lost = __atomic_load_n(&hdr->lost, __ATOMIC_RELAXED);
+			snap->newest_index = __atomic_load_n(&hdr->newest_index,
+							     __ATOMIC_RELAXED);
+			snap->newest_time_ns = __atomic_load_n(&hdr->newest_time_ns,
+							       __ATOMIC_RELAXED);
+			/* the field loads complete before seq is read again */
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (__atomic_load_n(&hdr->seq, __ATOMIC_RELAXED) == s)
+				return 0;
+		}
+		if (i % 64 == 63)
+			sched_yield();	/* the writer may be a preempted vCPU */
+	}
+	return -EPROTO;
+}
 
 void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 			 const uint16_t *data)
@@ -21,15 +50,18 @@ void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
 		    const uint16_t **data, uint64_t *lost)
 {
-	uint64_t prod = __atomic_load_n(&v->hdr->producer, __ATOMIC_ACQUIRE);
-	uint64_t l = __atomic_load_n(&v->hdr->lost, __ATOMIC_RELAXED);
-	uint64_t avail = prod - v->cons;
+	struct smtj_ring_snapshot snap;
+	uint64_t avail;
 	size_t pos = (size_t)(v->cons & v->mask);
 	size_t room = (size_t)v->mask + 1 - pos;
 	size_t n;
 
-	*lost = l - v->lost_seen;
-	v->lost_seen = l;
+	*lost = 0;
+	if (smtj_ring_snapshot(v->hdr, &snap))
+		return -EPROTO;
+	avail = snap.producer - v->cons;
+	*lost = snap.lost - v->lost_seen;
+	v->lost_seen = snap.lost;
 	/* a producer index behind us or beyond a full ring: the ring was
 	 * reset or the header is corrupt; never hand out stale data */
 	if (avail > (uint64_t)v->mask + 1)

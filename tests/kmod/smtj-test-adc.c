@@ -78,6 +78,7 @@
 #define STA_TRIG_HZ_MAX	100000U
 #define STA_ARRAY_JMAX	4	/* junctions of the array channel */
 #define STA_ARRAY_RATE_HZ 20000	/* smtj,sample-rate-hz of the array consumers */
+#define STA_ARRAY_QUALITY 256	/* smtj,hwrng-quality of the array consumer */
 
 /*
  * level0, level1, flip_ppm, noise and fail_reads may change at any time
@@ -610,7 +611,7 @@ static struct platform_device *sta_consumer_pdev[ARRAY_SIZE(sta_consumers)];
 static int sta_create_consumer(unsigned int i)
 {
 	const struct sta_consumer *c = &sta_consumers[i];
-	struct property_entry props[4] = {
+	struct property_entry props[5] = {
 		PROPERTY_ENTRY_U32("smtj,sample-rate-hz",
 				   c->id < 0 ? consumer_rate_hz : STA_ARRAY_RATE_HZ),
 		PROPERTY_ENTRY_U32("smtj,num-junctions", c->junctions),
@@ -628,6 +629,10 @@ static int sta_create_consumer(unsigned int i)
 	if (c->nr_uv)
 		props[2] = PROPERTY_ENTRY_U32_ARRAY_LEN("smtj,levels-microvolt",
 							c->uv, c->nr_uv);
+	/* the array states an entropy: smtj registers its hwrng */
+	if (c->id == 1)
+		props[3] = PROPERTY_ENTRY_U32("smtj,hwrng-quality",
+					      STA_ARRAY_QUALITY);
 	pdev = platform_device_register_full(&info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);

@@ -11,7 +11,8 @@ SELFTEST_SRC_DIR := $(TOP)/tests/selftests
 SELFTEST_DIR     := $(BUILD)/vm/$(VM_ARCH)/selftests
 SELFTEST_KSRC    := $(BUILD)/ksrc
 SELFTEST_NAMES   := $(patsubst $(SELFTEST_SRC_DIR)/%.c,%,$(wildcard $(SELFTEST_SRC_DIR)/smtj_*_test.c))
-SELFTESTS        := $(addprefix $(SELFTEST_DIR)/,$(SELFTEST_NAMES))
+SELFTESTS        := $(addprefix $(SELFTEST_DIR)/,$(SELFTEST_NAMES)) \
+	$(SELFTEST_DIR)/smtj_compat32_test
 
 SELFTEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread \
 	-I$(SELFTEST_KSRC)/tools/testing/selftests -I$(TOP)/include/uapi \
@@ -31,3 +32,24 @@ $(SELFTEST_DIR)/%: $(SELFTEST_SRC_DIR)/%.c $(SELFTEST_SRC_DIR)/smtj_test.h \
 		$(TOP)/include/uapi/linux/smtj.h | $(SELFTEST_DIR)/.ksrc
 	@mkdir -p $(dir $@)
 	$(VM_CC) $(SELFTEST_CFLAGS) -static -o $@.tmp.$$$$ $< $(TOP)/kernel/smtj_model.c $(SELFTEST_LDLIBS) && mv $@.tmp.$$$$ $@
+
+# The 32-bit ABI test: built with VM_CC32FLAGS (arch.make: -m32 on x86_64)
+# where the VM's architecture has a 32-bit ABI this host can compile for,
+# else natively (it then skips).  Debian's gcc-multilib, which provides the
+# <asm/...> directory for -m32, conflicts with the arm64 cross compiler:
+# with only gcc-12-multilib installed, point <asm/> at the x86 headers
+# (the same for i386 and x86_64) from a directory of the build tree.
+SELFTEST_ASM32 := $(SELFTEST_DIR)/asm32
+$(SELFTEST_ASM32)/asm:
+	@mkdir -p $(dir $@)
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@
+
+$(SELFTEST_DIR)/smtj_compat32_test: $(SELFTEST_SRC_DIR)/compat32/smtj_compat32_test.c \
+		$(SELFTEST_SRC_DIR)/smtj_test.h \
+		$(TOP)/kernel/smtj_model.c $(TOP)/kernel/smtj_model.h \
+		$(TOP)/include/uapi/linux/smtj.h | $(SELFTEST_DIR)/.ksrc \
+		$(if $(VM_CC32FLAGS),$(SELFTEST_ASM32)/asm)
+	@mkdir -p $(dir $@)
+	$(VM_CC) $(filter-out $(VM_CFLAGS),$(SELFTEST_CFLAGS)) $(VM_CFLAGS32) \
+		$(VM_CC32FLAGS) $(if $(VM_CC32FLAGS),-idirafter $(SELFTEST_ASM32)) \
+		-static -o $@.tmp.$$$$ $< $(TOP)/kernel/smtj_model.c -lm && mv $@.tmp.$$$$ $@

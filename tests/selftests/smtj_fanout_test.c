@@ -368,4 +368,98 @@ TEST_F(fan, four_consumers)
 	fanout(_metadata, 50000, variant->stalled_ring, variant->stall, variant->how);
 }
 
+/*
+ * Fairness while consumers come and go: consumer A reads all the time
+ * while another thread opens a file and closes the oldest, keeping
+ * CHURN_FILES open (one more for a moment).  Between two chunks of A every
+ * other consumer gets at most one chunk, so A never skips more than
+ * (CHURN_FILES + 1) * 64 samples, + 64 for the hwrng's consumer should the
+ * hw_random core read this device.  A gap in A's pattern-mode stream is
+ * what it skipped.
+ */
+#define CHURN_FILES	8
+#define CHURN_SECONDS	2
+
+static volatile int churn_stop;
+
+static void *churn(void *arg)
+{
+	unsigned long *opens = arg;
+	int fds[CHURN_FILES + 1], n = 0;
+
+	while (!churn_stop) {
+		int fd = smtj_open(0, O_RDONLY);
+
+		if (fd >= 0) {
+			fds[n++] = fd;
+			++*opens;
+		}
+		if (n > CHURN_FILES || (fd < 0 && n)) {
+			close(fds[0]);
+			memmove(fds, fds + 1, --n * sizeof(fds[0]));
+		}
+	}
+	while (n)
+		close(fds[--n]);
+	return NULL;
+}
+
+TEST(fair_under_churn)
+{
+	uint64_t bound = (CHURN_FILES + 2) * 64ULL, worst = 0, gaps = 0, got = 0;
+	uint64_t end, hist[4] = { 0 };
+	struct smtj_sim_config cfg;
+	struct smtj_info info;
+	unsigned long opens = 0;
+	uint16_t buf[4096], last = 0;
+	int fd, have = 0;
+	pthread_t th;
+
+	ASSERT_EQ(0, smtj_module_ensure());
+	fd = smtj_open(0, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, smtj_set_consumer(fd, 1U << 20, 1));
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 500000, 4);
+	ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
+	churn_stop = 0;
+	ASSERT_EQ(0, pthread_create(&th, NULL, churn, &opens));
+	end = smtj_now_ns() + CHURN_SECONDS * 1000000000ULL;
+	while (smtj_now_ns() < end) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t i = 0; i < (size_t)r / 2; i++) {
+			uint16_t skip = (uint16_t)(buf[i] - last - 1);
+
+			if (have && skip) {
+				gaps++;
+				worst = skip > worst ? skip : worst;
+				hist[skip <= 64 ? 0 : skip <= 4 * 64 ? 1 :
+				     skip <= bound ? 2 : 3]++;
+			}
+			have = 1;
+			last = buf[i];
+		}
+		got += (size_t)r / 2;
+	}
+	churn_stop = 1;
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, smtj_get_info(fd, &info));
+	close(fd);
+	ksft_print_msg("churn: %lu opens in %d s; A got %llu samples, %llu gaps (<=64: %llu, <=256: %llu, <=%llu: %llu, more: %llu), longest %llu\n",
+		       opens, CHURN_SECONDS, (unsigned long long)got,
+		       (unsigned long long)gaps, (unsigned long long)hist[0],
+		       (unsigned long long)hist[1], (unsigned long long)bound,
+		       (unsigned long long)hist[2], (unsigned long long)hist[3],
+		       (unsigned long long)worst);
+	EXPECT_EQ(0, info.lost) TH_LOG("A lost samples: its gaps are not the fan-out's");
+	EXPECT_LT(100, opens);
+	EXPECT_LT(10000, got);
+	EXPECT_GE(bound, worst);
+}
+
 SMTJ_TEST_MAIN

@@ -212,6 +212,23 @@ static int bound(const char *dev)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Whether hw_random lists the source @name (a word of rng_available);
+ * -1 if unreadable.
+ */
+static int rng_available(const char *name)
+{
+	char buf[512], *tok, *save;
+
+	if (smtj_read_text(HWRNG_SYSFS "/rng_available", buf, sizeof(buf)))
+		return -1;
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, name))
+			return 1;
+	return 0;
+}
+
 #define ADC_DEVICE(buf)	platform_device("smtj-test-adc", "smtj,test-adc", \
 					buf, sizeof(buf))
 #define SMTJ_DEVICE(buf) find_pdev(MAIN_DEV, buf, sizeof(buf))
@@ -259,7 +276,7 @@ FIXTURE_TEARDOWN(iio)
 TEST_F(iio, info_describes_the_adc)
 {
 	struct smtj_info info;
-	char buf[64];
+	char buf[64], path[128], name[16];
 
 	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
 	EXPECT_EQ(SMTJ_ABI_VERSION, info.abi_version);
@@ -269,10 +286,11 @@ TEST_F(iio, info_describes_the_adc)
 	EXPECT_EQ(0, info.sample_signed);
 	EXPECT_EQ(ADC_SCALE_FV, info.scale_fv);
 	EXPECT_LT(0, info.rate_hz);
-	/* one junction: the hwrng follows its two levels by itself */
-	EXPECT_EQ(1, smtj_sysfs_u64(self->n, "hwrng/junctions"));
-	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/levels", buf, sizeof(buf)));
-	EXPECT_STREQ("", buf);
+	/* no entropy stated (smtj,hwrng-quality 0): no hwrng at all */
+	snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/hwrng", self->n);
+	EXPECT_NE(0, access(path, F_OK));
+	snprintf(name, sizeof(name), "smtj%d", self->n);
+	EXPECT_EQ(0, rng_available(name));
 	EXPECT_EQ(0, info.flags & (SMTJ_INFO_F_PATTERN | SMTJ_INFO_F_UNTHROTTLED));
 	ASSERT_EQ(0, smtj_sysfs_read(self->n, "backend", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "iio")) TH_LOG("backend: '%s'", buf);
@@ -435,7 +453,7 @@ FIXTURE_TEARDOWN(iio_array)
 TEST_F(iio_array, levels_in_adc_codes)
 {
 	struct smtj_info info;
-	char buf[256], want[256];
+	char buf[256], want[256], name[16];
 	int i, len = 0;
 
 	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
@@ -443,6 +461,10 @@ TEST_F(iio_array, levels_in_adc_codes)
 	EXPECT_EQ(ADC_BITS, info.sample_bits);
 	EXPECT_EQ(20000, info.rate_hz);
 	EXPECT_EQ(2, smtj_sysfs_u64(self->n, "hwrng/junctions"));
+	/* its device tree states an entropy: registered with hw_random */
+	EXPECT_EQ(256, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	snprintf(name, sizeof(name), "smtj%d", self->n);
+	EXPECT_EQ(1, rng_available(name));
 	for (i = 0; i < self->nlevels; i++)
 		len += snprintf(want + len, sizeof(want) - len, "%s%ld",
 				i ? " " : "", self->levels[i]);

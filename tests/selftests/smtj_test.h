@@ -61,6 +61,8 @@
 #define SMTJ_MODULE		"smtj"
 #define SMTJ_SYSFS_CLASS	"/sys/class/smtj"
 #define SMTJ_SIM_DRIVER		"/sys/bus/platform/drivers/smtj-sim"
+/* fault injection of the simulator behind /dev/smtjN: SMTJ_DEBUGFS "/smtjN/" */
+#define SMTJ_DEBUGFS		"/sys/kernel/debug/smtj"
 
 static inline uint64_t smtj_now_ns(void)
 {
@@ -311,6 +313,33 @@ static inline void smtj_unmap_ring(struct smtj_map *m)
 static inline uint64_t smtj_ring_producer(const struct smtj_map *m)
 {
 	return __atomic_load_n(&m->hdr->producer, __ATOMIC_ACQUIRE);
+}
+
+/* The header's kernel-written fields, read under seq (linux/smtj.h). */
+struct smtj_snap {
+	uint64_t producer, lost, newest_index, newest_time_ns;
+	unsigned int retries;
+};
+
+static inline void smtj_ring_snap(const struct smtj_map *m, struct smtj_snap *s)
+{
+	const struct smtj_ring_header *h = m->hdr;
+	uint32_t seq;
+
+	s->retries = 0;
+	for (;; s->retries++) {
+		seq = __atomic_load_n(&h->seq, __ATOMIC_ACQUIRE);
+		if (seq & 1)
+			continue;
+		s->producer = __atomic_load_n(&h->producer, __ATOMIC_RELAXED);
+		s->lost = __atomic_load_n(&h->lost, __ATOMIC_RELAXED);
+		s->newest_index = __atomic_load_n(&h->newest_index, __ATOMIC_RELAXED);
+		s->newest_time_ns = __atomic_load_n(&h->newest_time_ns,
+						    __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&h->seq, __ATOMIC_RELAXED) == seq)
+			return;
+	}
 }
 
 static inline void smtj_ring_consume(struct smtj_map *m, uint64_t consumer)

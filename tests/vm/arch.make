@@ -29,6 +29,9 @@ VM_DTB      ?=
 VM_MODDIR   ?= /lib/modules/$(KVER)
 # CPU flags that make KVM worth probing (run.sh still probes it).
 VM_KVM_CPUFLAGS ?= vmx|svm
+# Debian's kernel has IA32_EMULATION: a -m32 program runs in the VM.
+VM_CC32FLAGS ?= -m32
+VM_CFLAGS32 ?=
 else ifeq ($(VM_ARCH),arm64)
 # Debian's arm64 kernel, busybox and static libraries, unpacked by
 # scripts/fetch-kernels.sh under $(KERNELS)/; KDIR (the env file's) is
@@ -63,6 +66,11 @@ $(error tests/vm/arch.make: no VM settings for VM_ARCH=$(VM_ARCH))
 endif
 
 VM_CFLAGS ?=
+# How to build the 32-bit ABI test (tests/selftests/compat32/); empty: no
+# 32-bit build for this architecture, the test then skips.  VM_CFLAGS32
+# replaces VM_CFLAGS for it.
+VM_CC32FLAGS ?=
+VM_CFLAGS32 ?= $(VM_CFLAGS)
 VM_EARLY_MODS ?=
 VM_CC ?= $(VM_CROSS)gcc
 VM_STRIP ?= $(VM_CROSS)strip

@@ -6,11 +6,24 @@
  * Documentation/userspace-api/smtj.rst; the sysfs attributes in
  * Documentation/ABI/testing/sysfs-class-smtj.
  *
+ * ABI version 1 (SMTJ_ABI_VERSION) is frozen: the ioctl numbers, the
+ * layouts below, the flag values and the ring protocol do not change.  A
+ * later version only appends fields to the ioctl structures, defines
+ * reserved bits or fields, or adds ioctls; a program built against version
+ * 1 keeps working unchanged.
+ *
  * Every ioctl argument starts with a __u32 size that the caller sets to
- * sizeof() of the structure it was compiled against.  The kernel accepts a
- * size between the version-1 size and its own; fields the caller does not
- * know about are treated as zero on input and not written on output.
- * Reserved fields and padding must be zero on input.
+ * sizeof() of the structure it was compiled against (at least the version-1
+ * size; at most 4096, else -E2BIG):
+ *  - input (SET_*): a smaller structure reads as if its missing tail were
+ *    zero; a larger one is accepted if every byte beyond the kernel's
+ *    structure is zero, else -E2BIG (copy_struct_from_user() semantics);
+ *  - output (GET_*): the kernel writes min(size, its own size) bytes and
+ *    sets size to that number; bytes beyond it are not touched.
+ * Reserved fields, flags and padding must be zero on input.
+ *
+ * Every structure has the same layout on 32- and 64-bit ABIs (all __u64
+ * fields are 8-byte aligned): a 32-bit process uses the same ioctls.
  */
 #ifndef _UAPI_LINUX_SMTJ_H
 #define _UAPI_LINUX_SMTJ_H
@@ -32,7 +45,10 @@
 #define SMTJ_SIM_RATE_MAX	10000000U
 #define SMTJ_SIM_SIGMA_MAX	4096000U	/* 4096 codes, in 1/1000 code */
 
-/* struct smtj_sim_config.flags */
+/*
+ * struct smtj_sim_config.flags; struct smtj_info.flags reports the same
+ * modes with the same bit values (SMTJ_INFO_F_PATTERN == SMTJ_SIM_F_PATTERN).
+ */
 #define SMTJ_SIM_F_PATTERN	0x1U	/* sample k is (k & 0xffff) */
 #define SMTJ_SIM_F_UNTHROTTLED	0x2U	/* produce as fast as consumed */
 #define SMTJ_SIM_F_ALL		(SMTJ_SIM_F_PATTERN | SMTJ_SIM_F_UNTHROTTLED)
@@ -62,8 +78,8 @@ struct smtj_info {
 	__u64 reserved[4];
 };
 
-#define SMTJ_INFO_F_UNTHROTTLED	0x1U
-#define SMTJ_INFO_F_PATTERN	0x2U
+#define SMTJ_INFO_F_PATTERN	SMTJ_SIM_F_PATTERN	/* 0x1 */
+#define SMTJ_INFO_F_UNTHROTTLED	SMTJ_SIM_F_UNTHROTTLED	/* 0x2 */
 #define SMTJ_INFO_F_MAPPED	0x4U	/* this file's ring is mapped */
 
 /*
@@ -90,7 +106,12 @@ struct smtj_sim_config {
 
 /*
  * Per-file consumer settings.  ring_samples may only change while the ring
- * is not mapped (-EBUSY otherwise).
+ * is not mapped (-EBUSY otherwise); watermark alone may change at any time.
+ * A new ring is charged to the caller's memory cgroup (-ENOMEM beyond its
+ * limit) and to the device's ring budget (module parameter ring_budget_kib,
+ * -ENOSPC beyond it); both also apply to the default ring of open().
+ * GET_CONSUMER returns ring_samples and watermark as one SET_CONSUMER left
+ * them.
  */
 struct smtj_consumer {
 	__u32 size;		/* in: sizeof(struct smtj_consumer) */
@@ -118,12 +139,26 @@ struct smtj_consumer {
  *    PROT_READ only: the samples.  A writable mapping of the data pages
  *    fails with -EACCES, any other offset or length with -EINVAL.
  *
- * One writer per index: the kernel writes producer, lost, newest_index and
- * newest_time_ns, then publishes with smp_store_release(&producer); userspace
- * reads producer with smp_load_acquire, reads the samples, then publishes
- * consumption with smp_store_release(&consumer).  Indices are free-running
- * sample counts; sample i is at data[i & (nr_samples - 1)].  The kernel never
- * trusts consumer: it uses min(producer, max(consumer, its last view)).
+ * One writer per index: userspace reads producer with smp_load_acquire
+ * (the samples before it are then visible), reads the samples, then
+ * publishes consumption with smp_store_release(&consumer).  Indices are
+ * free-running sample counts; sample i is at data[i & (nr_samples - 1)].
+ * The kernel never trusts consumer: it uses min(producer, max(consumer, its
+ * last view)).
+ *
+ * producer, lost, newest_index and newest_time_ns together are one
+ * snapshot, guarded by seq (a sequence count): the kernel makes seq odd,
+ * updates them, then makes seq even again.  To read them consistently:
+ *
+ *	do {
+ *		s = smp_load_acquire(&hdr->seq);   (retry while s is odd)
+ *		copy producer, lost, newest_index, newest_time_ns;
+ *		smp_rmb();
+ *	} while (s & 1 || READ_ONCE(hdr->seq) != s);
+ *
+ * Then newest_index is the device index of sample producer - 1 and lost
+ * counts the samples this file lost up to that moment.  A reader that needs
+ * producer alone may keep loading it with acquire.
  */
 #define SMTJ_RING_MAGIC		0x6a746d73	/* "smtj" little-endian */
 #define SMTJ_RING_VERSION	1
@@ -141,10 +176,12 @@ struct smtj_ring_header {
 	__u64 lost;		/* samples dropped: ring full */
 	__u64 newest_index;	/* device sample index of sample producer-1 */
 	__u64 newest_time_ns;	/* CLOCK_MONOTONIC time of that sample */
-	__u64 pad1[4];
+	__u32 seq;		/* odd while the four above change */
+	__u32 pad1;
+	__u64 pad2[3];
 	/* written by userspace; its own cache line */
 	__u64 consumer;
-	__u64 pad2[7];
+	__u64 pad3[7];
 };
 
 #endif /* _UAPI_LINUX_SMTJ_H */

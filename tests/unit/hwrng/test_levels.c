@@ -224,5 +224,52 @@ int main(void)
 		bad += smtj_extract_init(&x, &c) != 0;
 		tap_ok(&tap, !bad, "the converted table is accepted by smtj_extract_init()");
 	}
+	{
+		/*
+		 * A refused configuration leaves the extractor as it was
+		 * (issue 12: a half set-up extractor had no level table and
+		 * the next feed read the table at index 0x80000000).
+		 */
+		static struct smtj_extract x, before;
+		struct smtj_extract_config c, eq;
+		static u16 codes[4096];
+		u32 i, a, b;
+
+		smtj_extract_default_config(&c);
+		c.nr_junctions = 2;
+		c.level[0] = 100;
+		c.level[1] = 160;
+		c.level[2] = 300;
+		c.level[3] = 360;
+		bad = smtj_extract_init(&x, &c) != 0;
+		for (i = 0; i < 4096; i++)
+			codes[i] = c.level[rnd() & 3];
+		smtj_extract_feed(&x, codes, 4096, 0);
+		before = x;
+		for (a = 0; a < 4; a++) {
+			for (b = a + 1; b < 4; b++) {
+				eq = c;
+				eq.level[b] = eq.level[a];
+				bad += smtj_extract_check(&eq) != -EINVAL;
+				bad += smtj_extract_init(&x, &eq) != -EINVAL;
+			}
+		}
+		bad += memcmp(&x, &before, sizeof(x)) != 0;
+		/* and it goes on: the next codes are consumed as before */
+		bad += smtj_extract_feed(&x, codes, 4096, 4096) != 4096;
+		bad += x.stats.samples != 8192;
+		tap_ok(&tap, !bad, "every table with two equal levels is refused by smtj_extract_check() and smtj_extract_init(), which leaves the extractor untouched");
+		bad = smtj_extract_check(&c) != 0;
+		eq = c;
+		eq.nr_junctions = 9;
+		bad += smtj_extract_check(&eq) != -EINVAL;
+		eq = c;
+		eq.level[4] = 1;	/* beyond 2^n */
+		bad += smtj_extract_check(&eq) != -EINVAL;
+		eq = c;
+		eq.health.h_q16 = 0;
+		bad += smtj_extract_check(&eq) != -EINVAL;
+		tap_ok(&tap, !bad, "smtj_extract_check(): 9 junctions, a level past 2^n, no claimed entropy refused");
+	}
 	return tap_done(&tap);
 }

@@ -71,6 +71,75 @@ static void test_ring(struct tap *t)
 	       "ring: a producer index behind the consumer is an error");
 }
 
+/*
+ * The header snapshot against a writer thread that follows the kernel's
+ * protocol: seq odd, fields, producer released, seq even.  Every field is
+ * a function of producer, so a torn snapshot shows; a header whose seq
+ * stays odd gives -EPROTO instead of a hang.
+ */
+struct snap_writer {
+	struct smtj_ring_header *h;
+	volatile int stop;
+	uint64_t writes;
+};
+
+static void *snap_write(void *arg)
+{
+	struct snap_writer *w = arg;
+	struct smtj_ring_header *h = w->h;
+	uint32_t seq = 0;
+
+	for (uint64_t k = 1; !w->stop; k++) {
+		__atomic_store_n(&h->seq, ++seq, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&h->lost, 3 * k, __ATOMIC_RELAXED);
+		__atomic_store_n(&h->newest_index, 5 * k + 7, __ATOMIC_RELAXED);
+		__atomic_store_n(&h->newest_time_ns, 11 * k, __ATOMIC_RELAXED);
+		__atomic_store_n(&h->producer, k, __ATOMIC_RELEASE);
+		__atomic_store_n(&h->seq, ++seq, __ATOMIC_RELEASE);
+		w->writes = k;
+	}
+	return NULL;
+}
+
+static void test_snapshot(struct tap *t)
+{
+	static struct smtj_ring_header h;
+	struct snap_writer w = { .h = &h };
+	struct smtj_ring_snapshot s;
+	uint64_t reads = 0, torn = 0, last = 0, back = 0;
+	pthread_t th;
+
+	memset(&h, 0, sizeof(h));
+	if (pthread_create(&th, NULL, snap_write, &w)) {
+		tap_ok(t, 0, "ring snapshot: writer thread");
+		return;
+	}
+	while (reads < 2000000) {
+		if (smtj_ring_snapshot(&h, &s)) {
+			torn++;
+			break;
+		}
+		reads++;
+		if (s.producer && (s.lost != 3 * s.producer ||
+				   s.newest_index != 5 * s.producer + 7 ||
+				   s.newest_time_ns != 11 * s.producer))
+			torn++;
+		if (s.producer < last)
+			back++;
+		last = s.producer;
+	}
+	w.stop = 1;
+	pthread_join(th, NULL);
+	tap_ok(t, !torn && !back && w.writes > 0,
+	       "ring snapshot: %llu reads against %llu writes, %llu torn, %llu backwards",
+	       (unsigned long long)reads, (unsigned long long)w.writes,
+	       (unsigned long long)torn, (unsigned long long)back);
+	h.seq = 1;	/* a writer that never finishes: a corrupt header */
+	tap_ok(t, smtj_ring_snapshot(&h, &s) == -EPROTO,
+	       "ring snapshot: a sequence count stuck odd is an error, not a hang");
+}
+
 struct feeder {
 	int fd;
 	size_t n;
@@ -158,6 +227,7 @@ int main(void)
 	struct tap t = { 0 };
 
 	test_ring(&t);
+	test_snapshot(&t);
 	test_pipe(&t, SMTJ_TR_READ);
 	test_pipe(&t, SMTJ_TR_URING);
 	return tap_done(&t);
