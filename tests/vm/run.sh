@@ -14,9 +14,10 @@
 #
 # Passes only if every announced TAP plan is complete, every test passed,
 # every program ran with the module loaded and unloaded cleanly, /init wrote
-# its final line and the kernel log shows no warning, BUG, oops or
-# corruption report.  QEMU's exit status means nothing (it is 0 after a
-# guest panic too).
+# its final line, the kernel log shows no warning, BUG, oops, corruption,
+# sanitizer, lockdep or kmemleak report, lockdep is still on and the kernel
+# is not tainted by a problem.  QEMU's exit status means nothing (it is 0
+# after a guest panic too).
 set -uo pipefail
 : "${VM_ACCEL:=auto}" "${VM_TIMEOUT:=180}" "${VM_NAME:=vm}" "${VM_MEM:=512}" "${VM_SMP:=2}"
 : "${VM_KVM_CPUFLAGS:=vmx|svm}" "${VM_DTB:=}" "${VM_MACHINE:=}"
@@ -151,6 +152,11 @@ pat='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|sleeping function called from invalid cont
 pat+='|list_add corruption|list_del corruption|refcount_t|general protection fault'
 pat+='|Kernel panic|kernel BUG|Call Trace|soft lockup|hard LOCKUP|detected stalls'
 pat+='|blocked for more than|UBSAN:|KASAN:|KFENCE:|double free|use-after-free'
+# the debug kernel's checkers: lockdep's reports are WARNINGs or BUGs, but
+# some of its notes are not; debugobjects, kmemleak (scanned by /init), RCU
+pat+='|possible circular locking|possible recursive locking|inconsistent lock state'
+pat+='|lockdep is turned off|non-static key|ODEBUG:|unreferenced object'
+pat+='|suspected memory leak|stall on CPU|Internal error:'
 if grep -nE "$pat" "$VM_OUT/console.txt" >"$VM_OUT/kernel-problems.txt"; then
 	echo "vm: FAILED: the kernel log reports problems (all in $VM_OUT/kernel-problems.txt):"
 	# each report once (the console has it live and in /init's dump)
@@ -159,6 +165,21 @@ if grep -nE "$pat" "$VM_OUT/console.txt" >"$VM_OUT/kernel-problems.txt"; then
 	echo "vm: the first report:"
 	first=$(head -n 1 "$VM_OUT/kernel-problems.txt" | cut -d: -f1)
 	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 25))p" "$VM_OUT/console.txt" | sed 's/^/    /'
+	bad=1
+	failed=$((failed + 1))
+fi
+# What /init read at the end: lockdep switched off (after a report, or a
+# taint that makes it unreliable), and taint flags that only a kernel problem
+# sets: M machine check, B bad page (KASAN, KFENCE), D oops, W warning,
+# L soft lockup.  Out-of-tree (O) and unsigned (E) modules are expected.
+if grep -q '^smtj-vm: debug_locks 0' "$VM_OUT/console.txt"; then
+	echo "vm: FAILED: lockdep turned itself off (debug_locks 0): a lock report or a bad taint"
+	bad=1
+	failed=$((failed + 1))
+fi
+taint=$(sed -n 's/^smtj-vm: tainted \([0-9]*\)$/\1/p' "$VM_OUT/console.txt" | tail -n 1)
+if [ -n "$taint" ] && [ $((taint & (16 | 32 | 128 | 512 | 16384))) -ne 0 ]; then
+	echo "vm: FAILED: the kernel is tainted $taint (M=16 B=32 D=128 W=512 L=16384)"
 	bad=1
 	failed=$((failed + 1))
 fi
