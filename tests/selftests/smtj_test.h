@@ -34,6 +34,27 @@
 #include "smtj_model.h"
 
 /*
+ * SMTJ_TIMEOUT_SCALE=N in the environment multiplies every test's harness
+ * timeout by N (1 to 100): a kernel with KASAN and lockdep under QEMU
+ * without KVM runs the same test several times slower (tests/vm/init passes
+ * the VM's smtj_timeout_scale).
+ */
+static inline void smtj_scale_timeouts(struct __fixture_metadata *fixtures)
+{
+	const char *s = getenv("SMTJ_TIMEOUT_SCALE");
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	long scale;
+
+	scale = s ? strtol(s, NULL, 10) : 1;
+	if (scale <= 1 || scale > 100)
+		return;
+	for (f = fixtures; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= scale;
+}
+
+/*
  * main() of every selftest: with SMTJ_PLAN_ONLY set in the environment it
  * only prints "1..N" (the number of tests it would run), so that the VM's
  * /init can announce every program's plan before running anything.
@@ -55,6 +76,7 @@
 			printf("1..%u\n", n);				\
 			return 0;					\
 		}							\
+		smtj_scale_timeouts(__fixture_list);			\
 		return test_harness_run(argc, argv);			\
 	}
 
