@@ -9,6 +9,7 @@ void danp_dataset_free(struct danp_dataset *ds)
 	free(ds->x);
 	free(ds->x8);
 	free(ds->y);
+	free(ds->t);
 	*ds = (struct danp_dataset){ 0 };
 }
 
@@ -121,6 +122,16 @@ void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 			crop_flip(ds, k, x + i * ds->dim, r);
 		else
 			row(ds, k, x + i * ds->dim);
-		y[i] = ds->y[k];
+		if (ds->y && y)
+			y[i] = ds->y[k];
 	}
+}
+
+void danp_gather_targets(const struct danp_dataset *ds, const size_t *perm,
+			 size_t n, float *t)
+{
+	for (size_t i = 0; i < n; i++)
+		memcpy(t + i * ds->t_dim,
+		       ds->t + (perm ? perm[i] : i) * ds->t_dim,
+		       ds->t_dim * sizeof(float));
 }

@@ -75,10 +75,11 @@ int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
 	size_t n = max && max < ds->n ? max : ds->n, chunk = net->rows_max;
 	float *x = malloc(chunk * ds->dim * sizeof(float));
 	int32_t *y = malloc(chunk * sizeof(int32_t));
+	float *t = ds->t ? malloc(chunk * ds->t_dim * sizeof(float)) : NULL;
 	double loss = 0, acc = 0;
 	int ret = 0;
 
-	if (!x || !y) {
+	if (!x || !y || (ds->t && !t)) {
 		ret = danp_seterr(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -91,13 +92,18 @@ int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
 	for (size_t i = 0; i < n; i += chunk) {
 		size_t m = n - i < chunk ? n - i : chunk;
 		struct danp_dataset part = *ds;
-		struct danp_batch b = { .x = x, .labels = y, .n = m };
+		struct danp_batch b = {
+			.x = x, .labels = ds->y ? y : NULL, .targets = t, .n = m,
+		};
 		struct danp_eval ev;
 
 		part.x = ds->x ? ds->x + i * ds->dim : NULL;
 		part.x8 = ds->x8 ? ds->x8 + i * ds->dim : NULL;
-		part.y = ds->y + i;
+		part.y = ds->y ? ds->y + i : NULL;
+		part.t = ds->t ? ds->t + i * ds->t_dim : NULL;
 		danp_gather(&part, NULL, m, 0, NULL, x, y);
+		if (t)
+			danp_gather_targets(&part, NULL, m, t);
 		ret = danp_evaluate(net, &b, noisy, &ev, err);
 		if (ret)
 			goto out;
@@ -109,5 +115,6 @@ int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
 out:
 	free(x);
 	free(y);
+	free(t);
 	return ret;
 }

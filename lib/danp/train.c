@@ -9,7 +9,7 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 		     struct danp_err *err)
 {
 	size_t bs = ep->batch_size, nb, *perm;
-	float *x;
+	float *x, *t = NULL;
 	int32_t *y;
 	double lsum = ep->start_loss_sum;
 	int ret = 0;
@@ -25,11 +25,17 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 		return danp_seterr(err, -EINVAL, "dataset has %zu features, "
 				   "network input %zu", ds->dim,
 				   net->spec.sizes[0]);
+	if (ds->t && ds->t_dim != net->spec.sizes[net->L])
+		return danp_seterr(err, -EINVAL, "dataset has %zu targets, "
+				   "network output %zu", ds->t_dim,
+				   net->spec.sizes[net->L]);
 	nb = (ds->n + bs - 1) / bs;
 	perm = malloc(ds->n * sizeof(size_t));
 	x = malloc(bs * ds->dim * sizeof(float));
 	y = malloc(bs * sizeof(int32_t));
-	if (!perm || !x || !y) {
+	if (ds->t)
+		t = malloc(bs * ds->t_dim * sizeof(float));
+	if (!perm || !x || !y || (ds->t && !t)) {
 		ret = danp_seterr(err, -ENOMEM, "out of memory for batches");
 		goto out;
 	}
@@ -43,10 +49,14 @@ int danp_train_epoch(struct danp_net *net, const struct danp_dataset *ds,
 	}
 	for (size_t i = ep->start_batch; i < nb; i++) {
 		size_t off = i * bs, m = ds->n - off < bs ? ds->n - off : bs;
-		struct danp_batch b = { .x = x, .labels = y, .n = m };
+		struct danp_batch b = {
+			.x = x, .labels = ds->y ? y : NULL, .targets = t, .n = m,
+		};
 		double loss;
 
 		danp_gather(ds, perm + off, m, ep->augment, rng, x, y);
+		if (t)
+			danp_gather_targets(ds, perm + off, m, t);
 		ret = danp_step(net, &b, &loss, err);
 		if (ret)
 			goto out;
@@ -67,5 +77,6 @@ out:
 	free(perm);
 	free(x);
 	free(y);
+	free(t);
 	return ret;
 }

@@ -232,7 +232,9 @@ struct danp_dataset {
 	float *x;		/* n x dim */
 	uint8_t *x8;		/* n x dim */
 	float scale[3], shift[3];
-	int32_t *y;		/* n labels */
+	int32_t *y;		/* n labels, or NULL for a regression set */
+	float *t;		/* n x t_dim real targets (MSE), or NULL */
+	size_t t_dim;
 };
 
 void danp_dataset_free(struct danp_dataset *ds);
@@ -263,6 +265,27 @@ int danp_load_csv(struct danp_dataset *ds, const char *path,
 		  struct danp_err *err);
 int danp_parse_csv(struct danp_dataset *ds, const char *buf, size_t len,
 		   const char *name, struct danp_err *err);
+/*
+ * CSV for regression: the first @n_targets columns are real-valued targets
+ * (ds->t), the rest features; ds->y is NULL.  @n_targets 0 decides from
+ * the data: one column of class indices gives labels as danp_parse_csv,
+ * anything else one real target.
+ */
+int danp_load_csv_targets(struct danp_dataset *ds, const char *path,
+			  size_t n_targets, struct danp_err *err);
+int danp_parse_csv_targets(struct danp_dataset *ds, const char *buf,
+			   size_t len, const char *name, size_t n_targets,
+			   struct danp_err *err);
+
+/*
+ * The paper's teacher-student task: a teacher network of @spec with the
+ * default initialisation (uniform in +-1/sqrt(fan_in)) from @seed maps
+ * inputs drawn from N(0, 1) to real targets.  @train gets @n_train samples,
+ * @test @n_test further samples of the same teacher.
+ */
+int danp_teacher_data(struct danp_dataset *train, struct danp_dataset *test,
+		      const struct danp_spec *spec, size_t n_train,
+		      size_t n_test, uint64_t seed, struct danp_err *err);
 
 /* Read a whole file, gunzipping when it is gzip.  *buf is malloc'ed. */
 int danp_read_file(const char *path, uint8_t **buf, size_t *len,
@@ -290,6 +313,9 @@ void danp_shuffle(size_t *perm, size_t n, struct danp_rng *r);
  * rows 0..n-1. */
 void danp_gather(const struct danp_dataset *ds, const size_t *perm, size_t n,
 		 int augment, struct danp_rng *r, float *x, int32_t *y);
+/* Targets of rows perm[0..n) (a regression set's ds->t) into @t. */
+void danp_gather_targets(const struct danp_dataset *ds, const size_t *perm,
+			 size_t n, float *t);
 /* Evaluate on the first @max samples of @ds (all when @max is 0). */
 int danp_evaluate_dataset(struct danp_net *net, const struct danp_dataset *ds,
 			  size_t max, int noisy, struct danp_eval *res,

@@ -44,8 +44,27 @@ static int load_idx_pair(struct danp_dataset *ds, const char *dir,
 			     pick(b, sizeof(b), dir, nb), err);
 }
 
+/* Labels only (CE), or regression targets as well (MSE). */
+static int load_csv(struct danp_dataset *ds, const char *path, long targets,
+		    struct danp_err *err)
+{
+	int ret;
+
+	if (targets >= 0)
+		return danp_load_csv_targets(ds, path, (size_t)targets, err);
+	ret = danp_load_csv(ds, path, err);
+	if (ret && strstr(err->msg, "not a class index")) {
+		char m[sizeof(err->msg)];
+
+		memcpy(m, err->msg, sizeof(m));
+		seterr(err, ret, "%.200s (real-valued targets need --loss mse)", m);
+	}
+	return ret;
+}
+
 int data_load(struct train_data *d, const char *name, const char *dir,
-	      const char *train_csv, const char *test_csv, struct danp_err *err)
+	      const char *train_csv, const char *test_csv, long targets,
+	      struct danp_err *err)
 {
 	int ret;
 
@@ -90,9 +109,18 @@ int data_load(struct train_data *d, const char *name, const char *dir,
 		if (!train_csv || !test_csv)
 			return seterr(err, -EINVAL,
 						  "--dataset csv needs --train and --test");
-		ret = danp_load_csv(&d->train, train_csv, err);
+		ret = load_csv(&d->train, train_csv, targets, err);
 		if (!ret)
-			ret = danp_load_csv(&d->test, test_csv, err);
+			ret = load_csv(&d->test, test_csv, targets, err);
+		if (!ret && !d->train.t != !d->test.t)
+			ret = seterr(err, -EINVAL, "%s has %s, %s %s", train_csv,
+				     d->train.t ? "real targets" : "class labels",
+				     test_csv, d->test.t ? "real targets" :
+				     "class labels");
+		if (!ret && d->train.t_dim != d->test.t_dim)
+			ret = seterr(err, -EINVAL, "%s has %zu targets, %s %zu",
+				     train_csv, d->train.t_dim, test_csv,
+				     d->test.t_dim);
 		if (!ret && d->train.dim != d->test.dim)
 			ret = seterr(err, -EINVAL, "%s has %zu features, %s %zu",
 						 train_csv, d->train.dim,
@@ -119,7 +147,13 @@ void data_defaults(const char *ds, enum danp_rule rule, const char *noise,
 	int replay = noise && (!strncmp(noise, "replay", 6) ||
 			       !strncmp(noise, "device", 6));
 
-	/* Documentation/learning/danp.rst, "Hyperparameters". */
+	/* Documentation/learning/danp.rst, "Hyperparameters"; the teacher
+	 * task those of the paper's hardware demonstration. */
+	if (!strncmp(ds, "teacher", 7) && rule != DANP_RULE_BP) {
+		*lr = 1e-3f;
+		*decor_lr = 1e-4f;
+		return;
+	}
 	if (rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR) {
 		*lr = c10 ? 6.1035e-6f : c100 ? 1.2207e-5f : 0.1f / 512;
 		*decor_lr = 1.9073e-7f;

@@ -33,7 +33,8 @@ struct opts {
 	unsigned int epochs, threads;
 	size_t batch, train_limit, ckpt_every;
 	uint64_t seed;
-	int json, resume, center, cosine, quiet, progress;
+	long targets;		/* CSV target columns; -1 class labels */
+	int json, resume, center, cosine, quiet, progress, loss_set;
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -49,12 +50,14 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: smtj-train [options]\n"
 "  -r, --rule RULE        bp, dbp (BP with decorrelation), np, anp, danp [danp]\n"
-"  -d, --dataset NAME     mnist, fashion, cifar10, cifar100, csv [mnist]\n"
+"  -d, --dataset NAME     mnist, fashion, cifar10, cifar100, csv,\n"
+"                         teacher:SIZES[,n=N,test=N,seed=S] [mnist]\n"
 "  -D, --data DIR         dataset directory [data/mnist, ...]\n"
 "      --train FILE, --test FILE   CSV files for --dataset csv\n"
+"      --targets N        CSV: first N columns are real targets (--loss mse)\n"
 "  -a, --arch SIZES       e.g. 784-500-500-500-10 [in-500-500-500-classes]\n"
 "  -n, --noise SPEC       libsmtj noise spec [bernoulli:sigma=0.0125,h=1]\n"
-"  -e, --epochs N         [5]      -b, --batch N   [64]\n"
+"  -e, --epochs N         [5; teacher 100]  -b, --batch N  [64; teacher 10]\n"
 "  -l, --lr X             optimiser learning rate [per dataset, see man page]\n"
 "  -E, --decor-lr X       decorrelation rate eps_R [per dataset]\n"
 "      --optim adam|sgd   --loss ce|mse   --reduce sum|mean\n"
@@ -79,6 +82,36 @@ static int parse_enum(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/*
+ * Regression (teacher task, CSV targets) uses MSE; the teacher task runs
+ * the paper's demonstration settings unless told otherwise.
+ */
+static int task_defaults(struct opts *o)
+{
+	int teacher = teacher_dataset(o->dataset);
+
+	if ((teacher || o->targets > 0) && o->loss_set &&
+	    o->loss != DANP_LOSS_MSE) {
+		fprintf(stderr, "smtj-train: %s has real targets: use --loss mse\n",
+			teacher ? o->dataset : "--targets");
+		return -1;
+	}
+	if (o->targets > 0 && strcmp(o->dataset, "csv")) {
+		fprintf(stderr, "smtj-train: --targets is for --dataset csv\n");
+		return -1;
+	}
+	if (teacher || o->targets > 0)
+		o->loss = DANP_LOSS_MSE;
+	/* CSV with --loss mse: real targets accepted, labels recognised. */
+	if (o->targets < 0 && o->loss == DANP_LOSS_MSE)
+		o->targets = 0;
+	if (!o->epochs)
+		o->epochs = teacher ? 100 : 5;
+	if (!o->batch && teacher)
+		o->batch = 10;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -95,6 +128,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
 		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
 		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
+		{ "targets", 1, 0, 14 },
 		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	static const char *const optims[] = { "adam", "sgd" };
@@ -146,6 +180,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if ((v = parse_enum(optarg, losses, 2)) < 0)
 				goto bad;
 			o->loss = (enum danp_loss)v;
+			o->loss_set = 1;
 			break;
 		case 5:
 			if ((v = parse_enum(optarg, reduces, 2)) < 0)
@@ -185,6 +220,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (*end || !o->ckpt_every)
 				goto bad;
 			break;
+		case 14:
+			o->targets = strtol(optarg, &end, 10);
+			if (*end || o->targets < 1 || o->targets > 4096)
+				goto bad;
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
@@ -210,7 +250,7 @@ bad:
 			o->resume ? "resume" : "checkpoint-every");
 		return -1;
 	}
-	return 0;
+	return task_defaults(o);
 }
 
 /* Per-epoch noise seed: resuming at epoch e recreates the same stream. */
@@ -330,9 +370,12 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 					danp_net_params(net)->decor_lr);
 		return net;
 	}
-	if (!o->arch) {
+	if (!o->arch && d->arch[0]) {
+		snprintf(arch, sizeof(arch), "%s", d->arch);
+		o->arch = arch;
+	} else if (!o->arch) {
 		snprintf(arch, sizeof(arch), "%zu-500-500-500-%zu", d->train.dim,
-			 d->train.n_classes);
+			 d->train.t ? d->train.t_dim : d->train.n_classes);
 		o->arch = arch;
 	}
 	if (danp_spec_parse(&spec, o->arch, &err)) {
@@ -408,12 +451,33 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
 }
 
+/*
+ * The clean test and training losses before any step, appended to the
+ * results header: what the teacher task's loss ratio is measured against.
+ */
+static int initial_loss(struct danp_net *net, const struct train_data *d,
+			char *hdr, size_t len, int quiet)
+{
+	struct danp_eval te, tr;
+	size_t k = strlen(hdr);
+
+	if (evaluate(net, &d->test, d->test.n, 0, &te) ||
+	    evaluate(net, &d->train, TRAIN_EVAL_MAX, 0, &tr))
+		return -1;
+	snprintf(hdr + k, len - k, ",\n  \"initial_test_loss\": %.6f, "
+		 "\"initial_train_loss\": %.6f", te.loss, tr.loss);
+	if (!quiet)
+		printf("epoch 0: test loss %.6f train loss %.6f\n", te.loss,
+		       tr.loss);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
 		.dataset = "mnist", .noise = "bernoulli:sigma=0.0125,h=1",
-		.rule = DANP_RULE_DANP, .epochs = 5, .seed = 42, .threads = 1,
-		.decor_lr = -1, .progress = 1, .center = 1,
+		.rule = DANP_RULE_DANP, .seed = 42, .threads = 1,
+		.decor_lr = -1, .progress = 1, .center = 1, .targets = -1,
 	};
 	uint64_t user[DANP_CKPT_USER] = { 0 }, consumed = 0;
 	struct train_data d;
@@ -451,7 +515,10 @@ int main(int argc, char **argv)
 	 * calls must then be single-threaded, or the two kinds of threads
 	 * oversubscribe the cores. */
 	openblas_set_num_threads(1);
-	if (data_load(&d, o.dataset, o.data_dir, o.train_csv, o.test_csv, &err)) {
+	if (teacher_dataset(o.dataset) ?
+	    teacher_load(&d, o.dataset, o.seed, &err) :
+	    data_load(&d, o.dataset, o.data_dir, o.train_csv, o.test_csv,
+		      o.targets, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
 		return 1;
 	}
@@ -521,6 +588,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smtj-train: resuming epoch %u at batch %zu%s\n",
 			e0 + 1, start_batch, live ? " (fresh device noise)" : "");
 	header_json(hdr, sizeof(hdr), &o, net, desc);
+	if (!o.resume && d.train.t &&
+	    initial_loss(net, &d, hdr, sizeof(hdr), o.quiet))
+		goto out_net;
 	if (o.output && report_open(&rep, o.output, o.json, hdr,
 				    o.resume ? e0 : 0, msg, sizeof(msg))) {
 		fprintf(stderr, "smtj-train: %s\n", msg);
@@ -637,7 +707,11 @@ int main(int argc, char **argv)
 		start_lsum = 0;
 		start_samples = 0;
 		/* Noisy first: the reference's test accuracy is the noisy one. */
-		if (!o.quiet && need_noise)
+		if (!o.quiet && d.train.t)
+			printf("epoch %u: loss %.6f test loss %.6f %.1f s "
+			       "%.0f samples/s\n", e + 1, row.train_loss,
+			       row.test_loss, row.seconds, row.samples_per_s);
+		else if (!o.quiet && need_noise)
 			printf("epoch %u: loss %.4f test %.2f %% noisy, %.2f %% clean; "
 			       "train %.2f %% noisy; %.1f s %.0f samples/s\n", e + 1,
 			       row.train_loss, 100 * row.test_acc_noisy,

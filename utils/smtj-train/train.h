@@ -14,13 +14,25 @@ struct train_data {
 	const char *name;	/* mnist, fashion, cifar10, cifar100, csv */
 	struct danp_dataset train, test;
 	int augment;
+	char arch[64];		/* the teacher's sizes, default student shape */
 };
+/* @targets: CSV target columns, 0 to decide from the data (see
+ * danp_load_csv_targets), -1 for class labels only. */
 int data_load(struct train_data *d, const char *name, const char *dir,
-	      const char *train_csv, const char *test_csv, struct danp_err *err);
+	      const char *train_csv, const char *test_csv, long targets,
+	      struct danp_err *err);
 void data_free(struct train_data *d);
 /* Reference hyperparameters for (dataset, rule, noise spec). */
 void data_defaults(const char *dataset, enum danp_rule rule,
 		   const char *noise_spec, float *lr, float *decor_lr);
+
+/* ---- the teacher task (teacher.c) ---- */
+/* Whether @name is "teacher" or "teacher:...". */
+int teacher_dataset(const char *name);
+/* "teacher:SIZES[,n=N][,test=N][,seed=S]"; the teacher's seed derives from
+ * @run_seed unless seed= is given. */
+int teacher_load(struct train_data *d, const char *name, uint64_t run_seed,
+		 struct danp_err *err);
 
 /* ---- noise (noise.c): libsmtj sources behind danp_noise_fn ---- */
 struct train_noise;

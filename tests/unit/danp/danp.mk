@@ -28,3 +28,11 @@ $(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-int
 	@mkdir -p $(dir $@)
 	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) -o $@ \
 		$(filter %.c,$^) -lopenblas -lz -lm -pthread
+
+# Regression tasks (teacher-student, CSV targets) through the tool.
+SMTJ_TASKS_TEST := $(O)/tests/unit/danp/test-smtj-tasks
+UNIT_TESTS += $(SMTJ_TASKS_TEST)
+$(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh $(O)/utils/smtj-train/smtj-train
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
+	chmod +x $@

@@ -252,6 +252,79 @@ static void test_csv(void)
 	       "CSV header only: %s", err.msg);
 }
 
+/* Regression CSV: real targets first; class indices only stay labels. */
+static void test_csv_targets(void)
+{
+	static const char reg[] = "y,a,b\n0.25,1,2\n-3,4,5\n";
+	static const char two[] = "0.5,1.5,7,8,9\n2,3,1,1,1\n";
+	static const char cls[] = "1,0.5\n0,2\n";
+	struct danp_dataset ds;
+	struct danp_err err;
+	int ret;
+
+	ret = danp_parse_csv_targets(&ds, reg, sizeof(reg) - 1, "reg.csv", 0, &err);
+	tap_ok(!ret && ds.n == 2 && ds.dim == 2 && ds.t_dim == 1 && !ds.y &&
+	       ds.t[0] == 0.25f && ds.t[1] == -3 && ds.x[2] == 4,
+	       "CSV real targets load as regression: %s", ret ? err.msg : "");
+	if (!ret)
+		danp_dataset_free(&ds);
+	ret = danp_parse_csv_targets(&ds, two, sizeof(two) - 1, "two.csv", 2, &err);
+	tap_ok(!ret && ds.dim == 3 && ds.t_dim == 2 && ds.t[1] == 1.5f &&
+	       ds.t[2] == 2 && ds.x[0] == 7, "CSV with 2 target columns");
+	if (!ret)
+		danp_dataset_free(&ds);
+	ret = danp_parse_csv_targets(&ds, cls, sizeof(cls) - 1, "cls.csv", 0, &err);
+	tap_ok(!ret && ds.y && !ds.t && ds.n_classes == 2,
+	       "CSV of class indices stays a classification set");
+	if (!ret)
+		danp_dataset_free(&ds);
+	ret = danp_parse_csv_targets(&ds, "1,2\n", 4, "short.csv", 2, &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 1", "after the targets"),
+	       "CSV without features after 2 targets: %s", err.msg);
+	ret = danp_parse_csv_targets(&ds, "1,2\n1,2,3\n", 10, "w.csv", 0, &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 2", "columns"),
+	       "regression CSV wrong column count: %s", err.msg);
+	ret = danp_parse_csv_targets(&ds, "0.5,1\n0.5,inf\n", 14, "inf.csv", 0, &err);
+	tap_ok(ret == -EINVAL && has(&err, "line 2", "not a number"),
+	       "regression CSV infinite feature: %s", err.msg);
+}
+
+/* The teacher task: deterministic per seed, targets the teacher's output. */
+static void test_teacher(void)
+{
+	static const size_t sizes[] = { 2, 3, 1 };
+	struct danp_dataset a, b, c, d;
+	struct danp_spec spec;
+	struct danp_err err;
+	int ret, same;
+
+	danp_spec_mlp(&spec, sizes, 2, &err);
+	ret = danp_teacher_data(&a, &b, &spec, 50, 20, 9, &err);
+	ret |= danp_teacher_data(&c, &d, &spec, 50, 20, 9, &err);
+	tap_ok(!ret && a.n == 50 && b.n == 20 && a.dim == 2 && a.t_dim == 1 &&
+	       !a.y, "teacher data: 50 + 20 samples, 2 inputs, 1 target");
+	if (ret)
+		return;
+	same = !memcmp(a.x, c.x, 100 * sizeof(float)) &&
+	       !memcmp(a.t, c.t, 50 * sizeof(float)) &&
+	       memcmp(a.x, b.x, 40 * sizeof(float));
+	tap_ok(same, "teacher data: same seed, same data; test set differs");
+	danp_dataset_free(&c);
+	danp_dataset_free(&d);
+	ret = danp_teacher_data(&c, &d, &spec, 50, 20, 10, &err);
+	tap_ok(!ret && memcmp(a.t, c.t, 50 * sizeof(float)),
+	       "teacher data: another seed, another teacher");
+	if (!ret) {
+		danp_dataset_free(&c);
+		danp_dataset_free(&d);
+	}
+	ret = danp_teacher_data(&c, &d, &spec, 0, 20, 9, &err);
+	tap_ok(ret == -EINVAL && has(&err, "at least", NULL),
+	       "teacher data: no samples rejected: %s", err.msg);
+	danp_dataset_free(&a);
+	danp_dataset_free(&b);
+}
+
 static void test_shuffle(void)
 {
 	struct danp_rng a, b;
@@ -511,6 +584,8 @@ int main(void)
 	test_idx();
 	test_cifar();
 	test_csv();
+	test_csv_targets();
+	test_teacher();
 	test_shuffle();
 	test_ckpt();
 	test_stale_tmp();

@@ -110,64 +110,58 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Loss curve of one seed at epochs 0, 10, ..., 100. */
+/* Loss curve of one seed at epochs 0, 10, ..., 100 (on the training set,
+ * as in the paper), the data from the library's teacher task. */
 static int teacher_student(uint64_t seed, double *curve)
 {
 	static const size_t sizes[] = { 2, 2, 2, 1 };
+	struct danp_dataset train, test;
 	struct danp_spec spec;
 	struct danp_params p;
-	struct danp_net *teacher, *student;
+	struct danp_net *student;
 	struct danp_err err;
 	struct danp_rng r;
 	struct test_noise tn;
-	float x[TS_N * 2], t[TS_N], xb[TS_B * 2], tb[TS_B];
-	size_t perm[TS_N];
-	struct danp_batch all = { .x = x, .targets = t, .n = TS_N };
+	int ret = -1;
 
 	danp_spec_mlp(&spec, sizes, 3, &err);
+	if (danp_teacher_data(&train, &test, &spec, TS_N, TS_N, seed * 2 + 1,
+			      &err))
+		return -1;
 	danp_params_default(&p);
 	p.loss = DANP_LOSS_MSE;
 	p.lr = 1e-3f;
 	p.decor_lr = 1e-4f;
-	p.max_batch = TS_N;
+	p.max_batch = TS_B;
 	test_noise_init(&tn, 2, 1.0f, seed);
 	p.noise = test_noise_fn;
 	p.noise_ctx = &tn;
-	if (danp_net_create(&teacher, &spec, &p, seed * 2 + 1, &err))
-		return -1;
-	if (danp_net_create(&student, &spec, &p, seed * 2 + 2, &err)) {
-		danp_net_destroy(teacher);
-		return -1;
-	}
+	if (danp_net_create(&student, &spec, &p, seed * 2 + 2, &err))
+		goto out_data;
 	danp_rng_seed(&r, seed);
-	for (int i = 0; i < TS_N * 2; i++)
-		x[i] = (float)danp_rng_normal(&r);
-	danp_forward(teacher, x, TS_N, 0, t, &err);
 	for (int e = 0; e <= TS_EPOCHS; e++) {
+		struct danp_epoch ep = { .batch_size = TS_B };
+
 		if (e % 10 == 0) {
 			struct danp_eval ev;
 
-			danp_evaluate(student, &all, 0, &ev, &err);
+			if (danp_evaluate_dataset(student, &train, 0, 0, &ev, &err))
+				goto out_net;
 			curve[e / 10] = ev.loss;
 		}
 		if (e == TS_EPOCHS)
 			break;
-		danp_shuffle(perm, TS_N, &r);
-		for (int i = 0; i < TS_N; i += TS_B) {
-			struct danp_batch b = { .x = xb, .targets = tb, .n = TS_B };
-
-			for (int k = 0; k < TS_B; k++) {
-				xb[2 * k] = x[2 * perm[i + k]];
-				xb[2 * k + 1] = x[2 * perm[i + k] + 1];
-				tb[k] = t[perm[i + k]];
-			}
-			danp_step(student, &b, NULL, &err);
-		}
+		if (danp_train_epoch(student, &train, &r, &ep, &err))
+			goto out_net;
 	}
-	danp_net_destroy(teacher);
+	ret = 0;
+out_net:
 	danp_net_destroy(student);
+out_data:
+	danp_dataset_free(&train);
+	danp_dataset_free(&test);
 	test_noise_free(&tn);
-	return 0;
+	return ret;
 }
 
 static void teacher_student_median(void)
