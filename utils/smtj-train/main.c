@@ -31,7 +31,8 @@ struct opts {
 	enum danp_reduce reduce;
 	float lr, decor_lr;
 	unsigned int epochs, threads;
-	size_t batch, train_limit, ckpt_every;
+	size_t batch, train_limit, ckpt_every, downsample;
+	double progress_every;
 	uint64_t seed;
 	long targets;		/* CSV target columns; -1 class labels */
 	int json, resume, center, cosine, quiet, progress, loss_set;
@@ -65,6 +66,8 @@ static void usage(FILE *f)
 "                         bias (learnt by default; --decor-center accepted)\n"
 "  -s, --seed N           [42]     -t, --threads N  [1]\n"
 "      --train-limit N    train on the first N samples only [all]\n"
+"      --downsample K     K x K average pooling of images (MNIST 28 -> 14)\n"
+"      --progress-every S a progress line on stderr every S seconds\n"
 "  -o, --output FILE      per-epoch results; --format csv|json [csv]\n"
 "  -c, --checkpoint FILE  written atomically every epoch and on Ctrl-C\n"
 "      --checkpoint-every N  also every N batches within an epoch\n"
@@ -128,7 +131,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
 		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
 		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
-		{ "targets", 1, 0, 14 },
+		{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
+		{ "progress-every", 1, 0, 16 },
 		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	static const char *const optims[] = { "adam", "sgd" };
@@ -218,6 +222,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 13:
 			o->ckpt_every = strtoul(optarg, &end, 10);
 			if (*end || !o->ckpt_every)
+				goto bad;
+			break;
+		case 15:
+			o->downsample = strtoul(optarg, &end, 10);
+			if (*end || !o->downsample || o->downsample > 16)
+				goto bad;
+			break;
+		case 16:
+			o->progress_every = strtod(optarg, &end);
+			if (*end || !(o->progress_every > 0))
 				goto bad;
 			break;
 		case 14:
@@ -522,6 +536,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
 		return 1;
 	}
+	if (data_downsample(&d, o.downsample, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		goto out_data;
+	}
 	/* The first N training samples only: quick runs (make demo, TCG). */
 	if (o.train_limit && o.train_limit < d.train.n)
 		d.train.n = o.train_limit;
@@ -603,6 +621,7 @@ int main(int argc, char **argv)
 			.epochs = o.epochs, .batch_size = o.batch,
 			.stop = &stop_flag,
 			.ckpt_every = o.checkpoint ? o.ckpt_every : 0,
+			.every = o.progress_every,
 		};
 		struct danp_epoch ep = {
 			.batch_size = o.batch, .augment = d.augment,

@@ -28,6 +28,7 @@ int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss)
 			w - fill, "", batch, n_batches, loss, rate, eta);
 		fflush(stderr);
 	}
+	ticker_tick(p, batch, n_batches, batch * p->batch_size, loss);
 	if (p->stop && *p->stop)
 		return 1;
 	/* A checkpoint within the epoch (at its end one is written anyway). */

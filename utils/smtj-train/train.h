@@ -76,9 +76,20 @@ struct progress {
 	double t0;
 	volatile sig_atomic_t *stop;	/* set by SIGINT */
 	size_t ckpt_every;		/* stop for a checkpoint every N batches */
+	double every;			/* --progress-every: seconds, 0 off */
+	double last_t, last_sum;	/* ticker state: previous line */
+	size_t last_n;
 };
 int progress_cb(void *ctx, size_t batch, size_t n_batches, double loss);
 void progress_end(struct progress *p);
 double now_seconds(void);
+
+/* ---- plain progress lines (ticker.c) ---- */
+void ticker_tick(struct progress *p, size_t batch, size_t n_batches,
+		 size_t samples, double mean_loss);
+
+/* ---- image downsampling (downsample.c) ---- */
+/* K x K average pooling of both sets' images (K <= 1: nothing). */
+int data_downsample(struct train_data *d, size_t k, struct danp_err *err);
 
 #endif
