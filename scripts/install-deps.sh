@@ -17,8 +17,13 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
 gcc-12-multilib
 xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
 nodejs npm
-debhelper dh-dkms dpkg-dev lintian"
+debhelper dh-dkms dpkg-dev lintian
+parallel slurm-wlm munge gnuplot-nox"
 
+# parallel, slurm-wlm and munge: the smtj-sweep test runs a sweep on both
+# (its own munged/slurmctld/slurmd on a socket and ports of its own, so
+# services the packages may start are not used); gnuplot-nox: make demo's
+# learning curve.
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
 
 SUDO=
