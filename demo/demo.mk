@@ -7,22 +7,29 @@
 # trainer, smtjctl and MNIST; the kernel unpacks both.  The result is judged
 # like a selftest by tests/vm/run.sh.
 #
-#   make demo DEMO_ARCH=784-64-10 DEMO_EPOCHS=1 DEMO_LIMIT=20000 DEMO_LR=2e-4
+#   make demo DEMO_ARCH=196-64-10 DEMO_DOWNSAMPLE=2 DEMO_LIMIT=30000 DEMO_LR=2e-3
 #
 # The defaults keep the run to minutes under TCG: most of a step's cost is
-# the 784x784 input decorrelation, whatever the hidden size, so the network
-# is small and the epoch is the first DEMO_LIMIT training images.  Adam's
-# rate is raised from the reference's 4.8828e-5 (tuned for five epochs of
-# the 784-500-500-500-10 network) so that one short epoch learns visibly.
+# the input decorrelation (d^2 per image, whatever the hidden size), so the
+# images are averaged down to 14x14 (d = 196: a step about 9x cheaper than
+# at 784, measured on the host) and the network is small.  Measured in the
+# VM (TCG, host load 15-19): 60000 images at lr 1e-3 reached 84.1 % but
+# trained for 485 s; 30000 at lr 2e-3 reach 84.2 % on the host, in half
+# the time.  Adam's rate is raised from the reference's 4.8828e-5 (tuned
+# for five epochs of the 784-500-500-500-10 network) so one pass learns.
+# demo/show.sh streams the guest's progress lines and draws the curve.
 
 DEMO_DIR      := $(BUILD)/demo
 DEMO_RUN      := $(DEMO_DIR)/run
 DEMO_INITRD   := $(DEMO_DIR)/initramfs.cpio.gz
-DEMO_ARCH     ?= 784-64-10
+DEMO_ARCH     ?= 196-64-10
+DEMO_DOWNSAMPLE ?= 2
 DEMO_EPOCHS   ?= 1
-DEMO_LIMIT    ?= 20000
-DEMO_LR       ?= 2e-4
-DEMO_MIN_ACC  ?= 0.50
+DEMO_LIMIT    ?= 30000
+DEMO_LR       ?= 2e-3
+DEMO_MIN_ACC  ?= 0.70
+# Seconds between the guest's progress lines.
+DEMO_TICK     ?= 5
 DEMO_SEED     ?= 42
 # The VM has two vCPUs (QEMU runs them on two host threads): libdanp's
 # step is split over both.
@@ -55,17 +62,13 @@ $(DEMO_INITRD): $$(MODULES) $$(SMTJ_TRAIN_STATIC) $(SMTJCTL_STATIC) \
 		$(SMTJ_TRAIN_STATIC) $(SMTJCTL_STATIC) $(TOP)/data/mnist
 
 demo-run: $(DEMO_INITRD)
-	@echo "demo: booting $(VM_KERNEL) (TCG where KVM does not work: minutes);" \
-		"console in $(DEMO_RUN)/console.txt"
-	@mkdir -p $(DEMO_RUN)
-	@( sleep 2; tail -n +1 -F $(DEMO_RUN)/console.log 2>/dev/null | \
-		tr -d '\r' | grep --line-buffered -E '^(demo:|epoch|[0-9]+,|smtjctl|  )' ) & \
-	tailpid=$$!; \
-	VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE) $(DEMO_CPU)' \
+	@echo "demo: booting $(VM_KERNEL) (TCG where KVM does not work: minutes)"
+	@$(TOP)/demo/show.sh $(DEMO_RUN) -- env \
+		VM_QEMU='$(VM_QEMU)' VM_MACHINE='$(VM_MACHINE) $(DEMO_CPU)' \
 		VM_SERIAL='-serial file:$(DEMO_RUN)/console.log -serial file:$(DEMO_RUN)/tap.log' \
 		VM_KERNEL='$(VM_KERNEL)' VM_DTB='$(VM_DTB)' VM_INITRD='$(DEMO_INITRD)' \
 		VM_CONSOLE='$(VM_CONSOLE)' VM_TAPDEV='$(VM_TAPDEV)' VM_OUT='$(DEMO_RUN)' \
 		VM_ACCEL='$(VM_ACCEL)' VM_TIMEOUT='$(DEMO_TIMEOUT)' VM_MEM=1024 \
 		VM_KVM_CPUFLAGS='$(VM_KVM_CPUFLAGS)' VM_NAME=demo \
-		VM_APPEND='demo_arch=$(DEMO_ARCH) demo_epochs=$(DEMO_EPOCHS) demo_min_acc=$(DEMO_MIN_ACC) demo_seed=$(DEMO_SEED) demo_limit=$(DEMO_LIMIT) demo_lr=$(DEMO_LR) demo_threads=$(DEMO_THREADS)' \
-		$(TOP)/tests/vm/run.sh; rc=$$?; kill $$tailpid 2>/dev/null; exit $$rc
+		VM_APPEND='demo_arch=$(DEMO_ARCH) demo_epochs=$(DEMO_EPOCHS) demo_min_acc=$(DEMO_MIN_ACC) demo_seed=$(DEMO_SEED) demo_limit=$(DEMO_LIMIT) demo_lr=$(DEMO_LR) demo_threads=$(DEMO_THREADS) demo_downsample=$(DEMO_DOWNSAMPLE) demo_tick=$(DEMO_TICK)' \
+		$(TOP)/tests/vm/run.sh

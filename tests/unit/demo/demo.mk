@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make demo's host side (demo/show.sh) with a stand-in VM: streaming, the
+# curve and the summary, and that no process of it is left.
+
+DEMO_SHOW_TEST := $(O)/tests/unit/demo/test-demo-show
+UNIT_TESTS += $(DEMO_SHOW_TEST)
+HOST_ONLY_TESTS += $(DEMO_SHOW_TEST)
+$(DEMO_SHOW_TEST): tests/unit/demo/test-demo-show.sh demo/show.sh
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(TOP)/demo/show.sh >$@
+	chmod +x $@
