@@ -14,8 +14,8 @@
 # images are averaged down to 14x14 (d = 196: a step about 9x cheaper than
 # at 784, measured on the host) and the network is small.  Measured in the
 # VM (TCG, host load 15-19): 60000 images at lr 1e-3 reached 84.1 % but
-# trained for 485 s; 30000 at lr 2e-3 reach 84.2 % on the host, in half
-# the time.  Adam's rate is raised from the reference's 4.8828e-5 (tuned
+# trained for 485 s; 30000 at lr 2e-3 reached 82.6 % after 108 s of
+# training (VM 291 s in all, load 19-20).  Adam's rate is raised from the reference's 4.8828e-5 (tuned
 # for five epochs of the 784-500-500-500-10 network) so one pass learns.
 # demo/show.sh streams the guest's progress lines and draws the curve.
 

@@ -19,7 +19,7 @@ ok() {
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 left() {	# processes whose command line names $1 (pattern from a file)
-	printf '%s\n' "$1" >"$D/.pattern"
+	printf '%s/\n' "$1" >"$D/.pattern"
 	grep -laFf "$D/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
 		sed 's|^/proc/\([0-9]*\)/cmdline$|\1|' | grep -vx "$$" || true
 }
@@ -42,7 +42,8 @@ for l in "epoch 1/2 batch 20/20 samples 1280 2.0 s 640.0 samples/s loss 1.5000" 
 done
 printf 'demo: noise values used by training 123456\r\n' >>"$c"
 printf 'demo: test accuracy 0.81230, device produced 130000 samples\r\n' >>"$c"
-[ "${3-}" = hang ] && exec sleep 1000
+# A VM that never ends, recognisable by the run directory it names.
+[ "${3-}" = hang ] && exec sh -c 'while :; do sleep 1; done' "$run"
 exit "$2"
 VM
 chmod +x "$D/fake-vm.sh"
@@ -56,7 +57,7 @@ watch() {
 }
 
 R=$D/run
-"$SHOW" "$R" -- "$D/fake-vm.sh" "$R" 3 | watch "$R"
+"$SHOW" "$R" -- "$D/fake-vm.sh" "$R/" 3 | watch "$R"
 st=${PIPESTATUS[0]}
 [ "$st" -eq 3 ]; ok $? "exit status is the VM's ($st)"
 ! grep -q "NOT STREAMED" "$R/console.log" && [ -e "$R/seen" ]
@@ -81,11 +82,11 @@ ok $? "names the console file that exists"
 # Interrupted (make's Ctrl-C): the VM that would run for ever is stopped
 # and nothing is left.
 R2=$D/int
-"$SHOW" "$R2" -- "$D/fake-vm.sh" "$R2" 0 hang >"$D/int.out" 2>&1 &
+"$SHOW" "$R2" -- "$D/fake-vm.sh" "$R2/" 0 hang >"$D/int.out" 2>&1 &
 pid=$!
-: >"$D/int-seen"
 mkdir -p "$R2"
 for i in $(seq 100); do grep -q "device produced" "$R2/console.log" 2>/dev/null && break; : >"$R2/seen"; sleep 0.1; done
+[ -n "$(left "$R2")" ]; ok $? "the stand-in VM is running before the interrupt"
 kill -TERM $pid
 wait $pid
 st=$?

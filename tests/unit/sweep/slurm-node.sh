@@ -11,11 +11,12 @@
 slurm_pids=()
 slurm_dir=
 
-# Every process whose command line names DIR (job steps, slurmstepd),
-# as PIDs; the pattern from a file, so that grep does not find itself.
+# Every process whose command line names DIR/ (job steps, slurmstepd),
+# as PIDs; the pattern from a file beside DIR, so that grep does not find
+# itself.
 slurm_leftovers() {
-	printf '%s\n' "$slurm_dir" >"$slurm_dir/.pattern"
-	grep -laFf "$slurm_dir/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
+	printf '%s/\n' "$slurm_dir" >"$slurm_dir.pattern"
+	grep -laFf "$slurm_dir.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
 		sed 's|^/proc/\([0-9]*\)/cmdline$|\1|' | grep -vx "$$" || true
 }
 
@@ -30,14 +31,21 @@ slurm_stop() {
 		sleep 0.1
 	done
 	for p in "${slurm_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	# slurmstepd and job processes the daemons left behind.
-	for p in $(slurm_leftovers); do kill -KILL "$p" 2>/dev/null; done
+	# slurmstepd and job processes the daemons left behind; killed ones
+	# that are not our children vanish only when init has reaped them.
 	wait 2>/dev/null
+	for i in $(seq 50); do
+		p=$(slurm_leftovers)
+		[ -z "$p" ] && break
+		kill -KILL $p 2>/dev/null
+		sleep 0.1
+	done
+	rm -f "$slurm_dir.pattern"
 	slurm_pids=()
 }
 
 slurm_start() {
-	local d=$1 host port i
+	local d=${1%/} host port i
 	slurm_dir=$d
 	mkdir -p "$d/state" "$d/spool" "$d/log"
 	host=$(hostname -s)

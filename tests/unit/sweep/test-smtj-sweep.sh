@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Under the build directory (Slurm's socket and spool live there too).
 D=$(mktemp -d "${SMTJ_SWEEP_TMP:-/tmp}/smtj-sweep-test.XXXXXX")
 . "$here/slurm-node.sh"
-trap 'slurm_stop; rm -rf "$D"' EXIT
+trap 'slurm_stop; rm -rf "$D" "$D.pattern"' EXIT
 n=0
 fails=0
 ok() {
@@ -24,10 +24,10 @@ ok() {
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 # Processes still running with $1 in their command line (the pattern
-# from a file, so that grep's own command line does not match).
+# from a file beside $D, so that grep's own command line does not match).
 left() {
-	printf '%s\n' "$1" >"$D/.pattern"
-	grep -laFf "$D/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
+	printf '%s\n' "$1" >"$D.pattern"
+	grep -laFf "$D.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
 		sed 's|^/proc/\([0-9]*\)/cmdline$|\1|' | grep -vx "$$" || true
 }
 # A merged CSV without its timing columns (seconds, samples_per_s).
@@ -118,7 +118,7 @@ elif ! command -v parallel >/dev/null; then
 	skip "GNU parallel not installed (the reference)"
 else
 	t0=$(date +%s)
-	slurm_start "$D/slurm"
+	slurm_start "$D/slurm/"
 	ok $? "single-node Slurm up ($(($(date +%s) - t0)) s)"
 	"$S" plan "$D/s" "${G[@]}" >/dev/null && "$S" slurm "$D/s" --cpus-per-task=1 >/dev/null
 	ok $? "plan and sweep.sbatch"
