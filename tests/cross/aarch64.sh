@@ -130,8 +130,8 @@ done
 for s in "${scripts[@]}"; do
 	names+=("$s")
 	case $s in
-	test-smtj-train)
-		cmd[$s]="$(printf '%q ' "$TOP/tests/unit/danp/test-smtj-train.sh" "$W/smtj-train/smtj-train")" ;;
+	test-smtj-train | test-smtj-tasks)
+		cmd[$s]="$(printf '%q ' "$TOP/tests/unit/danp/$s.sh" "$W/smtj-train/smtj-train")" ;;
 	test_tools)
 		cmd[$s]="$(printf '%q ' env SMTJ_TOOLS="$W" "$TOP/tests/unit/smtj/test_tools.sh")" ;;
 	*)

@@ -9,7 +9,7 @@
 # runs on the host and the tool under qemu.  Expanded when the recipe runs,
 # after every fragment has added its tests.
 
-CROSS_SCRIPT_TESTS = $(SMTJ_TRAIN_TEST) $(SMTJ_TOOLS_TEST)
+CROSS_SCRIPT_TESTS = $(SMTJ_TRAIN_TEST) $(SMTJ_TASKS_TEST) $(SMTJ_TOOLS_TEST)
 # HOST_ONLY_TESTS (sanitizer builds made with the host's clang) are not
 # cross-built.
 CROSS_UNIT_TESTS = $(patsubst $(O)/%,%,$(filter-out $(CROSS_SCRIPT_TESTS) \
