@@ -179,7 +179,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: danp-bench [--data DIR] [--epochs N] [--threads N] "
 		"[--seed N] [--rule danp|bp|...] [--no-center] [--max-batches N] "
 		"[--no-sgemm] [--lr X] [--blas-core auto] [--blas-threads] "
-		"[--until ACC] [--json FILE]\n");
+		"[--until ACC] [--decor-every K] [--decor-input-only] [--json FILE]\n");
 }
 
 /* Time to accuracy: the first epoch whose @noisy (else clean) test
@@ -221,11 +221,13 @@ int main(int argc, char **argv)
 		{ "max-batches", 1, 0, 'm' }, { "json", 1, 0, 'j' },
 		{ "no-sgemm", 0, 0, 'n' }, { "lr", 1, 0, 'l' },
 		{ "blas-core", 1, 0, 'b' }, { "blas-threads", 0, 0, 'B' },
+		{ "decor-every", 1, 0, 'k' }, { "decor-input-only", 0, 0, 'i' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *dir = "data/mnist", *json = NULL;
 	int epochs = 1, threads = 1, center = 1, do_sgemm = 1, o;
-	int blas_split = 0, bp, decor;
+	int blas_split = 0, bp, decor, input_only = 0;
+	unsigned int decor_every = 1;
 	unsigned long long seed = 42;
 	size_t max_batches = 0;
 	float lr = 0;
@@ -281,6 +283,8 @@ int main(int argc, char **argv)
 		case 'l': lr = (float)atof(optarg); break;
 		case 'b': break;	/* handled before OpenBLAS matters */
 		case 'B': blas_split = 1; break;
+		case 'k': decor_every = (unsigned int)atoi(optarg); break;
+		case 'i': input_only = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -306,7 +310,12 @@ int main(int argc, char **argv)
 	if (max_batches && max_batches * 64 < tr.n)
 		tr.n = max_batches * 64;
 	danp_spec_parse(&spec, "784-500-500-500-10", &err);
+	if (input_only) {	/* cheaper decorrelation: layer 0's input only */
+		spec.decor_default = 0;
+		spec.decor[0] = 1;
+	}
 	danp_params_default(&p);
+	p.decor_every = decor_every;
 	p.rule = rule;
 	p.decor_center = center;
 	if (rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR)
@@ -391,6 +400,7 @@ int main(int argc, char **argv)
 		"  \"arch\": \"784-500-500-500-10\",\n  \"batch\": 64,\n"
 		"  \"blas_core\": \"%s\",\n  \"threads\": %d,\n"
 		"  \"split\": \"%s\",\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
+		"  \"decor_every\": %u,\n  \"decor_input_only\": %d,\n"
 		"  \"lr\": %g,\n  \"samples_per_epoch\": %zu,\n"
 		"  \"gflop_per_epoch\": %.2f,\n  \"sgemm_gflops\": %.1f,\n"
 		"  \"sgemm_gflops_before\": %.1f,\n  \"sgemm_gflops_after\": %.1f,\n"
@@ -398,7 +408,7 @@ int main(int argc, char **argv)
 		"  \"sgemm_blas_threaded_gflops\": %.1f,\n"
 		"  \"epochs\": [\n", danp_rule_name(rule), danp_blas_core(),
 		threads, blas_split ? "openblas" : "libdanp", seed, center,
-		p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
+		decor_every, input_only, p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
 		threads > 1 ? gb : g0);
 	for (int e = 0; e < epochs; e++) {
 		double dt = ep[e].seconds, dc = ep[e].cpu;

@@ -49,6 +49,30 @@ int danp_pool_create(struct danp_pool **out, unsigned int threads);
 void danp_pool_destroy(struct danp_pool *p);
 unsigned int danp_pool_parts(const struct danp_pool *p);
 void danp_pool_run(struct danp_pool *p, danp_pool_fn fn, void *arg);
+/* Contention: whether splitting still pays (contention.c).  Verdicts
+ * over DANP_CONTENTION_WINDOW split jobs; a split that costs more than
+ * DANP_SPLIT_KEEP_PCT % of the serial estimate is dropped for
+ * DANP_SERIAL_MIN jobs (doubling per failed retry up to DANP_SERIAL_MAX;
+ * a step is about 40 jobs). */
+#define DANP_CONTENTION_WINDOW 64u
+#define DANP_SPLIT_KEEP_PCT 90u
+#define DANP_SERIAL_MIN 2048u
+#define DANP_SERIAL_MAX 65536u
+struct danp_contention {
+	unsigned int parts;
+	unsigned int jobs;		/* split jobs in this window */
+	uint64_t own_ns, wait_ns;	/* their sums */
+	unsigned int serial_left, backoff;
+	unsigned int last_ratio_pct;	/* last window's cost / serial */
+	uint64_t split_jobs, serial_jobs, fallbacks;
+};
+void danp_contention_init(struct danp_contention *c, unsigned int parts);
+/* 1: run this job on the caller's thread (counts the stretch down). */
+int danp_contention_serial(struct danp_contention *c);
+/* Record a split job; 1 when the split was just dropped. */
+int danp_contention_record(struct danp_contention *c, uint64_t own_ns,
+			   uint64_t wait_ns);
+void danp_pool_stats(const struct danp_pool *p, struct danp_thread_stats *st);
 /* Part @part of @parts of [0, n) in blocks of @align: [*lo, *hi). */
 void danp_part_range(size_t n, size_t align, unsigned int part,
 		     unsigned int parts, size_t *lo, size_t *hi);
@@ -108,7 +132,9 @@ int danp_grad_noise(struct danp_net *net, const struct danp_batch *b,
 int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 		 double *loss, struct danp_err *err);
 
-void danp_decor_update(struct danp_net *net, size_t n);
+/* One update of every decorrelated layer's R (and c) at rate @eps from
+ * the last forward's inputs of @n rows. */
+void danp_decor_update(struct danp_net *net, size_t n, float eps);
 void danp_optim_apply(struct danp_net *net);
 
 #endif /* DANP_INTERNAL_H */

@@ -67,10 +67,8 @@ static void diag_part(void *arg, unsigned int part, unsigned int parts)
 	}
 }
 
-void danp_decor_update(struct danp_net *net, size_t n)
+void danp_decor_update(struct danp_net *net, size_t n, float eps)
 {
-	float eps = net->p.decor_lr;
-
 	for (unsigned int l = 0; l < net->L; l++) {
 		struct danp_layer *ly = &net->lay[l];
 		size_t d = ly->din;

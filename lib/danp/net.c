@@ -52,6 +52,9 @@ static int check_params(const struct danp_spec *spec,
 					   spec->sizes[i]);
 	if (!(p->lr >= 0) || !(p->decor_lr >= 0))
 		return danp_seterr(err, -EINVAL, "learning rates must be >= 0");
+	if (p->decor_every > 1000)
+		return danp_seterr(err, -EINVAL, "decor_every %u: need 0..1000",
+				   p->decor_every);
 	if (p->optim == DANP_OPT_ADAM &&
 	    !(p->beta1 >= 0 && p->beta1 < 1 && p->beta2 >= 0 && p->beta2 < 1))
 		return danp_seterr(err, -EINVAL, "Adam betas must be in [0, 1)");
@@ -232,6 +235,12 @@ int danp_net_set_threads(struct danp_net *net, unsigned int threads,
 unsigned int danp_net_threads(const struct danp_net *net)
 {
 	return danp_pool_parts(net->pool);
+}
+
+void danp_net_thread_stats(const struct danp_net *net,
+			   struct danp_thread_stats *st)
+{
+	danp_pool_stats(net->pool, st);
 }
 
 void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr)

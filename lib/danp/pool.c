@@ -4,12 +4,19 @@
  * caller is part 0, worker i is part i.  A step dispatches a few dozen
  * short jobs (a split product, a fused loop), so waking by futex each time
  * would cost more than the jobs save: workers spin for a while on the job
- * generation before they sleep on a condition variable.
+ * generation before they sleep on a condition variable.  Spinning is
+ * bounded by measured progress: the caller waits for its partners about
+ * as long as its own part took, workers for the next job about twice the
+ * usual gap between jobs; a partner later than that has been descheduled
+ * and the spinner sleeps instead of holding the CPU it needs.  When waits
+ * like that make the split cost more than one thread would, the pool runs
+ * on the caller's thread alone for a while (contention.c).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "danp-internal.h"
@@ -21,10 +28,17 @@
  * waits for needs, so there they poll only briefly (as libgomp does). */
 #define POOL_SPIN_NS 200000
 #define POOL_POLLS_PER_CLOCK 256u
+/* Least spin: covers the skew between equal parts and a wake-up. */
+#define POOL_SPIN_FLOOR_NS 20000
 
 struct danp_pool {
 	unsigned int parts;		/* threads, the caller included */
-	long spin_ns;			/* polling before sleeping */
+	long spin_ns;			/* most polling before sleeping */
+	atomic_long worker_spin_ns;	/* workers' bound, set by the caller */
+	/* Caller-only state. */
+	struct danp_contention ct;
+	long gap_ns;			/* recent gap between jobs */
+	long last_end;			/* when the last split job ended */
 	pthread_t *tid;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;		/* a new job (or stop) */
@@ -58,11 +72,11 @@ static long mono_ns(void)
 	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-/* Poll @ready for up to p->spin_ns (at least POOL_POLLS_PER_CLOCK polls);
+/* Poll @ready for up to @spin_ns (at least POOL_POLLS_PER_CLOCK polls);
  * 1 when it became true. */
 static int poll_until(const struct danp_pool *p,
 		      int (*ready)(const struct danp_pool *p, unsigned long v),
-		      unsigned long v)
+		      unsigned long v, long spin_ns)
 {
 	long deadline = 0;
 
@@ -74,7 +88,7 @@ static int poll_until(const struct danp_pool *p,
 			long t = mono_ns();
 
 			if (!deadline)
-				deadline = t + p->spin_ns;
+				deadline = t + spin_ns;
 			else if (t >= deadline)
 				return 0;
 		}
@@ -97,7 +111,10 @@ static unsigned long wait_job(struct danp_pool *p, unsigned long seen)
 {
 	unsigned long g;
 
-	if (poll_until(p, job_after, seen))
+	long spin = atomic_load_explicit(&p->worker_spin_ns,
+					 memory_order_relaxed);
+
+	if (poll_until(p, job_after, seen, spin))
 		return atomic_load_explicit(&p->gen, memory_order_acquire);
 	pthread_mutex_lock(&p->lock);
 	while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen)
@@ -175,6 +192,8 @@ int danp_pool_create(struct danp_pool **out, unsigned int threads)
 	atomic_init(&p->gen, 0);
 	atomic_init(&p->pending, 0);
 	atomic_init(&p->stop, 0);
+	atomic_init(&p->worker_spin_ns, p->spin_ns);
+	danp_contention_init(&p->ct, threads);
 	for (i = 0; i + 1 < threads; i++) {
 		struct worker_arg *wa = malloc(sizeof(*wa));
 
@@ -212,28 +231,66 @@ unsigned int danp_pool_parts(const struct danp_pool *p)
 	return p ? p->parts : 1;
 }
 
+static long clamp_spin(const struct danp_pool *p, long ns)
+{
+	ns += POOL_SPIN_FLOOR_NS;
+	return ns < p->spin_ns ? ns : p->spin_ns;
+}
+
 void danp_pool_run(struct danp_pool *p, danp_pool_fn fn, void *arg)
 {
+	long t0, t1, t2;
+
 	if (!p) {
+		fn(arg, 0, 1);
+		return;
+	}
+	if (danp_contention_serial(&p->ct)) {
 		fn(arg, 0, 1);
 		return;
 	}
 	p->fn = fn;
 	p->arg = arg;
 	atomic_store_explicit(&p->pending, p->parts - 1, memory_order_relaxed);
+	t0 = mono_ns();
+	/* Workers poll for the next job about twice the usual gap. */
+	if (p->last_end) {
+		p->gap_ns += (t0 - p->last_end - p->gap_ns) / 8;
+		atomic_store_explicit(&p->worker_spin_ns,
+				      clamp_spin(p, 2 * p->gap_ns),
+				      memory_order_relaxed);
+	}
 	pthread_mutex_lock(&p->lock);
 	atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
 	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->lock);
 	fn(arg, 0, p->parts);
-	if (poll_until(p, all_done, 0))
+	t1 = mono_ns();
+	/* The partners' parts are as long as ours: wait about that long. */
+	if (!poll_until(p, all_done, 0, clamp_spin(p, (t1 - t0) / 2))) {
+		/* A worker is late (descheduled on a busy machine): sleep
+		 * rather than take the CPU it may need. */
+		pthread_mutex_lock(&p->lock);
+		while (atomic_load_explicit(&p->pending, memory_order_acquire))
+			pthread_cond_wait(&p->done, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+	}
+	t2 = mono_ns();
+	p->last_end = t2;
+	danp_contention_record(&p->ct, (uint64_t)(t1 - t0), (uint64_t)(t2 - t1));
+}
+
+void danp_pool_stats(const struct danp_pool *p, struct danp_thread_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->threads = danp_pool_parts(p);
+	if (!p)
 		return;
-	/* A worker is late (descheduled on a busy machine): sleep rather
-	 * than take the CPU it may need. */
-	pthread_mutex_lock(&p->lock);
-	while (atomic_load_explicit(&p->pending, memory_order_acquire))
-		pthread_cond_wait(&p->done, &p->lock);
-	pthread_mutex_unlock(&p->lock);
+	st->split_active = !p->ct.serial_left;
+	st->split_jobs = p->ct.split_jobs;
+	st->serial_jobs = p->ct.serial_jobs;
+	st->fallbacks = p->ct.fallbacks;
+	st->last_ratio_pct = p->ct.last_ratio_pct;
 }
 
 void danp_part_range(size_t n, size_t align, unsigned int part,

@@ -224,13 +224,14 @@ static int rule_grad(struct danp_net *net, const struct danp_batch *b,
 int danp_step(struct danp_net *net, const struct danp_batch *b,
 	      double *loss, struct danp_err *err)
 {
+	unsigned int k = net->p.decor_every > 1 ? net->p.decor_every : 1;
 	int ret = rule_grad(net, b, loss, err);
 
 	if (ret)
 		return ret;
 	danp_optim_apply(net);
-	if (danp_uses_decor(&net->p))
-		danp_decor_update(net, b->n);
+	if (danp_uses_decor(&net->p) && (net->steps + 1) % k == 0)
+		danp_decor_update(net, b->n, (float)k * net->p.decor_lr);
 	net->steps++;
 	return 0;
 }

@@ -76,6 +76,10 @@ struct danp_params {
 	float beta1, beta2, eps;	/* Adam (0.9, 0.999, 1e-8) */
 	float decor_lr;			/* epsilon_R */
 	int decor_center;		/* reference quirk: centring bias c */
+	/* Update R every decor_every-th step only, by decor_every * eps_R
+	 * (0 or 1: every step, the reference).  The update is two thirds of
+	 * R's cost per step; see "Cheaper decorrelation" in danp.rst. */
+	unsigned int decor_every;
 	float np_mean, np_sigma2;	/* NP: noise mean and variance */
 	size_t max_batch;		/* largest batch passed to step/eval */
 	danp_noise_fn noise;		/* required for NP/ANP/DANP */
@@ -118,6 +122,21 @@ void danp_net_set_noise(struct danp_net *net, danp_noise_fn fn, void *ctx);
 int danp_net_set_threads(struct danp_net *net, unsigned int threads,
 			 struct danp_err *err);
 unsigned int danp_net_threads(const struct danp_net *net);
+/*
+ * On a busy machine a worker thread may be descheduled, and a split step
+ * would then be slower than one thread: libdanp measures each split job
+ * and, when the split stops paying, runs jobs on the caller's thread
+ * alone for a while before it tries again.  These counters say how often.
+ */
+struct danp_thread_stats {
+	unsigned int threads;		/* as set */
+	int split_active;		/* 0 while running on one thread */
+	unsigned long long split_jobs, serial_jobs;	/* jobs run each way */
+	unsigned long long fallbacks;	/* times the split was dropped */
+	unsigned int last_ratio_pct;	/* split cost / serial estimate, % */
+};
+void danp_net_thread_stats(const struct danp_net *net,
+			   struct danp_thread_stats *st);
 /* Change the learning rates (e.g. from the command line after resume). */
 void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr);
 

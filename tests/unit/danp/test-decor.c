@@ -2,7 +2,11 @@
 /*
  * Decorrelation: the low-rank update equals R - eps offdiag(Z^T Z / B) R
  * computed explicitly in double; the centring bias moves by -eps sum z;
- * and training R on correlated data removes the correlation.
+ * and training R on correlated data removes the correlation.  Cheaper
+ * variants: updating every k-th step leaves R untouched in between and
+ * then makes exactly the update of rate k eps (bit for bit: the same
+ * inputs, the same float rate); decorrelating the input layer only gives
+ * layer 0 the full rule's R and the other layers none.
  *
  * Tolerances: entries are O(1) and sums run over 12 terms, so float
  * rounding is about 12 * 6e-8 * |R| < 1e-6; we allow 1e-5.  For the
@@ -105,6 +109,118 @@ static void low_rank_vs_explicit(int center)
 	tap_ok(worst < 1e-5, "low-rank update == explicit%s (B %d < d %d): "
 	       "max |diff| %.2e", center ? " with centring" : "", B, D, worst);
 	danp_net_destroy(net);
+}
+
+static struct danp_net *net_every(unsigned int every, float eps,
+				   int input_only)
+{
+	const size_t sizes[] = { D, D, 3 };
+	struct danp_spec spec;
+	struct danp_params p;
+	struct danp_err err;
+	struct danp_net *net;
+
+	danp_spec_mlp(&spec, sizes, 2, &err);
+	if (input_only) {
+		spec.decor_default = 0;
+		spec.decor[0] = 1;
+	}
+	danp_params_default(&p);
+	p.rule = DANP_RULE_BP_DECOR;
+	p.optim = DANP_OPT_SGD;
+	p.lr = 0;		/* W fixed: the inputs repeat exactly */
+	p.decor_lr = eps;
+	p.decor_every = every;
+	p.max_batch = B;
+	if (danp_net_create(&net, &spec, &p, 1, &err)) {
+		printf("# %s\n", err.msg);
+		exit(1);
+	}
+	return net;
+}
+
+static int steps(struct danp_net *net, const struct danp_batch *b, int n)
+{
+	struct danp_err err;
+
+	for (int i = 0; i < n; i++)
+		if (danp_step(net, b, NULL, &err)) {
+			printf("# step: %s\n", err.msg);
+			return -1;
+		}
+	return 0;
+}
+
+static void every_k(void)
+{
+	const float eps = 0.05f;
+	struct danp_net *a = net_every(3, eps, 0), *k1 = net_every(1, 3.0f * eps, 0);
+	struct danp_net *d0 = net_every(0, eps, 0), *d1 = net_every(1, eps, 0);
+	float x[B * D], eye[D * D] = { 0 };
+	int32_t y[B] = { 0 };
+	struct danp_batch b = { .x = x, .labels = y, .n = B };
+	struct danp_rng rng;
+	int same = 1;
+
+	danp_rng_seed(&rng, 9);
+	for (int i = 0; i < B * D; i++)
+		x[i] = (float)danp_rng_normal(&rng);
+	for (int i = 0; i < D; i++)
+		eye[i * D + i] = 1;
+	if (steps(a, &b, 2) || steps(k1, &b, 1) || steps(d0, &b, 3) ||
+	    steps(d1, &b, 3)) {
+		tap_ok(0, "every-k steps");
+		goto out;
+	}
+	for (unsigned int l = 0; l < 2; l++)
+		same &= !memcmp(danp_net_decor(a, l), eye, sizeof(eye));
+	tap_ok(same, "every 3rd step: R stays I after steps 1 and 2");
+	if (steps(a, &b, 1)) {
+		tap_ok(0, "every-k step 3");
+		goto out;
+	}
+	same = 1;
+	for (unsigned int l = 0; l < 2; l++)
+		same &= !memcmp(danp_net_decor(a, l), danp_net_decor(k1, l),
+				sizeof(eye));
+	tap_ok(same, "every 3rd step: step 3 == one update at rate 3 eps");
+	same = !memcmp(danp_net_decor(a, 0), eye, sizeof(eye));
+	tap_ok(!same, "every 3rd step: step 3 moved R");
+	same = 1;
+	for (unsigned int l = 0; l < 2; l++)
+		same &= !memcmp(danp_net_decor(d0, l), danp_net_decor(d1, l),
+				sizeof(eye));
+	tap_ok(same, "decor_every 0 == 1 (every step)");
+out:
+	danp_net_destroy(a);
+	danp_net_destroy(k1);
+	danp_net_destroy(d0);
+	danp_net_destroy(d1);
+}
+
+static void input_only(void)
+{
+	const float eps = 0.05f;
+	struct danp_net *in = net_every(1, eps, 1), *all = net_every(1, eps, 0);
+	float x[B * D];
+	int32_t y[B] = { 0 };
+	struct danp_batch b = { .x = x, .labels = y, .n = B };
+	struct danp_rng rng;
+
+	danp_rng_seed(&rng, 10);
+	for (int i = 0; i < B * D; i++)
+		x[i] = (float)danp_rng_normal(&rng);
+	if (steps(in, &b, 2) || steps(all, &b, 2)) {
+		tap_ok(0, "input-only steps");
+		goto out;
+	}
+	tap_ok(!danp_net_decor(in, 1), "input only: layer 1 has no R");
+	tap_ok(!memcmp(danp_net_decor(in, 0), danp_net_decor(all, 0),
+		       D * D * sizeof(float)),
+	       "input only: layer 0's R == the full rule's");
+out:
+	danp_net_destroy(in);
+	danp_net_destroy(all);
 }
 
 static double mean_abs_corr(const float *R, const float *x, size_t n, size_t d)
@@ -303,5 +419,7 @@ int main(void)
 	low_rank_vs_explicit(1);
 	reduces_correlation();
 	diagonal_stays_one();
+	every_k();
+	input_only();
 	return tap_done();
 }
