@@ -14,10 +14,18 @@
  * The machine may be shared: besides wall-clock figures the JSON carries
  * process CPU time and the rates per CPU second, for training and for the
  * sgemm ceiling alike, so their ratio survives other load.
+ *
+ * --load N makes the load itself: N busy threads, thread i pinned to CPU
+ * i, spin while the epochs train (their CPU time is left out of the
+ * training CPU figures).  A 2-thread run must then fall back to one
+ * thread rather than wait for its descheduled worker: the JSON carries
+ * libdanp's thread statistics.
  */
 #include <cblas.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +72,30 @@ static double cpu_now(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+struct hog {
+	pthread_t tid;
+	unsigned int cpu;
+	atomic_int *stop;
+	double cpu_seconds;
+};
+
+static void *hog_run(void *v)
+{
+	struct hog *h = v;
+	cpu_set_t set;
+	struct timespec ts;
+	volatile unsigned long spin = 0;
+
+	CPU_ZERO(&set);
+	CPU_SET(h->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!atomic_load_explicit(h->stop, memory_order_relaxed))
+		spin++;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	h->cpu_seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+	return NULL;
 }
 
 /* One sgemm call of a training step: transposes and shape. */
@@ -179,7 +211,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: danp-bench [--data DIR] [--epochs N] [--threads N] "
 		"[--seed N] [--rule danp|bp|...] [--no-center] [--max-batches N] "
 		"[--no-sgemm] [--lr X] [--blas-core auto] [--blas-threads] "
-		"[--until ACC] [--decor-every K] [--decor-input-only] [--json FILE]\n");
+		"[--until ACC] [--decor-every K] [--decor-input-only] [--load N] [--json FILE]\n");
 }
 
 /* Time to accuracy: the first epoch whose @noisy (else clean) test
@@ -221,13 +253,17 @@ int main(int argc, char **argv)
 		{ "max-batches", 1, 0, 'm' }, { "json", 1, 0, 'j' },
 		{ "no-sgemm", 0, 0, 'n' }, { "lr", 1, 0, 'l' },
 		{ "blas-core", 1, 0, 'b' }, { "blas-threads", 0, 0, 'B' },
-		{ "decor-every", 1, 0, 'k' }, { "decor-input-only", 0, 0, 'i' },
+		{ "load", 1, 0, 'L' }, { "decor-every", 1, 0, 'k' }, { "decor-input-only", 0, 0, 'i' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *dir = "data/mnist", *json = NULL;
 	int epochs = 1, threads = 1, center = 1, do_sgemm = 1, o;
 	int blas_split = 0, bp, decor, input_only = 0;
-	unsigned int decor_every = 1;
+	unsigned int decor_every = 1, n_hogs = 0;
+	struct hog hogs[64];
+	atomic_int hog_stop;
+	double hog_cpu = 0;
+	struct danp_thread_stats ts;
 	unsigned long long seed = 42;
 	size_t max_batches = 0;
 	float lr = 0;
@@ -285,11 +321,13 @@ int main(int argc, char **argv)
 		case 'B': blas_split = 1; break;
 		case 'k': decor_every = (unsigned int)atoi(optarg); break;
 		case 'i': input_only = 1; break;
+		case 'L': n_hogs = (unsigned int)atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (threads < 1 || threads > DANP_MAX_THREADS || epochs < 1) {
+	if (threads < 1 || threads > DANP_MAX_THREADS || epochs < 1 ||
+	    n_hogs > 64) {
 		usage(stderr);
 		return 2;
 	}
@@ -358,6 +396,17 @@ int main(int argc, char **argv)
 	}
 	danp_rng_seed(&rng, seed);
 	macs = danp_step_macs(net, 64) * (double)tr.n / 64.0;
+	atomic_init(&hog_stop, 0);
+	for (unsigned int i = 0; i < n_hogs; i++) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		hogs[i].cpu = i % (unsigned int)(cpus > 0 ? cpus : 1);
+		hogs[i].stop = &hog_stop;
+		if (pthread_create(&hogs[i].tid, NULL, hog_run, &hogs[i])) {
+			fprintf(stderr, "danp-bench: cannot start load\n");
+			return 1;
+		}
+	}
 	t_start = now();
 	for (int e = 0; e < epochs; e++) {
 		struct danp_epoch de = { .batch_size = 64 };
@@ -386,6 +435,21 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	atomic_store(&hog_stop, 1);
+	for (unsigned int i = 0; i < n_hogs; i++) {
+		pthread_join(hogs[i].tid, NULL);
+		hog_cpu += hogs[i].cpu_seconds;
+	}
+	/* The load ran through the epochs and evaluations: take its CPU out
+	 * of the epochs in proportion to their wall time. */
+	for (int e = 0; n_hogs && e < epochs; e++) {
+		double share = ep[epochs - 1].wall > 0 ?
+			       ep[e].seconds / ep[epochs - 1].wall : 0;
+
+		ep[e].cpu -= hog_cpu * share;
+		csum -= hog_cpu * share;
+	}
+	danp_net_thread_stats(net, &ts);
 	if (do_sgemm) {
 		g1 = sgemm_rate(&spec, bp, decor, threads, 1, &g1c);
 		gemm = (g0 + g1) / 2;
@@ -401,6 +465,10 @@ int main(int argc, char **argv)
 		"  \"blas_core\": \"%s\",\n  \"threads\": %d,\n"
 		"  \"split\": \"%s\",\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
 		"  \"decor_every\": %u,\n  \"decor_input_only\": %d,\n"
+		"  \"load_threads\": %u,\n  \"load_cpu_seconds\": %.1f,\n"
+		"  \"split_jobs\": %llu,\n  \"serial_jobs\": %llu,\n"
+		"  \"split_fallbacks\": %llu,\n  \"split_active_at_end\": %d,\n"
+		"  \"split_cost_pct_of_serial\": %u,\n"
 		"  \"lr\": %g,\n  \"samples_per_epoch\": %zu,\n"
 		"  \"gflop_per_epoch\": %.2f,\n  \"sgemm_gflops\": %.1f,\n"
 		"  \"sgemm_gflops_before\": %.1f,\n  \"sgemm_gflops_after\": %.1f,\n"
@@ -408,7 +476,9 @@ int main(int argc, char **argv)
 		"  \"sgemm_blas_threaded_gflops\": %.1f,\n"
 		"  \"epochs\": [\n", danp_rule_name(rule), danp_blas_core(),
 		threads, blas_split ? "openblas" : "libdanp", seed, center,
-		decor_every, input_only, p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
+		decor_every, input_only, n_hogs, hog_cpu, ts.split_jobs,
+		ts.serial_jobs, ts.fallbacks, ts.split_active,
+		ts.last_ratio_pct, p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
 		threads > 1 ? gb : g0);
 	for (int e = 0; e < epochs; e++) {
 		double dt = ep[e].seconds, dc = ep[e].cpu;

@@ -8,8 +8,8 @@ BENCH_BINS += $(DANP_BENCH)
 $(DANP_BENCH): $(O)/bench/danp/danp-bench.o $(O)/lib/libdanp.a
 	$(CC) -o $@ $^ -lopenblas -lz -lm -pthread
 
-BENCH_STEPS += bench-danp bench-danp-tta
-.PHONY: bench-danp bench-danp-tta data-mnist
+BENCH_STEPS += bench-danp bench-danp-loaded bench-danp-tta bench-danp-aarch64
+.PHONY: bench-danp bench-danp-loaded bench-danp-tta bench-danp-aarch64 data-mnist
 
 # One MNIST epoch of the reference recipe at 1 and 2 threads (libdanp's
 # split; and OpenBLAS's threading, for comparison), and BP at 1 thread;
@@ -32,6 +32,27 @@ bench-danp: $(DANP_BENCH) data-mnist
 	@for f in $(DANP_BENCH_RUNS); do \
 		printf '%-23s' $$f; sed -n 's/.*"\(blas_core\|threads\|split\|sgemm_gflops\|mean_seconds_per_epoch\|mean_sgemm_fraction\|peak_rss_mb\)": "\{0,1\}\([^",]*\).*/ \1=\2/p' \
 			$(DANP_BENCH_OUT)/$$f.json | tr -d '\n'; echo; done
+
+# Two threads on a loaded machine: danp-bench makes the load itself (one
+# busy thread pinned to each CPU) while 300 batches train at 1 thread and
+# at 2, one after the other in the same run.  The 2-thread run must not be
+# slower than the 1-thread one: libdanp drops the split while its worker
+# is descheduled (split_fallbacks, serial_jobs in the JSON).  The idle
+# ratio is bench-danp's danp-mnist-2t against danp-mnist-1t.
+DANP_LOADED_RUNS := danp-mnist-1t-loaded danp-mnist-2t-loaded
+bench-danp-loaded: $(DANP_BENCH) data-mnist
+	@mkdir -p $(DANP_BENCH_OUT)
+	$(DANP_BENCH) --data data/mnist --threads 1 --blas-core auto --no-sgemm --max-batches 300 --load 2 --json $(DANP_BENCH_OUT)/danp-mnist-1t-loaded.json
+	$(DANP_BENCH) --data data/mnist --threads 2 --blas-core auto --no-sgemm --max-batches 300 --load 2 --json $(DANP_BENCH_OUT)/danp-mnist-2t-loaded.json
+	@for f in $(DANP_LOADED_RUNS); do \
+		printf '%-23s' $$f; sed -n 's/.*"\(threads\|split_fallbacks\|serial_jobs\|split_jobs\|mean_seconds_per_epoch\|mean_cpu_seconds_per_epoch\)": \([^",]*\).*/ \1=\2/p' \
+			$(DANP_BENCH_OUT)/$$f.json | tr -d '\n'; echo; done
+
+# arm64: the same bench cross-built against arm64 OpenBLAS, run briefly
+# under qemu-aarch64-static as a functional check (its FLOP rate is the
+# emulator's, not a Pi's; results.rst gives the expectations).
+bench-danp-aarch64: data-mnist
+	@bench/danp/aarch64.sh $(BUILD) $(DANP_BENCH_OUT)/danp-aarch64-qemu.json
 
 # Time to accuracy: epochs and seconds until the noisy test accuracy (the
 # reference's metric; clean beside it) reaches 90 % and 95 %, DANP at 1

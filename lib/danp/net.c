@@ -237,6 +237,15 @@ unsigned int danp_net_threads(const struct danp_net *net)
 	return danp_pool_parts(net->pool);
 }
 
+int danp_net_set_decor_every(struct danp_net *net, unsigned int k,
+			     struct danp_err *err)
+{
+	if (k > 1000)
+		return danp_seterr(err, -EINVAL, "decor_every %u: need 0..1000", k);
+	net->p.decor_every = k;
+	return 0;
+}
+
 void danp_net_thread_stats(const struct danp_net *net,
 			   struct danp_thread_stats *st)
 {

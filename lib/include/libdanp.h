@@ -137,6 +137,10 @@ struct danp_thread_stats {
 };
 void danp_net_thread_stats(const struct danp_net *net,
 			   struct danp_thread_stats *st);
+/* Update R every @k-th step (0, 1: every step; at most 1000).  Not kept
+ * in checkpoints: set it again after loading one. */
+int danp_net_set_decor_every(struct danp_net *net, unsigned int k,
+			     struct danp_err *err);
 /* Change the learning rates (e.g. from the command line after resume). */
 void danp_net_set_lr(struct danp_net *net, float lr, float decor_lr);
 

@@ -30,13 +30,18 @@ struct opts {
 	enum danp_optim optim;
 	enum danp_reduce reduce;
 	float lr, decor_lr;
-	unsigned int epochs, threads;
+	unsigned int epochs, threads, decor_every;
 	size_t batch, train_limit, ckpt_every, downsample;
 	double progress_every;
 	uint64_t seed;
 	long targets;		/* CSV target columns; -1 class labels */
 	int json, resume, center, cosine, quiet, progress, loss_set;
+	int decor_input_only;
 };
+
+/* --preset fast: see "Cheaper decorrelation" in results.rst. */
+#define FAST_DECOR_EVERY 4
+#define FAST_DECOR_INPUT_ONLY 1
 
 static volatile sig_atomic_t stop_flag;
 
@@ -71,6 +76,9 @@ static void usage(FILE *f)
 "  -o, --output FILE      per-epoch results; --format csv|json [csv]\n"
 "  -c, --checkpoint FILE  written atomically every epoch and on Ctrl-C\n"
 "      --checkpoint-every N  also every N batches within an epoch\n"
+"      --decor-every K    update R every K-th step at K eps_R [1]\n"
+"      --decor-input-only decorrelate the input layer only\n"
+"      --preset fast|reference  fast: cheaper decorrelation (see docs)\n"
 "      --resume           continue from --checkpoint\n"
 "      --cosine           report cosine(update, true gradient) per epoch\n"
 "  -q, --quiet            no summary lines;  --no-progress\n"
@@ -133,6 +141,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
 		{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
 		{ "progress-every", 1, 0, 16 },
+		{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
+		{ "preset", 1, 0, 19 },
 		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	static const char *const optims[] = { "adam", "sgd" };
@@ -238,6 +248,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->targets = strtol(optarg, &end, 10);
 			if (*end || o->targets < 1 || o->targets > 4096)
 				goto bad;
+			break;
+		case 17:
+			o->decor_every = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end || !o->decor_every || o->decor_every > 1000)
+				goto bad;
+			break;
+		case 18: o->decor_input_only = 1; break;
+		case 19:
+			/* Cheaper decorrelation, measured in results.rst. */
+			if (!strcmp(optarg, "fast")) {
+				o->decor_every = FAST_DECOR_EVERY;
+				o->decor_input_only = FAST_DECOR_INPUT_ONLY;
+			} else if (strcmp(optarg, "reference")) {
+				goto bad;
+			}
 			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
@@ -382,6 +407,11 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 					o->lr > 0 ? o->lr : danp_net_params(net)->lr,
 					o->decor_lr >= 0 ? o->decor_lr :
 					danp_net_params(net)->decor_lr);
+		/* Not in the checkpoint: as given now. */
+		danp_net_set_decor_every(net, o->decor_every, &err);
+		if (o->decor_input_only)
+			fprintf(stderr, "smtj-train: --decor-input-only ignored on "
+				"--resume: the checkpoint's layers decide\n");
 		return net;
 	}
 	if (!o->arch && d->arch[0]) {
@@ -405,6 +435,12 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 	p.lr = o->lr > 0 ? o->lr : lr;
 	p.decor_lr = o->decor_lr >= 0 ? o->decor_lr : dlr;
 	p.decor_center = o->center;
+	p.decor_every = o->decor_every;
+	if (o->decor_input_only) {
+		spec.decor_default = 0;
+		memset(spec.decor, 0, sizeof(spec.decor));
+		spec.decor[0] = 1;
+	}
 	p.max_batch = o->batch ? o->batch : 64;
 	if (p.rule == DANP_RULE_NP) {
 		/* NP needs the noise's mean and variance: ask the source. */
@@ -455,6 +491,7 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 "  \"noise\": \"%s\", \"noise_source\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
 		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
+		 "  \"decor_every\": %u, \"decor_input_only\": %d,\n"
 		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\", \"train_limit\": %zu",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
 		 ds, arch, danp_rule_name(p->rule), noise, src,
@@ -462,7 +499,10 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 p->optim == DANP_OPT_ADAM ? "adam" : "sgd",
 		 p->loss == DANP_LOSS_CE ? "ce" : "mse",
 		 p->reduce == DANP_REDUCE_SUM ? "sum" : "mean", p->lr,
-		 p->decor_lr, p->decor_center, TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
+		 p->decor_lr, p->decor_center,
+		 p->decor_every > 1 ? p->decor_every : 1,
+		 s->n_layers > 1 && s->decor[0] && !s->decor_default &&
+		 !s->decor[1], TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
 }
 
 /*
@@ -629,6 +669,7 @@ int main(int argc, char **argv)
 		};
 		struct danp_rng at_start = rng;
 		struct epoch_row row = { .epoch = e + 1 };
+		struct danp_thread_stats ts0, ts1;
 		struct danp_eval ev;
 		double t0;
 		int need_noise = danp_net_params(net)->rule >= DANP_RULE_NP;
@@ -640,6 +681,7 @@ int main(int argc, char **argv)
 		}
 		danp_net_set_noise(net, noise_fill, tn);
 		pr.t0 = now_seconds();
+		danp_net_thread_stats(net, &ts0);
 		/* Resumed mid-epoch: the seeded noise continues where it was. */
 		if (start_batch && need_noise && !live &&
 		    skip_noise(net, d.train.n, o.batch, start_batch, &err)) {
@@ -690,6 +732,12 @@ int main(int argc, char **argv)
 			}
 		}
 		progress_end(&pr);
+		danp_net_thread_stats(net, &ts1);
+		if (ts1.serial_jobs + ts1.split_jobs > ts0.serial_jobs + ts0.split_jobs)
+			row.serial_fraction = (double)(ts1.serial_jobs - ts0.serial_jobs) /
+				(double)(ts1.serial_jobs + ts1.split_jobs -
+					 ts0.serial_jobs - ts0.split_jobs);
+		row.split_fallbacks = ts1.fallbacks - ts0.fallbacks;
 		row.train_loss = ep.loss;
 		row.samples_per_s /= row.seconds;	/* samples of this run */
 		if (evaluate(net, &d.test, d.test.n, 0, &ev))
@@ -741,6 +789,11 @@ int main(int argc, char **argv)
 			       "%.1f s %.0f samples/s\n", e + 1, row.train_loss,
 			       100 * row.test_acc, 100 * row.train_acc,
 			       row.seconds, row.samples_per_s);
+		if (!o.quiet && row.split_fallbacks)
+			printf("epoch %u: machine busy: %.0f %% of the work ran on "
+			       "1 thread instead of %u (split dropped %llu times)\n",
+			       e + 1, 100 * row.serial_fraction, ts1.threads,
+			       (unsigned long long)row.split_fallbacks);
 		fflush(stdout);
 		if (stop_flag) {
 			rc = 130;

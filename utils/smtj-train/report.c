@@ -131,11 +131,13 @@ int report_add(struct report *r, const struct epoch_row *e, int cosine,
 			 "\"train_acc_noisy\": %.5f, \"test_loss\": %.6f, "
 			 "\"test_acc\": %.5f, \"test_acc_noisy\": %.5f, "
 			 "\"seconds\": %.3f, \"samples_per_s\": %.1f, "
-			 "\"noise_values\": %llu, \"cosine\": %s }",
+			 "\"noise_values\": %llu, \"cosine\": %s, "
+			 "\"serial_fraction\": %.3f, \"split_fallbacks\": %llu }",
 			 e->epoch, e->train_loss, e->train_acc, e->train_acc_noisy,
 			 e->test_loss, e->test_acc, e->test_acc_noisy, e->seconds,
 			 e->samples_per_s, (unsigned long long)e->noise_values,
-			 cosine ? cos : "null");
+			 cosine ? cos : "null", e->serial_fraction,
+			 (unsigned long long)e->split_fallbacks);
 	else
 		snprintf(line, sizeof(line), "%u,%.6f,%.5f,%.5f,%.6f,%.5f,%.5f,"
 			 "%.3f,%.1f,%llu,%s", e->epoch, e->train_loss, e->train_acc,

@@ -55,6 +55,10 @@ struct epoch_row {
 	double test_loss, test_acc, test_acc_noisy;
 	double seconds, samples_per_s, cosine;
 	uint64_t noise_values;
+	/* Thread split this epoch: jobs run on one thread because the split
+	 * cost more than it saved (a loaded machine), and how often. */
+	double serial_fraction;
+	uint64_t split_fallbacks;
 };
 struct report;
 /* @keep_epochs: rows of an earlier run kept on --resume (0: start anew). */
