@@ -26,6 +26,10 @@ CACHE=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}/intree
 TARBALL=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
 [ -n "$TARBALL" ] || { echo "smtj-intree: linux-source-6.1 is not installed" >&2; exit 1; }
 TREE=$CACHE/$(basename "${TARBALL%.tar.*}")
+# The kernel's build is not a submake of ours: under `make -j2 check-static`
+# the inherited jobserver made make warn "-j2 forced in submake", which the
+# warning check below then counted as a finding.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 KMAKE=(make -s -C "$TREE" ARCH=x86_64 -j"${INTREE_JOBS:-2}")
 mkdir -p "$CACHE" "$LOG"
 start=$SECONDS
