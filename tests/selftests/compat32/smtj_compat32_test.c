@@ -121,6 +121,7 @@ TEST_F(c32, ring)
 	struct smtj_info info;
 	struct smtj_map m = { 0 };
 	struct smtj_snap s;
+	uint64_t deadline;
 
 	NEED_32BIT();
 	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 1));
@@ -131,8 +132,12 @@ TEST_F(c32, ring)
 	EXPECT_EQ(SMTJ_RING_MAGIC, m.hdr->magic);
 	EXPECT_EQ(SMTJ_RING_VERSION, m.hdr->version);
 	EXPECT_EQ(sizeof(struct smtj_ring_header), m.hdr->header_size);
-	smtj_sleep_ms(50);
-	smtj_ring_snap(&m, &s);
+	/* 1000 samples take 10 ms at this rate; wait for them, not a time. */
+	deadline = smtj_now_ns() + 5000000000ull;
+	do {
+		smtj_sleep_ms(10);
+		smtj_ring_snap(&m, &s);
+	} while (s.producer <= 1000 && smtj_now_ns() < deadline);
 	ASSERT_LT(1000, s.producer);
 	EXPECT_EQ(s.producer - 1, s.newest_index);
 	EXPECT_EQ((uint16_t)s.newest_index, m.data[(s.producer - 1) & 65535]);
