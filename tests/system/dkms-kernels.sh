@@ -50,6 +50,7 @@ cleanup() {
 	rmdir "$m"
 }
 trap cleanup EXIT
+trap "exit 1" HUP INT PIPE TERM
 mnt() {	# mnt DIR MOUNT-ARGS...
 	mount "${@:2}" "$1" && mounted+=("$1")
 }
@@ -72,14 +73,16 @@ fi
 
 echo "1..$plan"
 log=$m/rw/dkms.log
-# The source tree exactly as the package installs it; DKMS then works on it
-# as the package's postinst would.
+# The source tree exactly as the package installs it (only /usr/src: the
+# image's /lib is merged-/usr's link, which extracting the whole package
+# would replace with a directory); DKMS then works on it as the package's
+# postinst would.
 ver=$(dpkg-deb -f "$deb" Version)
 ver=${ver%%-*}
 added() {
-	dpkg-deb -x "$deb" "$root" && chroot "$root" dkms add "smtj/$ver" >"$log" 2>&1
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" ./usr/src && chroot "$root" dkms add "smtj/$ver" >"$log" 2>&1
 }
-ok "smtj-dkms unpacked and dkms add smtj/$ver" added
+ok "smtj-dkms's /usr/src unpacked and dkms add smtj/$ver" added
 
 built_for() {	# built_for KVER ARCH ELF-MACHINE
 	local ko
