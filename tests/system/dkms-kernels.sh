@@ -89,8 +89,10 @@ built_for() {	# built_for KVER ARCH ELF-MACHINE
 	ko=$(find "$root/var/lib/dkms/smtj/$ver/$1/$2/module" -name 'smtj.ko*' 2>/dev/null | head -n 1)
 	[ -n "$ko" ] || { echo "no smtj.ko for $1/$2" >&2; return 1; }
 	case $ko in *.xz) xz -dc "$ko" >"$m/rw/smtj.ko" && ko=$m/rw/smtj.ko ;; esac
-	readelf -h "$ko" | grep -q "Machine:.*$3" &&
-		modinfo -F vermagic "$ko" | grep -q "^$1 "
+	# (not piped into grep -q: under pipefail, an early exit of grep
+	# would fail the writer with SIGPIPE)
+	[[ $(readelf -h "$ko") == *Machine:*"$3"* ]] &&
+		[[ $(modinfo -F vermagic "$ko") == "$1 "* ]]
 }
 build() {	# build [VAR=VALUE...] COMMAND...: in the image; its log on failure only
 	chroot "$root" env "$@" >"$log" 2>&1 || { cat "$log" >&2; return 1; }
