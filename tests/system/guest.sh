@@ -4,12 +4,15 @@
 # The system test, run as root inside the booted image by
 # smtj-system-test.service: installs the .debs from the test disk as a user
 # would, lets DKMS build smtj.ko, checks the device node, group access and
-# the tools, DKMS builds for 6.12 and arm64, then `apt purge` and a listing
-# that must match the one taken before the install.  TAP goes to the serial
-# port /dev/ttyS1 (run.sh judges by the complete plan and the final line);
-# the commands' own output goes to the console.
+# the tools, then `apt purge` and a listing that must match the one taken
+# before the install.  DKMS builds here only for the running kernel: the
+# image's 6.12 headers are hidden from it (tests/system/dkms-kernels.sh
+# builds for those and for arm64 on the host, where no emulation slows
+# the compiler down).  TAP goes to the serial port /dev/ttyS1 (run.sh
+# judges by the complete plan and the final line); the commands' own
+# output goes to the console.
 #
-#   guest.sh DISKDIR     DISKDIR holds debs/*.deb, mnist/ and env (KVER612, KVER_ARM64)
+#   guest.sh DISKDIR     DISKDIR holds debs/*.deb, mnist/ and env (KVER612)
 set -uo pipefail
 disk=${1:?usage: guest.sh DISKDIR}
 # shellcheck source=/dev/null
@@ -30,7 +33,7 @@ ok() {	# ok DESCRIPTION COMMAND...: one test point from a command's status
 	fi
 }
 
-echo "1..17" >&3
+echo "1..15" >&3
 echo "# boot to test: $(cut -d' ' -f1 /proc/uptime) s (kernel $(uname -r))" >&3
 export DEBIAN_FRONTEND=noninteractive
 work=/root/smtj-test
@@ -46,6 +49,10 @@ listing() {
 		-o -path /root -o -path /home -o -path /lost+found \) -prune \
 		-o ! -type d -print | grep -v '^/etc/\(passwd\|group\|shadow\|gshadow\|subuid\|subgid\)-$' | sort
 }
+
+# The 6.12 kernel's headers away from DKMS (the package's postinst builds
+# for every kernel under /lib/modules with headers); /root is not listed.
+mv "/lib/modules/$KVER612" /root/
 
 # A user outside the group exists before the install; one in it is added
 # after (the group comes with the package).
@@ -74,10 +81,6 @@ for p in $pkgs; do dpkg -L "$p"; done | sort -u >"$work/dpkg-L"
 kver=$(uname -r)
 ver=$(find /usr/src -maxdepth 1 -name 'smtj-*' -printf '%f\n' | sed 's/^smtj-//' | head -n 1)
 
-# The module DKMS built for kernel $1, architecture $2 (DKMS's tree).
-dkms_ko() {
-	find "/var/lib/dkms/smtj/$ver/$1/$2/module" -name 'smtj.ko*' 2>/dev/null | head -n 1
-}
 installed_for_running_kernel() {
 	dkms status smtj -k "$kver" | grep -q ': installed' &&
 		modinfo -n smtj | grep -q "^/lib/modules/$kver/updates/"
@@ -88,14 +91,18 @@ node_is_group_smtj_0660() {
 member_reads_samples() {	# 4096 raw 16-bit codes
 	[ "$(runuser -u member -- smtjcat -n 4096 | wc -c)" = 8192 ]
 }
-member_trains() {	# one epoch, its line in the results
+member_trains() {	# one epoch on the disk's 1000 images, tested on its other 1000
 	runuser -u member -- smtj-train --dataset mnist --data "$disk/mnist" \
 		--arch 784-32-10 --epochs 1 --train-limit 1000 \
 		--noise device:path=/dev/smtj0 --no-progress -o /home/member/out.csv &&
 		[ "$(grep -c '^[0-9]' /home/member/out.csv)" = 1 ]
 }
 outsider_open_fails() {	# the shell's open(2) error is strerror(EACCES)
-	runuser -u outsider -- bash -c 'exec 3</dev/smtj0' 2>&1 | grep -q 'Permission denied'
+	local msg rc
+	msg=$(runuser -u outsider -- bash -c 'exec 3</dev/smtj0' 2>&1)
+	rc=$?
+	echo "$msg"
+	[ "$rc" != 0 ] && [[ $msg == *'Permission denied'* ]]
 }
 outsider_smtjcat_fails() {
 	local rc
@@ -103,12 +110,6 @@ outsider_smtjcat_fails() {
 	rc=$?
 	cat "$work/outsider.err"
 	[ "$rc" = 1 ] && grep -q 'Permission denied' "$work/outsider.err"
-}
-built_for() {	# built_for KVER ARCH ELF-MACHINE
-	local ko
-	ko=$(dkms_ko "$1" "$2")
-	[ -n "$ko" ] && readelf -h "$ko" | grep -q "Machine:.*$3" &&
-		modinfo -F vermagic "$ko" | grep -q "^$1 "
 }
 dpkg_files_gone() {
 	local f left=0
@@ -141,19 +142,9 @@ usermod -aG smtj member
 ok "a group member reads 4096 samples with smtjcat" member_reads_samples
 ok "a group member runs smtjctl list and info" \
 	runuser -u member -- bash -c 'smtjctl list && smtjctl info'
-ok "a group member trains with smtj-train on device noise (MNIST, 1000 images)" member_trains
+ok "a group member trains with smtj-train on device noise (MNIST, 1000 + 1000 images)" member_trains
 ok "a user outside the group gets EACCES opening /dev/smtj0" outsider_open_fails
 ok "smtjcat as that user fails with status 1 and says why" outsider_smtjcat_fails
-
-# DKMS for the other kernels whose headers are in the image: the 6.12
-# amd64 headers (the package's postinst may have built it already), and
-# the 6.1 arm64 headers with the cross compiler (ARCH and CROSS_COMPILE
-# reach kbuild through DKMS's environment; -a names DKMS's tree for it).
-dkms status smtj -k "$KVER612" | grep -q "$KVER612" || dkms build "smtj/$ver" -k "$KVER612"
-ok "DKMS built smtj for 6.12 ($KVER612)" built_for "$KVER612" x86_64 'Advanced Micro Devices X86-64'
-ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- dkms build "smtj/$ver" -k "$KVER_ARM64" -a aarch64 \
-	--kernelsourcedir "/usr/src/linux-headers-$KVER_ARM64"
-ok "DKMS cross-built smtj for arm64 ($KVER_ARM64)" built_for "$KVER_ARM64" aarch64 AArch64
 
 ok "modprobe -r smtj" modprobe -r smtj
 # shellcheck disable=SC2086 # one word per package
