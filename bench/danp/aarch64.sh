@@ -33,7 +33,7 @@ MAKEFLAGS= make -C "$TOP" -s O="$OUT" CC="$(echo $CC)" AR=${CROSS}ar \
 	{ cat "$OUT/bench-build.log"; exit 1; }
 mkdir -p "$(dirname "$JSON")"
 # 20 batches: seconds of emulation, enough to see the loss fall.
-$QEMU -L /usr/${CROSS%-} -E LD_LIBRARY_PATH=$BLAS:$LIB \
+$QEMU -L /usr/${CROSS%-} -E LD_LIBRARY_PATH=/usr/${CROSS%-}/lib:$BLAS:$LIB \
 	"$OUT/bench/danp/danp-bench" --data "$TOP/data/mnist" --threads 1 \
 	--no-sgemm --max-batches 20 --json "$JSON" || exit 1
 sed -n 's/.*"\(blas_core\|gflops\|test_acc_noisy\|mean_seconds_per_epoch\)": "\{0,1\}\([^",]*\).*/\1=\2/p' "$JSON" |

@@ -82,7 +82,12 @@ CC="${CROSS}gcc -isystem $ROOT/usr/include/aarch64-linux-gnu/openblas-pthread
 -L$BLAS -L$LIB -Wl,-rpath-link,$BLAS:$LIB"
 # The sysroot of the cross toolchain, and the unpacked libraries, for the
 # guest only (-E does not touch the environment of qemu's host children).
-RUN=($QEMU -L /usr/${CROSS%-} -E LD_LIBRARY_PATH=$BLAS:$LIB)
+# The sysroot's lib/ comes first: its libc matches the ld.so that -L gives.
+# Where arm64 packages are installed on the host (make deb-arm64 installs
+# its build-deps), the loader otherwise took that other libc from the
+# host's /lib/aarch64-linux-gnu, and OpenBLAS's thread start-up then hung.
+SYSROOT_LIB=/usr/${CROSS%-}/lib
+RUN=($QEMU -L /usr/${CROSS%-} -E LD_LIBRARY_PATH=$SYSROOT_LIB:$BLAS:$LIB)
 
 # Build with the top Makefile's rules and flags (ALL_CFLAGS, per-area -O3
 # and library lists).  At most two jobs; a clean MAKEFLAGS so an outer make
