@@ -8,15 +8,23 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <time.h>
 #include "stream.h"
 
-/* A writer holds seq odd for a few stores; this long means a corrupt header. */
-#define SNAPSHOT_TRIES	100000U
+/*
+ * A writer holds seq odd for a few stores, but it may be preempted there
+ * (a descheduled vCPU, an emulated CPU): only seq odd for a whole second
+ * means a corrupt header.  A count of tries alone gave up on a writer that
+ * qemu-user had descheduled.
+ */
+#define SNAPSHOT_GIVE_UP_NS	1000000000LL
 
 int smtj_ring_snapshot(const struct smtj_ring_header *hdr,
 		       struct smtj_ring_snapshot *snap)
 {
-	for (unsigned int i = 0; i < SNAPSHOT_TRIES; i++) {
+	long long deadline = 0;
+
+	for (unsigned int i = 0;; i++) {
 		uint32_t s = __atomic_load_n(&hdr->seq, __ATOMIC_ACQUIRE);
 
 		if (!(s & 1)) {
@@ -31,10 +39,29 @@ int smtj_ring_snapshot(const struct smtj_ring_header *hdr,
 			if (__atomic_load_n(&hdr->seq, __ATOMIC_RELAXED) == s)
 				return 0;
 		}
-		if (i % 64 == 63)
-			sched_yield();	/* the writer may be a preempted vCPU */
+		if (i % 64 == 63) {
+			struct timespec ts;
+			long long now;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			if (!deadline)
+				deadline = now + SNAPSHOT_GIVE_UP_NS;
+			else if (now > deadline)
+				return -EPROTO;
+			/*
+			 * The writer may be preempted on our CPU: a short
+			 * sleep hands it the CPU, where sched_yield() need not.
+			 */
+			if (i < 1024) {
+				sched_yield();
+			} else {
+				struct timespec nap = { 0, 20000 };
+
+				nanosleep(&nap, NULL);
+			}
+		}
 	}
-	return -EPROTO;
 }
 
 void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,

@@ -28,7 +28,9 @@ OUT=$BUILD/cross/aarch64
 ROOT=$BUILD/cross/arm64-root
 CROSS=aarch64-linux-gnu-
 QEMU=qemu-aarch64-static
-TIMEOUT=${CROSS_TEST_TIMEOUT:-300}
+# test-smtj-train runs smtj-train five times (the resume tests): about
+# 5 minutes under qemu on a loaded machine.
+TIMEOUT=${CROSS_TEST_TIMEOUT:-900}
 PKGS="libopenblas-dev:arm64 libopenblas0-pthread:arm64 libopenblas-pthread-dev:arm64
 libgfortran5:arm64 zlib1g:arm64 zlib1g-dev:arm64 liburing-dev:arm64 liburing2:arm64
 libfftw3-dev:arm64 libfftw3-double3:arm64"
