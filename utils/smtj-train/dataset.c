@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include "train.h"
 
-__attribute__((format(printf, 3, 4)))
-static int seterr(struct danp_err *err, int code, const char *fmt, ...)
+/* Fill @err and return @code (the tool's one error helper; train.h). */
+int train_seterr(struct danp_err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -57,7 +57,7 @@ static int load_csv(struct danp_dataset *ds, const char *path, long targets,
 		char m[sizeof(err->msg)];
 
 		memcpy(m, err->msg, sizeof(m));
-		seterr(err, ret, "%.200s (real-valued targets need --loss mse)", m);
+		train_seterr(err, ret, "%.200s (real-valued targets need --loss mse)", m);
 	}
 	return ret;
 }
@@ -107,26 +107,26 @@ int data_load(struct train_data *d, const char *name, const char *dir,
 		}
 	} else if (!strcmp(name, "csv")) {
 		if (!train_csv || !test_csv)
-			return seterr(err, -EINVAL,
+			return train_seterr(err, -EINVAL,
 						  "--dataset csv needs --train and --test");
 		ret = load_csv(&d->train, train_csv, targets, err);
 		if (!ret)
 			ret = load_csv(&d->test, test_csv, targets, err);
 		if (!ret && !d->train.t != !d->test.t)
-			ret = seterr(err, -EINVAL, "%s has %s, %s %s", train_csv,
+			ret = train_seterr(err, -EINVAL, "%s has %s, %s %s", train_csv,
 				     d->train.t ? "real targets" : "class labels",
 				     test_csv, d->test.t ? "real targets" :
 				     "class labels");
 		if (!ret && d->train.t_dim != d->test.t_dim)
-			ret = seterr(err, -EINVAL, "%s has %zu targets, %s %zu",
+			ret = train_seterr(err, -EINVAL, "%s has %zu targets, %s %zu",
 				     train_csv, d->train.t_dim, test_csv,
 				     d->test.t_dim);
 		if (!ret && d->train.dim != d->test.dim)
-			ret = seterr(err, -EINVAL, "%s has %zu features, %s %zu",
+			ret = train_seterr(err, -EINVAL, "%s has %zu features, %s %zu",
 						 train_csv, d->train.dim,
 						 test_csv, d->test.dim);
 	} else {
-		return seterr(err, -EINVAL, "unknown dataset '%s'", name);
+		return train_seterr(err, -EINVAL, "unknown dataset '%s'", name);
 	}
 	if (ret)
 		data_free(d);
