@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Sourced by the figure scripts: every command that makes a figure's data
+# goes through run(), which appends it, quoted for sh, to the figure's
+# commands.sh before running it, so the file replays the figure exactly.
+# Needs $out (the figure's results directory) and $me.
+
+# $1 quoted for sh
+fig_quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_./=:,+@%-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+# fig_begin BUDGET-SECONDS: start commands.sh and the clock.
+fig_begin() {
+	fig_budget=$1
+	fig_t0=$(date +%s)
+	mkdir -p "$out"
+	{
+		echo "#!/bin/sh"
+		echo "# $me: the commands that made this directory's data, in order"
+		echo "# (written by figures/$me.sh on $(date -u +%Y-%m-%dT%H:%MZ), $(uname -n))."
+		echo "set -eu"
+	} >"$out/commands.sh"
+	echo "$me: time budget $((fig_budget / 60)) min; results in $out"
+}
+
+run() {
+	local a line=""
+	for a in "$@"; do line="$line${line:+ }$(fig_quote "$a")"; done
+	echo "$line" >>"$out/commands.sh"
+	"$@"
+}
+
+# run_to FILE CMD...: run() with stdout to FILE.
+run_to() {
+	local f=$1 a line=""
+	shift
+	for a in "$@"; do line="$line${line:+ }$(fig_quote "$a")"; done
+	echo "$line >$(fig_quote "$f")" >>"$out/commands.sh"
+	"$@" >"$f"
+}
+
+# A comment line in commands.sh.
+note() { echo "# $*" >>"$out/commands.sh"; }
+
+# fig_end: wall time against the budget, with the load it ran under.
+fig_end() {
+	local t=$(($(date +%s) - fig_t0))
+	printf 'wall_s=%s budget_s=%s load=%s\n' "$t" "$fig_budget" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/time.txt"
+	echo "$me: done in $t s (budget $fig_budget s, load $(cut -d' ' -f1-3 /proc/loadavg))"
+	[ "$t" -le "$fig_budget" ] || echo "$me: note: over its time budget"
+}
+
+die() { echo "$me: $*" >&2; exit 1; }
