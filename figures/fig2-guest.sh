@@ -9,6 +9,7 @@
 # fig2_hk (mT), fig2_n (samples per field), fig2_rate (Hz), fig2_lags,
 # fig2_seed.
 out=$1
+# shellcheck disable=SC2034 # lib.sh uses it
 me=fig2-guest
 . /fig/lib.sh
 : >"$out/commands.sh"

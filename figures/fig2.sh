@@ -10,6 +10,7 @@
 # anisotropy field in mT: h = H/Hk), FIG2_N (samples per field), FIG2_RATE
 # (Hz), FIG2_LAGS, FIG_BUDGET (s); the VM's settings (run-vm.sh).
 set -euo pipefail
+# shellcheck disable=SC2034 # lib.sh uses it
 me=fig2
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)

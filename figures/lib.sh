@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2154
+# (out and me are set by the script that sources this)
 #
 # Sourced by the figure scripts: every command that makes a figure's data
 # goes through run(), which appends it, quoted for sh, to the figure's
