@@ -22,6 +22,7 @@ seeds=${FIG3_SEEDS:-42..44}
 epochs=${FIG3_EPOCHS:-3}
 arch=${FIG3_ARCH:-784-10}
 limit=${FIG3_LIMIT:-0}
+# shellcheck disable=SC2034 # fig_sweep (lib.sh) uses it
 jobs=${FIG3_JOBS:-2}
 # 0.1 * 2^-k, the paper's grid of rates
 lrs=${FIG3_LR:-1.25e-2,3.125e-3,7.8125e-4,1.953125e-4,4.8828125e-5,1.220703125e-5}
@@ -38,24 +39,16 @@ common=(--dataset mnist --data "$MNIST" --arch "$arch" --epochs "$epochs" --thre
 [ "$limit" -gt 0 ] && common+=(--train-limit "$limit")
 # A noise grid item from a template and values: specs X1|X2|...
 specs() { echo "$2" | tr , '\n' | sed "s|.*|$1|" | paste -sd'|'; }
-# panel NAME KEY-AS-X SMTJ-SWEEP-PLAN-ARGS...
-panel() {
-	local name=$1
-	shift
-	run "$SMTJ_SWEEP" plan "$out/$name" --train "$SMTJ_TRAIN" "$@" >/dev/null
-	run "$SMTJ_SWEEP" parallel "$out/$name" -j "$jobs"
-	run "$SMTJ_SWEEP" merge "$out/$name" 2>/dev/null
-}
-panel lr --grid "lr=$lrs" --grid "seed=$seeds" -- --rule anp "${common[@]}"
-panel sigma --grid "noise=$(specs 'gauss:sigma=&' "$sigmas")" --grid "seed=$seeds" -- \
+fig_sweep lr --grid "lr=$lrs" --grid "seed=$seeds" -- --rule anp "${common[@]}"
+fig_sweep sigma --grid "noise=$(specs 'gauss:sigma=&' "$sigmas")" --grid "seed=$seeds" -- \
 	--rule anp --lr "$lr0" "${common[@]}"
-panel alpha --grid "noise=$(specs 'bernoulli:sigma=&' "$alphas")" --grid "seed=$seeds" -- \
+fig_sweep alpha --grid "noise=$(specs 'bernoulli:sigma=&' "$alphas")" --grid "seed=$seeds" -- \
 	--rule anp --lr "$lr0" "${common[@]}"
-panel n --grid "noise=$(specs 'bernoulli:h=&' "$ns")" --grid "seed=$seeds" -- \
+fig_sweep n --grid "noise=$(specs 'bernoulli:h=&' "$ns")" --grid "seed=$seeds" -- \
 	--rule anp --lr "$lr0" "${common[@]}"
-panel p --grid "noise=$(specs 'bernoulli:p=&' "$ps")" --grid "seed=$seeds" -- \
+fig_sweep p --grid "noise=$(specs 'bernoulli:p=&' "$ps")" --grid "seed=$seeds" -- \
 	--rule anp --lr "$lr0" "${common[@]}"
-panel bp --grid "seed=$seeds" -- --rule bp "${common[@]}"
+fig_sweep bp --grid "seed=$seeds" -- --rule bp "${common[@]}"
 
 # One row per run at its last epoch: panel, x (the swept value), seed,
 # test accuracy; then the mean and range over seeds per point.
@@ -68,12 +61,7 @@ for p in lr sigma alpha n p bp; do
 		printf "%s,%s,%s,%s,%s\n", panel, x, $c["seed"], $c["test_acc"], $c["test_loss"]
 	}' "$out/$p/results.csv"
 done | { echo "panel,x,seed,test_acc,test_loss"; cat; } >"$out/runs.csv"
-awk -F, 'NR > 1 { k = $1 "," $2; if (!(k in n)) { order[++m] = k; lo[k] = hi[k] = $4 }
-	n[k]++; s[k] += $4; if ($4 < lo[k]) lo[k] = $4; if ($4 > hi[k]) hi[k] = $4 }
-	END { print "panel,x,seeds,acc_mean,acc_min,acc_max"
-		for (i = 1; i <= m; i++) { k = order[i]
-			printf "%s,%d,%.5f,%s,%s\n", k, n[k], s[k] / n[k], lo[k], hi[k] } }' \
-	"$out/runs.csv" >"$out/fig3.csv"
+fig_range panel,x <"$out/runs.csv" >"$out/fig3.csv"
 note "gnuplot figures/fig3.gp:"
 run gnuplot -e "dir='$out'" "$here/fig3.gp"
 fig_end

@@ -24,6 +24,7 @@ arch=${FIG4_ARCH:-196-64-10}
 down=${FIG4_DOWNSAMPLE:-2}
 limit=${FIG4_LIMIT:-0}
 lr=${FIG4_LR:-2e-3}
+# shellcheck disable=SC2034 # fig_sweep (lib.sh) uses it
 jobs=${FIG4_JOBS:-2}
 rm -rf "$out"
 fig_begin "${FIG_BUDGET:-900}"
@@ -42,15 +43,8 @@ echo "$me: $(($(stat -c %s "$rec") / 2)) samples recorded, $scale V per code"
 common=(--dataset mnist --data "$MNIST" --arch "$arch" --downsample "$down"
 	--epochs "$epochs" --threads "${FIG4_THREADS:-1}")
 [ "$limit" -gt 0 ] && common+=(--train-limit "$limit")
-sweep() {
-	local name=$1
-	shift
-	run "$SMTJ_SWEEP" plan "$out/$name" --train "$SMTJ_TRAIN" "$@" >/dev/null
-	run "$SMTJ_SWEEP" parallel "$out/$name" -j "$jobs"
-	run "$SMTJ_SWEEP" merge "$out/$name" 2>/dev/null
-}
-sweep bp --grid "seed=$seeds" -- --rule bp "${common[@]}"
-sweep danp --grid "noise=junction:|replay:path=$rec,format=u16,scale=$scale" \
+fig_sweep bp --grid "seed=$seeds" -- --rule bp "${common[@]}"
+fig_sweep danp --grid "noise=junction:|replay:path=$rec,format=u16,scale=$scale" \
 	--grid "seed=$seeds" -- --rule danp --lr "$lr" --decor-lr 1.9073e-7 "${common[@]}"
 
 # method, epoch, seed, accuracy; then mean and range over seeds
@@ -63,12 +57,7 @@ sweep danp --grid "noise=junction:|replay:path=$rec,format=u16,scale=$scale" \
 		  l = $0; gsub(/"[^"]*"/, "spec", l); split(l, f, ",")
 		  printf "%s,%s,%s,%s\n", m, f[c["epoch"]], f[c["seed"]], f[c["test_acc"]] }' "$out/danp/results.csv"
 } | { echo "method,epoch,seed,test_acc"; cat; } >"$out/runs.csv"
-awk -F, 'NR > 1 { k = $1 "," $2; if (!(k in n)) { order[++m] = k; lo[k] = hi[k] = $4 }
-	n[k]++; s[k] += $4; if ($4 < lo[k]) lo[k] = $4; if ($4 > hi[k]) hi[k] = $4 }
-	END { print "method,epoch,seeds,acc_mean,acc_min,acc_max"
-		for (i = 1; i <= m; i++) { k = order[i]
-			printf "%s,%d,%.5f,%s,%s\n", k, n[k], s[k] / n[k], lo[k], hi[k] } }' \
-	"$out/runs.csv" >"$out/fig4.csv"
+fig_range method,epoch <"$out/runs.csv" >"$out/fig4.csv"
 awk -F, -v e="$epochs" '$2 == e { printf "%s: final test accuracy %.4f (seeds %s..%s)\n", $1, $4, $5, $6 }' \
 	"$out/fig4.csv" | sed "s/^/$me: /"
 note "gnuplot figures/fig4.gp:"

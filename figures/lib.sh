@@ -57,4 +57,24 @@ fig_end() {
 	[ "$t" -le "$fig_budget" ] || echo "$me: note: over its time budget"
 }
 
+# fig_sweep NAME SMTJ-SWEEP-PLAN-ARGS...: a sweep in $out/NAME, planned,
+# run by GNU parallel ($jobs at a time) and merged to NAME/results.csv.
+fig_sweep() {
+	local name=$1
+	shift
+	run "$SMTJ_SWEEP" plan "$out/$name" --train "$SMTJ_TRAIN" "$@" >/dev/null
+	run "$SMTJ_SWEEP" parallel "$out/$name" -j "$jobs"
+	run "$SMTJ_SWEEP" merge "$out/$name" 2>/dev/null
+}
+
+# fig_range < "a,b,seed,value" rows (with a header): per (a, b) in order
+# of appearance, the number of seeds and the mean, lowest and highest value.
+fig_range() {
+	awk -F, -v head="$1" 'NR > 1 { k = $1 "," $2; if (!(k in n)) { order[++m] = k; lo[k] = hi[k] = $4 }
+		n[k]++; s[k] += $4; if ($4 < lo[k]) lo[k] = $4; if ($4 > hi[k]) hi[k] = $4 }
+		END { print head ",seeds,acc_mean,acc_min,acc_max"
+			for (i = 1; i <= m; i++) { k = order[i]
+				printf "%s,%d,%.5f,%s,%s\n", k, n[k], s[k] / n[k], lo[k], hi[k] } }'
+}
+
 die() { echo "$me: $*" >&2; exit 1; }
