@@ -4,7 +4,8 @@
 # The arm64 packages (make deb-arm64) against the amd64 ones that the
 # system test installs and exercises: the same packages, each arm64 one
 # marked arm64 (or all), with the same files (the multiarch directory
-# aside), and its programs and libraries built for AArch64.  What the
+# aside), and its programs and libraries built for AArch64 (scripts the
+# same as amd64's).  What the
 # amd64 packages do in the booted system the arm64 ones then do on an
 # arm64 machine, which cannot boot here fast enough to try.
 #
@@ -42,8 +43,18 @@ for a in "${amd[@]}"; do
 		{ fail "$p: arm64 files differ from amd64:"; cat "$tmp/diff" >&2; }
 	rm -rf "$tmp/x"
 	dpkg-deb -x "$m" "$tmp/x"
+	# ELF files must be AArch64; a program may also be a script (smtj-sweep),
+	# the same in both packages
 	while read -r f; do
-		readelf -h "$f" 2>/dev/null | grep -q 'Machine:.*AArch64' || fail "$p: $f is not AArch64"
+		if [ "$(head -c 4 "$f")" = $'\x7fELF' ]; then
+			readelf -h "$f" 2>/dev/null | grep -q 'Machine:.*AArch64' || fail "$p: $f is not AArch64"
+		elif [ "$(head -c 2 "$f")" = '#!' ]; then
+			rel=${f#"$tmp/x"}
+			cmp -s "$f" <(dpkg-deb --fsys-tarfile "$a" | tar -xO ".$rel") ||
+				fail "$p: script $rel differs from the amd64 package's"
+		else
+			fail "$p: $f is neither ELF nor a script"
+		fi
 	done < <(find "$tmp/x" -type f \( -path '*/bin/*' -o -name '*.so.*' \))
 done
 echo "system-arm64: ${#arm[@]} arm64 packages, $([ $bad = 0 ] && echo ok || echo FAILED)"
