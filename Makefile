@@ -83,7 +83,7 @@ DEMO_STEPS  :=	# `make demo`
 # Every area's fragment, wherever it sits (up to three levels deep).
 MK_FRAGMENTS := $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
 	tests/*/*.mk tests/*/*/*.mk bench/*.mk bench/*/*.mk dt-bindings/*.mk \
-	demo/*.mk figures/*.mk packaging/*.mk))
+	demo/*.mk figures/*.mk packaging/*.mk python/*.mk))
 -include $(MK_FRAGMENTS)
 
 .PHONY: all module libs tools benches deps check check-data check-unit check-static \
