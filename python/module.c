@@ -10,18 +10,20 @@
 PyObject *smtjpy_raise(int code, const struct smtj_err *err)
 {
 	const char *msg = err && err->msg[0] ? err->msg : strerror(-code);
-	PyObject *args;
+	/* the message may quote a caller's bytes that are not UTF-8 */
+	PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
+					      "backslashreplace"), *args;
 
-	if (code == -EINVAL) {
-		PyErr_SetString(PyExc_ValueError, msg);
+	if (!text)
 		return NULL;
-	}
-	if (code == -ENOMEM) {
-		PyErr_SetString(PyExc_MemoryError, msg);
+	if (code == -EINVAL || code == -ENOMEM) {
+		PyErr_SetObject(code == -EINVAL ? PyExc_ValueError :
+			       PyExc_MemoryError, text);
+		Py_DECREF(text);
 		return NULL;
 	}
 	/* OSError(errno, msg) picks the subclass (BlockingIOError, ...) */
-	args = Py_BuildValue("(is)", -code, msg);
+	args = Py_BuildValue("(iN)", -code, text);
 	if (args) {
 		PyErr_SetObject(PyExc_OSError, args);
 		Py_DECREF(args);
