@@ -37,6 +37,15 @@ class Tap:
             else:
                 self._point(True, name)
 
+    def pytest_collectreport(self, report):
+        # a module skipped as a whole (pytest.importorskip): one skip point
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            self._point(True, report.nodeid, f" # SKIP {reason.removeprefix('Skipped: ')}")
+        elif report.failed:
+            print(f"# {report.longrepr}")
+            self._point(False, report.nodeid)
+
     def pytest_sessionfinish(self, session, exitstatus):
         print(f"1..{self.n}", flush=True)
 
