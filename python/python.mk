@@ -4,6 +4,11 @@
 # with plain make against Debian's python3-dev (Python.h) and linked like
 # the tools (libsmtj.a in the build tree, libsmtj.so for the packages).
 # numpy is needed at run time only (imported by the module when used).
+# SMTJ_PYTHON=no leaves the module out (Debian's cross-builds: no target
+# Python headers).
+
+.PHONY: python
+ifneq ($(SMTJ_PYTHON),no)
 
 PYTHON ?= /usr/bin/python3
 PY_INCLUDE := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
@@ -12,8 +17,19 @@ PY_SRCS := $(wildcard python/*.c)
 PY_OBJS := $(patsubst %.c,$(O)/%.o,$(PY_SRCS))
 PY_DIR := $(O)/python
 PY_MODULE := $(PY_DIR)/smtj$(PY_EXT_SUFFIX)
+# make install: Debian's directory for /usr, the interpreter's own
+# site directory under any other prefix.
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYTHONDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python$(PY_VERSION)/dist-packages)
+INSTALL_FILES += $(PY_MODULE):$(PYTHONDIR):644
+# uninstall removes them when empty (innermost first)
+INSTALL_OWN_DIRS += $(PYTHONDIR) $(patsubst %/,%,$(dir $(PYTHONDIR)))
 
-LIBS += $(PY_MODULE)
+# Built by `make` and `make install`, not by `make libs`: the aarch64
+# cross stage builds the libraries with a compiler for which this
+# machine has no Python headers.
+python: $(PY_MODULE)
+all install: $(PY_MODULE)
 
 $(PY_OBJS): CPPFLAGS += -isystem $(PY_INCLUDE)
 
@@ -28,6 +44,7 @@ $(PY_MODULE): $(PY_OBJS) $(TOOL_LIBSMTJ)
 # the same-numbers-as-libsmtj comparisons).
 PY_UNIT_TEST := $(O)/tests/unit/python/test_python
 UNIT_TESTS += $(PY_UNIT_TEST)
+HOST_ONLY_TESTS += $(PY_UNIT_TEST)
 $(PY_UNIT_TEST): python/python.mk $(PY_MODULE) $(O)/utils/smtjcat/smtjcat
 	@mkdir -p $(dir $@)
 	@printf '%s\n' '#!/bin/sh' '# SPDX-License-Identifier: GPL-2.0-or-later' \
@@ -35,3 +52,5 @@ $(PY_UNIT_TEST): python/python.mk $(PY_MODULE) $(O)/utils/smtjcat/smtjcat
 		'SMTJ_PYTHON_DIR=$(PY_DIR) SMTJ_TOOLS=$${SMTJ_TOOLS:-$(O)/utils} \' \
 		'	exec $(PYTHON) $(TOP)/python/tests/tap.py "$$@"' >$@
 	@chmod +x $@
+
+endif

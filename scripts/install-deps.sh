@@ -18,7 +18,7 @@ gcc-12-multilib
 xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
 python3-dev python3-numpy python3-pytest
 nodejs npm
-debhelper dh-dkms dpkg-dev lintian
+debhelper dh-dkms dh-python dpkg-dev lintian
 parallel slurm-wlm munge gnuplot-nox"
 
 # parallel, slurm-wlm and munge: the smtj-sweep test runs a sweep on both
