@@ -84,7 +84,7 @@ DEMO_STEPS  :=	# `make demo`
 # common/'s first, because the others name its objects.
 MK_FRAGMENTS := $(wildcard common/*.mk) $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
 	tests/*/*.mk tests/*/*/*.mk bench/*.mk bench/*/*.mk dt-bindings/*.mk \
-	demo/*.mk figures/*.mk packaging/*.mk))
+	demo/*.mk figures/*.mk packaging/*.mk python/*.mk))
 -include $(MK_FRAGMENTS)
 
 .PHONY: all module libs tools benches deps check check-data check-unit check-static \

@@ -5,7 +5,7 @@
 #                      (also: make deb DEB_HOST_ARCH=arm64)
 #
 # The packages (smtj-dkms, libsmtj1, libsmtj-dev, libdanp1, libdanp-dev,
-# smtj-utils) land in $(BUILD)/deb/ with lintian's report; debian/ holds
+# smtj-utils, python3-smtj; not in cross-builds) land in $(BUILD)/deb/ with lintian's report; debian/ holds
 # the packaging, packaging/build-deb.sh runs dpkg-buildpackage on a copy of
 # the tree.  Documentation/admin-guide/smtj-install.rst.
 

@@ -16,14 +16,18 @@ rng-tools5 device-tree-compiler dt-schema
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
 gcc-12-multilib
 xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
+python3-dev python3-numpy python3-pytest
 nodejs npm
-debhelper dh-dkms dpkg-dev lintian
+debhelper dh-dkms dh-python dpkg-dev lintian
 parallel slurm-wlm munge gnuplot-nox"
 
 # parallel, slurm-wlm and munge: the smtj-sweep test runs a sweep on both
 # (its own munged/slurmctld/slurmd on a socket and ports of its own, so
 # services the packages may start are not used); gnuplot-nox: make demo's
 # learning curve and make figures' PNGs (whose fig3 and fig4 run on parallel).
+# python3-dev, python3-numpy, python3-pytest: the smtj Python module and
+# its tests (python3-torch, ~800 MB with what it pulls in, is not
+# installed: the PyTorch test is skipped without it).
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
 
 SUDO=

@@ -33,7 +33,7 @@ ok() {	# ok DESCRIPTION COMMAND...: one test point from a command's status
 	fi
 }
 
-echo "1..15" >&3
+echo "1..16" >&3
 echo "# boot to test: $(cut -d' ' -f1 /proc/uptime) s (kernel $(uname -r))" >&3
 export DEBIAN_FRONTEND=noninteractive
 work=/root/smtj-test
@@ -145,6 +145,12 @@ ok "a group member runs smtjctl list and info" \
 ok "a group member trains with smtj-train on device noise (MNIST, 1000 + 1000 images)" member_trains
 ok "a user outside the group gets EACCES opening /dev/smtj0" outsider_open_fails
 ok "smtjcat as that user fails with status 1 and says why" outsider_smtjcat_fails
+
+# python3-smtj on the live device, as root (its removal test unbinds and
+# binds the simulated device); the script's own TAP goes to the console.
+ok "python3-smtj on /dev/smtj0: transports, zero-copy batches, GIL, removal" \
+	python3 "$disk/vm_device.py" 0
+udevadm settle
 
 ok "modprobe -r smtj" modprobe -r smtj
 # shellcheck disable=SC2086 # one word per package

@@ -78,7 +78,7 @@ mkdir -p "$out/disk/debs"
 for d in "$debdir"/*_amd64.deb "$debdir"/*_all.deb; do
 	[ -e "$d" ] && [[ $d != *-dbgsym_* ]] && cp "$d" "$out/disk/debs/"
 done
-cp "$here/guest.sh" "$out/disk/"
+cp "$here/guest.sh" "$top/python/tests/vm_device.py" "$out/disk/"
 # The first 1000 images of each MNIST set, as IDX files of their own:
 # the emulated CPU would spend minutes loading the 60000 training images
 # and evaluating all 10000 test ones.
