@@ -104,9 +104,6 @@ enum danp_fwd {
 	DANP_FWD_CLEAN_NOISY,	/* 2n rows: clean pass, then noisy pass */
 };
 
-int danp_seterr(struct danp_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 int danp_uses_decor(const struct danp_params *p);
 /* Floats a checkpoint of this network stores (parameters, Adam moments,
  * R, c); 0 when the spec is out of range. */

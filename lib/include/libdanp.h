@@ -34,6 +34,14 @@ struct danp_err {
 };
 
 /*
+ * Fill @err (when not NULL) with @code and a printf-style message, and
+ * return @code: the library's one error helper, also for programs that
+ * report their own failures in a struct danp_err.
+ */
+int danp_seterr(struct danp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
  * Noise callback: fill out[rows][cols] (row-major) for layer @layer.
  * In a DANP/ANP step libdanp calls it once per layer, layers in order
  * 0..L-1, with rows = 2B (pass-1 rows then pass-2 rows).  NP calls it with
