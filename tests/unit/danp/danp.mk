@@ -13,7 +13,7 @@ $(O)/tests/unit/danp/test-%: $(O)/tests/unit/danp/test-%.o $(LIBDANP_A)
 # The tool's end-to-end test: a copy that knows where the tool is.
 SMTJ_TRAIN_TEST := $(O)/tests/unit/danp/test-smtj-train
 UNIT_TESTS += $(SMTJ_TRAIN_TEST)
-$(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh $(O)/utils/smtj-train/smtj-train
+$(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@
@@ -32,7 +32,7 @@ $(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-int
 # Regression tasks (teacher-student, CSV targets) through the tool.
 SMTJ_TASKS_TEST := $(O)/tests/unit/danp/test-smtj-tasks
 UNIT_TESTS += $(SMTJ_TASKS_TEST)
-$(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh $(O)/utils/smtj-train/smtj-train
+$(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@

@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include "libdanp.h"
 #include "noise.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define B 16
 #define K 2000
@@ -101,19 +104,19 @@ int main(void)
 	double c, pd;
 
 	c = aligned(one, 1, DANP_RULE_ANP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0.9, "ANP one layer MSE: cosine of mean update %.4f "
+	tap_ok(&tap, c > 0.9, "ANP one layer MSE: cosine of mean update %.4f "
 	       "(mean per-draw %.3f)", c, pd);
 	c = aligned(one, 1, DANP_RULE_ANP, DANP_LOSS_CE, &pd);
-	tap_ok(c > 0.9, "ANP one layer CE: cosine of mean update %.4f "
+	tap_ok(&tap, c > 0.9, "ANP one layer CE: cosine of mean update %.4f "
 	       "(mean per-draw %.3f)", c, pd);
 	c = aligned(one, 1, DANP_RULE_NP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0.9, "NP one layer MSE: cosine of mean update %.4f "
+	tap_ok(&tap, c > 0.9, "NP one layer MSE: cosine of mean update %.4f "
 	       "(mean per-draw %.3f)", c, pd);
 	c = aligned(deep, 3, DANP_RULE_ANP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0, "ANP 8-16-16-4 MSE: cosine of mean update %.4f "
+	tap_ok(&tap, c > 0, "ANP 8-16-16-4 MSE: cosine of mean update %.4f "
 	       "(mean per-draw %.3f)", c, pd);
 	c = aligned(deep, 3, DANP_RULE_DANP, DANP_LOSS_CE, &pd);
-	tap_ok(c > 0, "DANP 8-16-16-4 CE: cosine of mean update %.4f "
+	tap_ok(&tap, c > 0, "DANP 8-16-16-4 CE: cosine of mean update %.4f "
 	       "(mean per-draw %.3f)", c, pd);
-	return tap_done();
+	return tap_done(&tap);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "stream.h"
-#include "tap.h"
+#include "../tap.h"
 
 static void test_ring(struct tap *t)
 {

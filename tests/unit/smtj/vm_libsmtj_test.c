@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "libsmtj.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define PLAN 24
 #define SIM_DRIVER "/sys/bus/platform/drivers/smtj-sim"
