@@ -104,6 +104,10 @@ enum danp_fwd {
 	DANP_FWD_CLEAN_NOISY,	/* 2n rows: clean pass, then noisy pass */
 };
 
+/* libdanp's threads split each product: its BLAS calls run on one thread
+ * each, or the two kinds of threads compete for the cores (blas.c). */
+void danp_blas_single_thread(void);
+
 int danp_uses_decor(const struct danp_params *p);
 /* Floats a checkpoint of this network stores (parameters, Adam moments,
  * R, c); 0 when the spec is out of range. */

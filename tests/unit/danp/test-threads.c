@@ -292,10 +292,28 @@ static void bad_counts(void)
 	       DANP_MAX_THREADS + 1);
 }
 
+/* libdanp's BLAS policy: its own threads split, BLAS runs on one. */
+static void blas_policy(void)
+{
+	struct danp_err err;
+	struct danp_net *net;
+	int created, set;
+
+	openblas_set_num_threads(2);
+	net = tiny_net(&err);
+	created = openblas_get_num_threads();
+	openblas_set_num_threads(2);
+	set = net && !danp_net_set_threads(net, 2, &err) ?
+	      openblas_get_num_threads() : -1;
+	danp_net_destroy(net);
+	tap_ok(&tap, created == 1 && set == 1,
+	       "OpenBLAS single-threaded after danp_net_create (%d) and "
+	       "danp_net_set_threads (%d)", created, set);
+}
+
 int main(void)
 {
-	/* libdanp splits; BLAS calls stay single-threaded. */
-	openblas_set_num_threads(1);
+	blas_policy();
 	part_ranges();
 	pool_exactly_once(2, 5000);
 	pool_exactly_once(5, 500);
