@@ -4,7 +4,6 @@
  * from a libsmtj source.  See smtj-train(1).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 #include "libsmtj.h"
 #include "train.h"
+#include "../common/tool.h"
 
 #define CKPT_TAG 0x314e5254544a4d53ULL	/* "SMTJTRN1" */
 #define TRAIN_EVAL_MAX 10000		/* training-set accuracy subset */
@@ -122,173 +122,190 @@ static int task_defaults(struct opts *o)
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+/* One option into @o: 0, -1 for a bad value, 1 after --version. */
+static int set_option(struct opts *o, int c, const char *arg)
 {
-	static const struct option lo[] = {
-		{ "rule", 1, 0, 'r' }, { "dataset", 1, 0, 'd' },
-		{ "data", 1, 0, 'D' }, { "train", 1, 0, 1 }, { "test", 1, 0, 2 },
-		{ "arch", 1, 0, 'a' }, { "noise", 1, 0, 'n' },
-		{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
-		{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
-		{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
-		{ "decor-center", 0, 0, 6 }, { "no-decor-center", 0, 0, 12 },
-		{ "seed", 1, 0, 's' },
-		{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
-		{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
-		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
-		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
-		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
-		{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
-		{ "progress-every", 1, 0, 16 },
-		{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
-		{ "preset", 1, 0, 19 },
-		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
-	};
 	static const char *const optims[] = { "adam", "sgd" };
 	static const char *const losses[] = { "ce", "mse" };
 	static const char *const reduces[] = { "sum", "mean" };
 	static const char *const formats[] = { "csv", "json" };
-	int c, v;
+	int v;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "r:d:D:a:n:e:b:l:E:s:t:o:c:qhV", lo,
-				NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (danp_rule_parse(optarg, &o->rule))
-				goto bad;
-			break;
-		case 'd': o->dataset = optarg; break;
-		case 'D': o->data_dir = optarg; break;
-		case 1: o->train_csv = optarg; break;
-		case 2: o->test_csv = optarg; break;
-		case 'a': o->arch = optarg; break;
-		case 'n': o->noise = optarg; break;
-		case 'e':
-			o->epochs = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->epochs)
-				goto bad;
-			break;
-		case 'b':
-			o->batch = strtoul(optarg, &end, 10);
-			if (*end || !o->batch)
-				goto bad;
-			break;
-		case 'l':
-			o->lr = strtof(optarg, &end);
-			if (*end || !(o->lr > 0))
-				goto bad;
-			break;
-		case 'E':
-			o->decor_lr = strtof(optarg, &end);
-			if (*end || !(o->decor_lr >= 0))
-				goto bad;
-			break;
-		case 3:
-			if ((v = parse_enum(optarg, optims, 2)) < 0)
-				goto bad;
-			o->optim = (enum danp_optim)v;
-			break;
-		case 4:
-			if ((v = parse_enum(optarg, losses, 2)) < 0)
-				goto bad;
-			o->loss = (enum danp_loss)v;
-			o->loss_set = 1;
-			break;
-		case 5:
-			if ((v = parse_enum(optarg, reduces, 2)) < 0)
-				goto bad;
-			o->reduce = (enum danp_reduce)v;
-			break;
-		case 6: o->center = 1; break;
-		case 12: o->center = 0; break;
-		case 's':
-			o->seed = strtoull(optarg, &end, 0);
-			if (*end)
-				goto bad;
-			break;
-		case 't':
-			o->threads = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->threads || o->threads > DANP_MAX_THREADS)
-				goto bad;
-			break;
-		case 'o': o->output = optarg; break;
-		case 7:
-			if ((v = parse_enum(optarg, formats, 2)) < 0)
-				goto bad;
-			o->json = v;
-			break;
-		case 'c': o->checkpoint = optarg; break;
-		case 8: o->resume = 1; break;
-		case 9: o->cosine = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 10: o->progress = 0; break;
-		case 11:
-			o->train_limit = strtoul(optarg, &end, 10);
-			if (*end || !o->train_limit)
-				goto bad;
-			break;
-		case 13:
-			o->ckpt_every = strtoul(optarg, &end, 10);
-			if (*end || !o->ckpt_every)
-				goto bad;
-			break;
-		case 15:
-			o->downsample = strtoul(optarg, &end, 10);
-			if (*end || !o->downsample || o->downsample > 16)
-				goto bad;
-			break;
-		case 16:
-			o->progress_every = strtod(optarg, &end);
-			if (*end || !(o->progress_every > 0))
-				goto bad;
-			break;
-		case 14:
-			o->targets = strtol(optarg, &end, 10);
-			if (*end || o->targets < 1 || o->targets > 4096)
-				goto bad;
-			break;
-		case 17:
-			o->decor_every = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->decor_every || o->decor_every > 1000)
-				goto bad;
-			break;
-		case 18: o->decor_input_only = 1; break;
-		case 19:
-			/* Cheaper decorrelation, measured in results.rst. */
-			if (!strcmp(optarg, "fast")) {
-				o->decor_every = FAST_DECOR_EVERY;
-				o->decor_input_only = FAST_DECOR_INPUT_ONLY;
-			} else if (strcmp(optarg, "reference")) {
-				goto bad;
-			}
-			break;
-		case 'h': usage(stdout); exit(0);
-		case 'V':
-			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
-			       LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR,
-			       smtj_version());
-			exit(0);
-		default:
-			usage(stderr);
+	switch (c) {
+	case 'r':
+		if (danp_rule_parse(arg, &o->rule))
+			return -1;
+		break;
+	case 'd': o->dataset = arg; break;
+	case 'D': o->data_dir = arg; break;
+	case 1: o->train_csv = arg; break;
+	case 2: o->test_csv = arg; break;
+	case 'a': o->arch = arg; break;
+	case 'n': o->noise = arg; break;
+	case 'e':
+		o->epochs = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->epochs)
+			return -1;
+		break;
+	case 'b':
+		o->batch = strtoul(arg, &end, 10);
+		if (*end || !o->batch)
+			return -1;
+		break;
+	case 'l':
+		o->lr = strtof(arg, &end);
+		if (*end || !(o->lr > 0))
+			return -1;
+		break;
+	case 'E':
+		o->decor_lr = strtof(arg, &end);
+		if (*end || !(o->decor_lr >= 0))
+			return -1;
+		break;
+	case 3:
+		if ((v = parse_enum(arg, optims, 2)) < 0)
+			return -1;
+		o->optim = (enum danp_optim)v;
+		break;
+	case 4:
+		if ((v = parse_enum(arg, losses, 2)) < 0)
+			return -1;
+		o->loss = (enum danp_loss)v;
+		o->loss_set = 1;
+		break;
+	case 5:
+		if ((v = parse_enum(arg, reduces, 2)) < 0)
+			return -1;
+		o->reduce = (enum danp_reduce)v;
+		break;
+	case 6: o->center = 1; break;
+	case 12: o->center = 0; break;
+	case 's':
+		o->seed = strtoull(arg, &end, 0);
+		if (*end)
+			return -1;
+		break;
+	case 't':
+		o->threads = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->threads || o->threads > DANP_MAX_THREADS)
+			return -1;
+		break;
+	case 'o': o->output = arg; break;
+	case 7:
+		if ((v = parse_enum(arg, formats, 2)) < 0)
+			return -1;
+		o->json = v;
+		break;
+	case 'c': o->checkpoint = arg; break;
+	case 8: o->resume = 1; break;
+	case 9: o->cosine = 1; break;
+	case 'q': o->quiet = 1; break;
+	case 10: o->progress = 0; break;
+	case 11:
+		o->train_limit = strtoul(arg, &end, 10);
+		if (*end || !o->train_limit)
+			return -1;
+		break;
+	case 13:
+		o->ckpt_every = strtoul(arg, &end, 10);
+		if (*end || !o->ckpt_every)
+			return -1;
+		break;
+	case 15:
+		o->downsample = strtoul(arg, &end, 10);
+		if (*end || !o->downsample || o->downsample > 16)
+			return -1;
+		break;
+	case 16:
+		o->progress_every = strtod(arg, &end);
+		if (*end || !(o->progress_every > 0))
+			return -1;
+		break;
+	case 14:
+		o->targets = strtol(arg, &end, 10);
+		if (*end || o->targets < 1 || o->targets > 4096)
+			return -1;
+		break;
+	case 17:
+		o->decor_every = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->decor_every || o->decor_every > 1000)
+			return -1;
+		break;
+	case 18: o->decor_input_only = 1; break;
+	case 19:
+		/* Cheaper decorrelation, measured in results.rst. */
+		if (!strcmp(arg, "fast")) {
+			o->decor_every = FAST_DECOR_EVERY;
+			o->decor_input_only = FAST_DECOR_INPUT_ONLY;
+		} else if (strcmp(arg, "reference")) {
 			return -1;
 		}
-		continue;
-bad:
-		fprintf(stderr, "smtj-train: bad value '%s' for -%c\n", optarg,
-			c > 32 ? c : '-');
-		return -1;
+		break;
+	case 'V':
+		printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
+		       LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR,
+		       smtj_version());
+		return 1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "smtj-train: unexpected argument '%s'\n", argv[optind]);
-		return -1;
+	return 0;
+}
+
+static int on_option(void *ctx, int c, const char *arg);
+
+static const struct option long_opts[] = {
+	{ "rule", 1, 0, 'r' }, { "dataset", 1, 0, 'd' },
+	{ "data", 1, 0, 'D' }, { "train", 1, 0, 1 }, { "test", 1, 0, 2 },
+	{ "arch", 1, 0, 'a' }, { "noise", 1, 0, 'n' },
+	{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
+	{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
+	{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
+	{ "decor-center", 0, 0, 6 }, { "no-decor-center", 0, 0, 12 },
+	{ "seed", 1, 0, 's' },
+	{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
+	{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
+	{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
+	{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
+	{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
+	{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
+	{ "progress-every", 1, 0, 16 },
+	{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
+	{ "preset", 1, 0, 19 },
+	{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
+};
+
+static const struct tool smtj_train = {
+	.name = "smtj-train", .usage = usage,
+	.shortopts = "r:d:D:a:n:e:b:l:E:s:t:o:c:qhV", .longopts = long_opts,
+	.option = on_option, .max_args = 0,
+};
+
+static int on_option(void *ctx, int c, const char *arg)
+{
+	int ret = set_option(ctx, c, arg);
+
+	if (ret > 0)
+		return TOOL_OK;
+	if (ret < 0) {
+		tool_err(&smtj_train, "bad value '%s' for -%c", arg, c > 32 ? c : '-');
+		return TOOL_USAGE;
 	}
+	return TOOL_GO_ON;
+}
+
+/* The options, checked together: TOOL_GO_ON or the exit status. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int ret = tool_parse(&smtj_train, argc, argv, o);
+
+	if (ret != TOOL_GO_ON)
+		return ret;
 	if ((o->resume || o->ckpt_every) && !o->checkpoint) {
 		fprintf(stderr, "smtj-train: --%s needs --checkpoint\n",
 			o->resume ? "resume" : "checkpoint-every");
-		return -1;
+		return TOOL_USAGE;
 	}
-	return task_defaults(o);
+	return task_defaults(o) ? TOOL_USAGE : TOOL_GO_ON;
 }
 
 /* Per-epoch noise seed: resuming at epoch e recreates the same stream. */
@@ -885,13 +902,15 @@ int main(int argc, char **argv)
 			.decor_lr = -1, .progress = 1, .center = 1, .targets = -1,
 		},
 	};
-	int rc = 1;
+	int rc;
 
-	if (parse_opts(argc, argv, &r.o))
-		return 2;
+	rc = parse_opts(argc, argv, &r.o);
+	if (rc != TOOL_GO_ON)
+		return rc;
 	/* Faster BLAS kernels than OpenBLAS detected, unless the user chose. */
 	danp_blas_apply_hint();
 	catch_signals();
+	rc = TOOL_FAIL;
 	if (!setup(&r)) {
 		rc = 0;
 		for (unsigned int e = r.e0; e < r.o.epochs && !rc; e++)
