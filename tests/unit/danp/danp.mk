@@ -9,6 +9,11 @@ UNIT_TESTS += $(DANP_TEST_BINS)
 $(O)/tests/unit/danp/test-%: $(O)/tests/unit/danp/test-%.o $(LIBDANP_A)
 	$(CC) -o $@ $^ $(DANP_LDLIBS)
 
+# The thread pool's tests include its header, danp-pool.h, which the
+# library keeps beside its sources for them (nothing else private).
+$(O)/tests/unit/danp/test-threads.o $(O)/tests/unit/danp/test-contention.o: \
+	CPPFLAGS += -I$(TOP)/lib/danp
+
 
 # The tool's end-to-end test: a copy that knows where the tool is.
 SMTJ_TRAIN_TEST := $(O)/tests/unit/danp/test-smtj-train
@@ -24,9 +29,9 @@ $(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh tests/unit/tap.sh $(O)/ut
 DANP_TSAN_TEST := $(O)/tests/unit/danp/test-threads-tsan
 UNIT_TESTS += $(DANP_TSAN_TEST)
 HOST_ONLY_TESTS += $(DANP_TSAN_TEST)
-$(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/include/libdanp.h
+$(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/danp/danp-pool.h lib/include/libdanp.h
 	@mkdir -p $(dir $@)
-	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) -o $@ \
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) -I$(TOP)/lib/danp -o $@ \
 		$(filter %.c,$^) -lopenblas -lz -lm -pthread
 
 # Regression tasks (teacher-student, CSV targets) through the tool.

@@ -9,7 +9,7 @@
  */
 #include <stdint.h>
 #include "libdanp.h"
-#include "../../../lib/danp/danp-internal.h"
+#include "danp-pool.h"
 #include "../tap.h"
 
 /* This program's TAP counters (tests/unit/tap.h). */

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdanp.h"
-#include "../../../lib/danp/danp-internal.h"
+#include "danp-pool.h"
 #include "noise.h"
 #include "../tap.h"
 

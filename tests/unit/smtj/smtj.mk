@@ -8,7 +8,8 @@ UNIT_TESTS += $(SMTJ_TESTS)
 $(O)/tests/unit/smtj/%: $(O)/tests/unit/smtj/%.o $(LIBSMTJ_A)
 	$(CC) -o $@ $^ $(SMTJ_LDLIBS) $(LDLIBS_EXTRA)
 
-# test_transport reaches into the private stream.h (the ring protocol).
+# test_transport includes ring.h, the ring protocol's header, which the
+# library keeps beside its sources for it (nothing else private).
 $(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj
 $(O)/tests/unit/smtj/test_transport: LDLIBS_EXTRA := -lpthread
 
