@@ -11,8 +11,9 @@
 #   make check-system the .debs installed and tested in a booted Debian system
 #   make bench        benchmarks, JSON under build/bench/
 #   make demo         DANP training on noise from /dev/smtj0 in the VM
+#   make figures      the paper's Figs. 2-5 (make fig2 ... fig5, figN-full)
 #
-# Area makefiles (the *.mk fragments of kernel/, lib/, utils/, tests/,
+# Area makefiles (the *.mk fragments of common/, kernel/, lib/, utils/, tests/,
 # bench/, dt-bindings/ and demo/: MK_FRAGMENTS below) append to the lists
 # below; this file only ties them together.
 
@@ -79,10 +80,11 @@ BENCH_STEPS :=	# phony steps of `make bench`, JSON under $(BUILD)/bench
 BENCH_BINS  :=	# benchmark programs: built by `all`, so make check compiles them
 DEMO_STEPS  :=	# `make demo`
 
-# Every area's fragment, wherever it sits (up to three levels deep).
-MK_FRAGMENTS := $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
+# Every area's fragment, wherever it sits (up to three levels deep);
+# common/'s first, because the others name its objects.
+MK_FRAGMENTS := $(wildcard common/*.mk) $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \
 	tests/*/*.mk tests/*/*/*.mk bench/*.mk bench/*/*.mk dt-bindings/*.mk \
-	demo/*.mk packaging/*.mk))
+	demo/*.mk figures/*.mk packaging/*.mk))
 -include $(MK_FRAGMENTS)
 
 .PHONY: all module libs tools benches deps check check-data check-unit check-static \

@@ -7,7 +7,8 @@
 #   make module ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
 #
 # Each kernel gets its own build tree, $(BUILD)/kmod/<arch>-<kver>/, made of
-# symlinks to Kbuild, kernel/ and include/, so the source tree stays clean.
+# symlinks to Kbuild, kernel/, common/ and include/, so the source tree
+# stays clean.
 
 SMTJ_KARCH := $(or $(ARCH),$(KARCH))
 SMTJ_KMAKE_ARCH := $(patsubst x86_64,x86,$(SMTJ_KARCH))
@@ -20,10 +21,10 @@ SMTJ_KMOD := $(BUILD)/kmod/$(SMTJ_KARCH)-$(SMTJ_KVER)
 SMTJ_KO := $(SMTJ_KMOD)/kernel/smtj.ko
 export SMTJ_KO
 
-SMTJ_KSRC := $(wildcard $(TOP)/kernel/*.c $(TOP)/kernel/*.h) \
+SMTJ_KSRC := $(wildcard $(TOP)/kernel/*.[ch] $(TOP)/common/*.[ch]) \
 	$(TOP)/kernel/Kbuild $(TOP)/Kbuild $(TOP)/include/uapi/linux/smtj.h
 SMTJ_KMAKE = $(MAKE) -C $(SMTJ_KDIR) ARCH=$(SMTJ_KMAKE_ARCH) CONFIG_SMTJ=m
-SMTJ_CHECKPATCH_FILES := $(wildcard $(TOP)/kernel/*.[ch]) \
+SMTJ_CHECKPATCH_FILES := $(wildcard $(TOP)/kernel/*.[ch] $(TOP)/common/*.[ch]) \
 	$(TOP)/include/uapi/linux/smtj.h
 SMTJ_CHECKPATCH = $(BUILD)/ksrc/scripts/checkpatch.pl --no-tree --strict \
 	--no-summary --show-types
@@ -31,12 +32,13 @@ SMTJ_CHECKPATCH = $(BUILD)/ksrc/scripts/checkpatch.pl --no-tree --strict \
 # $(call smtj_tree,DIR): DIR mirrors the module's sources as symlinks.
 define smtj_tree
 	@test -n "$(SMTJ_KDIR)" || { echo "kernel headers for KVER=$(KVER) $(SMTJ_KARCH) not found (set KDIR)" >&2; exit 1; }
-	@mkdir -p $(1)/kernel
+	@mkdir -p $(1)/kernel $(1)/common
 	@ln -sfn $(TOP)/Kbuild $(1)/Kbuild
 	@ln -sfn $(TOP)/include $(1)/include
 	@ln -sfn $(TOP)/kernel/Kbuild $(1)/kernel/Kbuild
 	@for f in $(TOP)/kernel/*.[ch]; do ln -sfn $$f $(1)/kernel/; done
-	@find $(1)/kernel -maxdepth 1 -xtype l -delete
+	@for f in $(TOP)/common/*.[ch]; do ln -sfn $$f $(1)/common/; done
+	@find $(1)/kernel $(1)/common -maxdepth 1 -xtype l -delete
 endef
 
 # $(call smtj_kcheck,NAME,DIR,FLAGS,TREE[,WHAT]): a fresh kbuild tree DIR

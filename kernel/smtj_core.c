@@ -291,8 +291,9 @@ void smtj_core_set_format(struct smtj_device *sdev,
  * @fmt: the sample format it would have
  * @cfg: the simulator configuration it would have
  *
- * Asks every in-kernel consumer that relies on the configuration (the
- * hwrng's extractor) before the backend changes anything.  ops_lock held.
+ * Asks the in-kernel consumer that relies on the configuration (the
+ * hwrng's extractor, through its config hook) before the backend changes
+ * anything.  ops_lock held.
  *
  * Return: 0, or the consumer's negative errno.
  */
@@ -301,7 +302,43 @@ int smtj_core_check_config(struct smtj_device *sdev,
 			   const struct smtj_sim_config *cfg)
 {
 	lockdep_assert_held(&sdev->ops_lock);
-	return sdev->check_config ? sdev->check_config(sdev, fmt, cfg) : 0;
+	return sdev->config_hook ? sdev->config_hook->check(sdev->config_hook,
+							    fmt, cfg) : 0;
+}
+
+/**
+ * smtj_core_set_config_hook() - have a consumer vet new configurations
+ * @sdev: the device
+ * @hook: asked by smtj_core_check_config() until cleared
+ *
+ * Return: 0, or -EBUSY when the device has a hook already.
+ */
+int smtj_core_set_config_hook(struct smtj_device *sdev,
+			      struct smtj_config_hook *hook)
+{
+	int ret = 0;
+
+	mutex_lock(&sdev->ops_lock);
+	if (sdev->config_hook)
+		ret = -EBUSY;
+	else
+		sdev->config_hook = hook;
+	mutex_unlock(&sdev->ops_lock);
+	return ret;
+}
+
+/**
+ * smtj_core_clear_config_hook() - undo smtj_core_set_config_hook()
+ * @sdev: the device
+ * @hook: the hook that was set; nothing happens if it is not the device's
+ */
+void smtj_core_clear_config_hook(struct smtj_device *sdev,
+				 struct smtj_config_hook *hook)
+{
+	mutex_lock(&sdev->ops_lock);
+	if (sdev->config_hook == hook)
+		sdev->config_hook = NULL;
+	mutex_unlock(&sdev->ops_lock);
 }
 
 /* A consumer made room: unthrottled producers may go on. */

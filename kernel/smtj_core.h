@@ -22,7 +22,6 @@
 #define SMTJ_DEF_RING_SAMPLES	65536U
 
 struct smtj_device;
-struct smtj_hwrng;
 struct smtj_sink;
 
 /* What a device's samples look like; reported by GET_INFO and sysfs. */
@@ -94,6 +93,22 @@ struct smtj_sink_ops {
 };
 
 /**
+ * struct smtj_config_hook - an in-kernel consumer's say on configurations
+ * @check: whether the consumer can work with the device at sample format
+ *	@fmt and simulator configuration @cfg: 0 or a negative errno.  Called
+ *	with the device's ops mutex held.
+ *
+ * A consumer that decodes the samples (the hwrng's extractor) sets one
+ * with smtj_core_set_config_hook() and embeds it in its own state; the
+ * core only calls it.
+ */
+struct smtj_config_hook {
+	int (*check)(struct smtj_config_hook *hook,
+		     const struct smtj_format *fmt,
+		     const struct smtj_sim_config *cfg);
+};
+
+/**
  * struct smtj_sink - one consumer attached to a device
  * @ops: its callbacks
  * @node: in smtj_device.sinks (device lock)
@@ -132,9 +147,8 @@ struct smtj_sink {
  * @read_errors: samples the backend failed to read from its hardware
  * @default_ring_samples: ring size of newly opened files
  * @ring_bytes: ring memory its open files hold (smtj_file.c's budget)
- * @hwrng: its hwrng pipeline (smtj_hwrng.c), or NULL (ops_lock to change)
- * @check_config: set with @hwrng: whether the hwrng can work with a new
- *	configuration, see smtj_core_check_config() (ops_lock)
+ * @config_hook: the consumer asked by smtj_core_check_config(), or NULL
+ *	(ops_lock)
  */
 struct smtj_device {
 	struct device dev;
@@ -158,15 +172,12 @@ struct smtj_device {
 	u64 read_errors;
 	u32 default_ring_samples;
 	atomic64_t ring_bytes;
-	struct smtj_hwrng *hwrng;
-	int (*check_config)(struct smtj_device *sdev,
-			    const struct smtj_format *fmt,
-			    const struct smtj_sim_config *cfg);
+	struct smtj_config_hook *config_hook;
 };
 
 extern struct dentry *smtj_debugfs_root;
 
-/* For smtj_main.c. */
+/* For smtj_main.c (smtj_backends.h has the backends' init and exit). */
 int smtj_core_init(void);
 void smtj_core_exit(void);
 
@@ -205,39 +216,13 @@ void smtj_sink_detach(struct smtj_device *sdev, struct smtj_sink *sink);
 void smtj_core_kick(struct smtj_device *sdev);
 void smtj_core_get(struct smtj_device *sdev);
 void smtj_core_put(struct smtj_device *sdev);
+int smtj_core_set_config_hook(struct smtj_device *sdev,
+			      struct smtj_config_hook *hook);
+void smtj_core_clear_config_hook(struct smtj_device *sdev,
+				 struct smtj_config_hook *hook);
 
 /* smtj_file.c */
 extern const struct file_operations smtj_fops;
-
-/*
- * smtj_hwrng.c: for backends.  A backend with a physical noise source adds
- * an hwrng to each device it registers (after registering it);
- * SMTJ_HWRNG_TEST_ONLY, for the simulator, runs the same pipeline without
- * hw_random (output in debugfs, credits nothing).
- */
-#define SMTJ_HWRNG_PHYSICAL	0
-#define SMTJ_HWRNG_TEST_ONLY	1
-int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
-			int kind);
-
-/* smtj_sim.c */
-int smtj_sim_init(void);
-void smtj_sim_exit(void);
-
-/* smtj_iio.c, where the kernel has IIO */
-#if IS_REACHABLE(CONFIG_IIO)
-int smtj_iio_init(void);
-void smtj_iio_exit(void);
-#else
-static inline int smtj_iio_init(void)
-{
-	return 0;
-}
-
-static inline void smtj_iio_exit(void)
-{
-}
-#endif
 
 static inline bool smtj_ring_samples_valid(u32 n)
 {

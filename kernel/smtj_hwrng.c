@@ -51,6 +51,7 @@
 #include <linux/workqueue.h>
 
 #include "smtj_core.h"
+#include "smtj_hwrng.h"
 #include "smtj_extract.h"
 
 #define SMTJ_HWRNG_IDLE_MS	200U	/* detach after this long unread */
@@ -102,6 +103,8 @@ struct smtj_hwrng_run {
  * @name: "smtjN"
  * @sdev: the device
  * @sink: attached to the device while @attached
+ * @hook: the device's config hook: vets new configurations; also how the
+ *	sysfs attributes find @h from the device
  * @test_only: a simulated device: never registered, quality 0, output in
  *	debugfs
  * @registered: @rng is registered
@@ -145,6 +148,7 @@ struct smtj_hwrng {
 	char name[16];
 	struct smtj_device *sdev;
 	struct smtj_sink sink;
+	struct smtj_config_hook hook;
 	bool test_only;
 	bool registered;
 	struct dentry *debugfs;
@@ -467,7 +471,7 @@ static void smtj_hwrng_config(struct smtj_hwrng *h,
  * smtj_extract_init() makes, so that a configuration the device takes is
  * one the extractor takes.
  */
-static int smtj_hwrng_check_config(struct smtj_device *sdev,
+static int smtj_hwrng_check_config(struct smtj_config_hook *hook,
 				   const struct smtj_format *fmt,
 				   const struct smtj_sim_config *cfg)
 {
@@ -748,14 +752,7 @@ static const struct attribute_group smtj_hwrng_group;
 /* Unhook from the device and free; nothing may use @h any more. */
 static void smtj_hwrng_free(struct smtj_hwrng *h)
 {
-	struct smtj_device *sdev = h->sdev;
-
-	mutex_lock(&sdev->ops_lock);
-	if (sdev->hwrng == h) {
-		sdev->check_config = NULL;
-		sdev->hwrng = NULL;
-	}
-	mutex_unlock(&sdev->ops_lock);
+	smtj_core_clear_config_hook(h->sdev, &h->hook);
 	mutex_destroy(&h->xlock);
 	mutex_destroy(&h->lock);
 	kvfree(h->fifo);
@@ -818,6 +815,7 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	h->sdev = sdev;
 	h->test_only = kind == SMTJ_HWRNG_TEST_ONLY;
 	h->sink.ops = &smtj_hwrng_sink_ops;
+	h->hook.check = smtj_hwrng_check_config;
 	mutex_init(&h->lock);
 	mutex_init(&h->xlock);
 	init_waitqueue_head(&h->wq);
@@ -835,14 +833,13 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 		return 0;
 	}
 
-	mutex_lock(&sdev->ops_lock);
-	sdev->hwrng = h;
-	sdev->check_config = smtj_hwrng_check_config;
-	mutex_unlock(&sdev->ops_lock);
-	/* the extractor must take the device as its backend describes it */
-	mutex_lock(&h->lock);
-	ret = smtj_hwrng_refresh(h, true);
-	mutex_unlock(&h->lock);
+	ret = smtj_core_set_config_hook(sdev, &h->hook);
+	if (!ret) {
+		/* the extractor must take the device as its backend has it */
+		mutex_lock(&h->lock);
+		ret = smtj_hwrng_refresh(h, true);
+		mutex_unlock(&h->lock);
+	}
 	if (!ret)
 		ret = sysfs_create_group(&sdev->dev.kobj, &smtj_hwrng_group);
 	if (ret) {
@@ -876,9 +873,12 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 
 /* sysfs: /sys/class/smtj/smtjN/hwrng/ */
 
+/* The group exists only while the hook is set (devm_smtj_hwrng_add()). */
 static struct smtj_hwrng *dev_to_hwrng(struct device *dev)
 {
-	return container_of(dev, struct smtj_device, dev)->hwrng;
+	struct smtj_device *sdev = container_of(dev, struct smtj_device, dev);
+
+	return container_of(sdev->config_hook, struct smtj_hwrng, hook);
 }
 
 enum smtj_hwrng_stat {

@@ -45,7 +45,9 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "smtj_backends.h"
 #include "smtj_core.h"
+#include "smtj_hwrng.h"
 #include "smtj_extract.h"
 
 #define SMTJ_IIO_RATE_MAX	20000U	/* paced reads: samples per second */

@@ -8,6 +8,7 @@
 
 #include <linux/module.h>
 
+#include "smtj_backends.h"
 #include "smtj_core.h"
 
 static int __init smtj_init(void)

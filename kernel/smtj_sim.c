@@ -41,7 +41,9 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "smtj_backends.h"
 #include "smtj_core.h"
+#include "smtj_hwrng.h"
 #include "smtj_model.h"
 
 #define SMTJ_SIM_MAX_DEVICES	16U

@@ -72,9 +72,9 @@ uninstall:
 	done; true
 
 # The module source as DKMS wants it: dkms.conf next to the out-of-tree
-# entry point (Kbuild), kernel/ and the UAPI header.
-SMTJ_DKMS_FILES := Kbuild $(wildcard kernel/Kbuild kernel/Kconfig kernel/*.[ch]) \
-	include/uapi/linux/smtj.h
+# entry point (Kbuild), kernel/, the cores of common/ and the UAPI header.
+SMTJ_DKMS_FILES := Kbuild $(wildcard kernel/Kbuild kernel/Kconfig kernel/*.[ch] \
+	common/*.[ch]) include/uapi/linux/smtj.h
 install-dkms:
 	@set -e; for f in $(SMTJ_DKMS_FILES); do \
 		$(INSTALL) -D -m 644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f; \

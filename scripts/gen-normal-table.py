@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Generate kernel/smtj_model_normal.h: half-normal quantile tables.
+"""Generate common/smtj_model_normal.h: half-normal quantile tables.
 
 The junction model draws Gaussian observation noise by inverse transform
 with integer arithmetic only (it runs in the kernel).  Q(u) = Phi^-1((1+u)/2)

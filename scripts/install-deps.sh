@@ -23,7 +23,7 @@ parallel slurm-wlm munge gnuplot-nox"
 # parallel, slurm-wlm and munge: the smtj-sweep test runs a sweep on both
 # (its own munged/slurmctld/slurmd on a socket and ports of its own, so
 # services the packages may start are not used); gnuplot-nox: make demo's
-# learning curve.
+# learning curve and make figures' PNGs (whose fig3 and fig4 run on parallel).
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
 
 SUDO=

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * hwrng-bench: the hwrng extraction pipeline (kernel/smtj_extract.c) on
+ * hwrng-bench: the hwrng extraction pipeline (common/smtj_extract.c) on
  * the shared junction model at the paper's parameters.  Reports output
  * bits per input sample, conditioned bytes per CPU second of the extractor
  * and per second at the device's sample rate, for von Neumann and Peres
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "smtj_extract.h"
+#include "smtj_model.h"
 
 #define CHUNK	(1U << 20)
 

@@ -5,12 +5,12 @@
 
 HWRNG_BENCH := $(O)/bench/hwrng/hwrng-bench
 BENCH_BINS += $(HWRNG_BENCH)
-HWRNG_BENCH_OBJS := $(O)/bench/hwrng/hwrng-bench.o $(O)/kernel/smtj_extract.o \
-	$(O)/kernel/smtj_health.o $(O)/kernel/smtj_model.o
+HWRNG_BENCH_OBJS := $(O)/bench/hwrng/hwrng-bench.o $(COMMON_HWRNG_OBJS) \
+	$(COMMON_MODEL_OBJS)
 BENCH_STEPS += bench-hwrng
 .PHONY: bench-hwrng
 
-$(O)/bench/hwrng/%.o: CPPFLAGS += -I$(TOP)/kernel
+$(O)/bench/hwrng/%.o: CPPFLAGS += $(COMMON_CPPFLAGS)
 
 $(HWRNG_BENCH): $(HWRNG_BENCH_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^

@@ -23,10 +23,10 @@ include $(TOP)/tests/vm/arch.make
 SMTJ_VM_BENCH := $(BUILD)/vm/$(VM_ARCH)/smtj/vm-transport
 BENCH_STEPS += bench-smtj-vm
 .PHONY: bench-smtj-vm
-$(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(wildcard lib/smtj/*.c lib/smtj/*.h) lib/include/libsmtj.h
+$(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(wildcard lib/smtj/*.[ch] common/*.[ch]) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
-	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj \
-		-o $@ $< $(wildcard lib/smtj/*.c) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
+	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) $(COMMON_CPPFLAGS) -Ilib/smtj \
+		-o $@ $< $(SMTJ_SRCS) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
 
 bench-smtj-vm: $(SMTJ_VM_BENCH)
 	@mkdir -p $(BUILD)/bench

@@ -13,8 +13,11 @@ arch=${VM_ARCH:-$(uname -m)}
 mkdir -p "$dir/vm/$arch/selftests"
 cp "$bin" "$dir/vm/$arch/selftests/smtj_transport_bench"
 printf 'smtj_transport_bench\t\tsim_devices=1\n' >"$dir/bench.list"
+# The VM is emulated on a shared host: its load is part of every figure.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 $make -s -C "$top" BUILD="$dir" VM_TESTS="$dir/bench.list" SELFTESTS= check-vm-run >"$dir/vm.log" 2>&1 ||
 	{ tail -n 20 "$dir/vm.log"; exit 1; }
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 tap=$(ls -t "$dir"/vm/"$arch"/run-*/tap.log | head -n 1)
 # "# json-top: NAME: VALUE" lines are members of the top-level object,
 # "# json: {...}" lines the elements of "results".
@@ -22,6 +25,8 @@ tap=$(ls -t "$dir"/vm/"$arch"/run-*/tap.log | head -n 1)
 	printf '{\n  "benchmark": "libsmtj transports in the test VM (QEMU)",\n'
 	printf '  "kernel": "%s",\n' "$(basename "$(dirname "$tap")" | sed 's/^run-//')"
 	printf '  "mode": "simulator unthrottled, pattern; every consumer checks every sample",\n'
+	printf '  "host": {"cpus": %s, "load_average_1_5_15_min_before": "%s", "load_average_1_5_15_min_after": "%s"},\n' \
+		"$(nproc)" "$load_before" "$load_after"
 	printf '  "vcpus": %s,\n' "$(tr -d '\r' <"$tap" | sed -n 's/^# smtj-vm: start .* cpus=\([0-9]*\).*/\1/p')"
 	tr -d '\r' <"$tap" | sed -n 's/^# json-top: //p' | sed 's/^/  /; s/$/,/'
 	printf '  "results": [\n'

@@ -2,7 +2,8 @@
 #
 # libdanp: networks, learning rules, data loaders, checkpoints.
 
-DANP_SRCS := $(wildcard lib/danp/*.c)
+# The generator comes from common/ (common.mk).
+DANP_SRCS := $(wildcard lib/danp/*.c) $(COMMON_XOSHIRO_SRCS)
 DANP_OBJS := $(patsubst %.c,$(O)/%.o,$(DANP_SRCS))
 LIBDANP_A := $(O)/lib/libdanp.a
 LIBDANP_SO := $(O)/lib/libdanp.so
@@ -15,7 +16,8 @@ LIBS += $(LIBDANP_A) $(LIBDANP_SO) $(LIBDANP_PC)
 # allowed, sqrtf need not set errno (Adam vectorises) and compares may not
 # trap (the LeakyReLU select vectorises instead of mispredicting; portable: no
 # -march, so the same binary runs on any x86-64/arm64).
-$(DANP_OBJS): OPT := -O3 -g -ffp-contract=fast -fno-math-errno -fno-trapping-math
+$(filter $(O)/lib/%,$(DANP_OBJS)): OPT := -O3 -g -ffp-contract=fast -fno-math-errno -fno-trapping-math
+$(DANP_OBJS): CPPFLAGS += $(COMMON_CPPFLAGS)
 
 $(LIBDANP_A): $(DANP_OBJS)
 	@mkdir -p $(dir $@)

@@ -1,43 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * xoshiro256** seeded through splitmix64: small, fast, and reproducible
- * across platforms (only 64-bit integer arithmetic).
+ * libdanp's random numbers: the project's xoshiro256** (common/), small,
+ * fast and reproducible across platforms, and what libdanp draws from it.
  */
 #include <math.h>
 #include "danp-internal.h"
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "smtj_xoshiro.h"
 
 void danp_rng_seed(struct danp_rng *r, uint64_t seed)
 {
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
+	smtj_xoshiro_seed(r->s, seed);
 }
 
 uint64_t danp_rng_next(struct danp_rng *r)
 {
-	uint64_t *s = r->s;
-	uint64_t res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
+	return smtj_xoshiro_next(r->s);
 }
 
 double danp_rng_uniform(struct danp_rng *r)

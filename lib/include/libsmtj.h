@@ -424,7 +424,8 @@ int smtj_transport_parse(const char *s, enum smtj_transport *t);
 
 struct smtj_stream_opts {
 	enum smtj_transport transport;
-	size_t batch;		/* samples per read (io_uring/read), 4096 */
+	size_t batch;		/* samples per read (io_uring/read), at most
+				 * per span (mmap); 4096 */
 	unsigned int depth;	/* io_uring reads in flight, >= 2 (4) */
 };
 

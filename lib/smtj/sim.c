@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The kernel's simulated junction array, compiled here verbatim so that
- * the library and a simulated device give the same stream for one seed.
- * This is the only object built with -I kernel/.
+ * The simulator of the library: the junction model of common/, the one
+ * smtj.ko compiles too, so that the library and a simulated device give
+ * the same stream for one seed.
  */
 #include <errno.h>
 #include <stdlib.h>
-#include "smtj_model.c"
+#include "smtj_model.h"
 #include "smtj-internal.h"
 
 struct smtj_sim {

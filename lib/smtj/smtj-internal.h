@@ -10,33 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "libsmtj.h"
+#include "smtj_xoshiro.h"	/* common/ */
 
 #define SMTJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- xoshiro256** (a private copy per handle: no shared state) -------- */
 
 struct srng {
-	uint64_t s[4];
+	uint64_t s[SMTJ_XOSHIRO_WORDS];
 };
-
-static inline uint64_t srng_rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
 
 static inline uint64_t srng_next(struct srng *r)
 {
-	uint64_t *s = r->s;
-	uint64_t out = srng_rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = srng_rotl(s[3], 45);
-	return out;
+	return smtj_xoshiro_next(r->s);
 }
 
 /* Seed from (seed, a, b): distinct (a, b) give unrelated streams because

@@ -2,7 +2,8 @@
 #
 # libsmtj: devices, transports, noise sources, statistics.
 
-SMTJ_SRCS := $(wildcard lib/smtj/*.c)
+# The junction model and the generator come from common/ (common.mk).
+SMTJ_SRCS := $(wildcard lib/smtj/*.c) $(COMMON_MODEL_SRCS)
 SMTJ_OBJS := $(patsubst %.c,$(O)/%.o,$(SMTJ_SRCS))
 LIBSMTJ_A := $(O)/lib/libsmtj.a
 LIBSMTJ_SO := $(O)/lib/libsmtj.so
@@ -13,8 +14,7 @@ LIBS += $(LIBSMTJ_A) $(LIBSMTJ_SO) $(LIBSMTJ_PC)
 
 # The noise loops are the hot path of training: -O3.
 $(SMTJ_OBJS): OPT := -O3 -g
-# sim.c compiles the kernel's shared junction model verbatim.
-$(O)/lib/smtj/sim.o: CPPFLAGS += -I$(TOP)/kernel
+$(SMTJ_OBJS): CPPFLAGS += $(COMMON_CPPFLAGS)
 
 $(LIBSMTJ_A): $(SMTJ_OBJS)
 	@mkdir -p $(dir $@)

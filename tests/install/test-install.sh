@@ -101,6 +101,7 @@ dkms() {
 	mk install-dkms &&
 	grep -qx "PACKAGE_VERSION=\"$v\"" "$s/dkms.conf" &&
 	[ -f "$s/Kbuild" ] && [ -f "$s/kernel/Kbuild" ] && [ -f "$s/kernel/smtj_core.c" ] &&
+	[ -f "$s/common/smtj_model.c" ] && [ -f "$s/common/smtj_xoshiro.h" ] &&
 	[ -f "$s/include/uapi/linux/smtj.h" ]
 }
 t "make install-dkms: the module source and dkms.conf in /usr/src/smtj-VERSION" dkms

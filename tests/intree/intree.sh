@@ -9,8 +9,8 @@
 #     unpacked (kconfig reads Kconfig files all over it), x86_64
 #     defconfig with IIO as a module (so that smtj_iio.c is built too),
 #     and `make prepare`;
-#  2. every run: kernel/ copied afresh to drivers/misc/smtj/ and the UAPI
-#     header to include/uapi/linux/, drivers/misc/Kconfig and Makefile
+#  2. every run: kernel/ and the cores of common/ copied afresh to
+#     drivers/misc/smtj/ and the UAPI header to include/uapi/linux/, drivers/misc/Kconfig and Makefile
 #     hooked (idempotent), CONFIG_SMTJ removed from .config, then set with
 #     scripts/config --module SMTJ; olddefconfig must keep CONFIG_SMTJ=m
 #     (kconfig accepts the entry and its dependencies hold);
@@ -55,7 +55,7 @@ fi
 D=$TREE/drivers/misc/smtj
 rm -rf "$D"
 mkdir -p "$D"
-cp "$TOP"/kernel/Kconfig "$TOP"/kernel/Kbuild "$TOP"/kernel/*.[ch] "$D"/
+cp "$TOP"/kernel/Kconfig "$TOP"/kernel/Kbuild "$TOP"/kernel/*.[ch] "$TOP"/common/*.[ch] "$D"/
 cp "$TOP/include/uapi/linux/smtj.h" "$TREE/include/uapi/linux/smtj.h"
 grep -q 'drivers/misc/smtj/Kconfig' "$TREE/drivers/misc/Kconfig" ||
 	sed -i '$i source "drivers/misc/smtj/Kconfig"' "$TREE/drivers/misc/Kconfig"
@@ -78,7 +78,7 @@ if grep -iE 'warning:|error:' "$LOG/build.log"; then
 	echo "smtj-intree: findings in the in-tree build" >&2
 	exit 1
 fi
-for f in smtj.o smtj_core.o smtj_iio.o; do
+for f in smtj.o smtj_core.o smtj_iio.o smtj_model.o smtj_xoshiro.o; do
 	[ -f "$D/$f" ] || { echo "smtj-intree: drivers/misc/smtj/$f not built" >&2; exit 1; }
 done
 grep -qx 'drivers/misc/smtj/smtj.ko' "$TREE/drivers/misc/modules.order" || {

@@ -2,8 +2,9 @@
 #
 # kselftest-harness programs that run inside the test VM (tests/vm/), built
 # statically for VM_ARCH.  Each tests/selftests/smtj_*_test.c is one program;
-# the junction model (kernel/smtj_model.c) is linked into every one so that a
-# test can compare the device's stream with the library simulator's.
+# the cores of common/ (junction model, generator, health tests, extractor)
+# are linked into every one so that a test can compare the device's stream
+# and its hwrng output with what the same code gives in userspace.
 
 include $(TOP)/tests/vm/arch.make
 
@@ -16,8 +17,11 @@ SELFTESTS        := $(addprefix $(SELFTEST_DIR)/,$(SELFTEST_NAMES)) \
 
 SELFTEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread \
 	-I$(SELFTEST_KSRC)/tools/testing/selftests -I$(TOP)/include/uapi \
-	-I$(TOP)/kernel -I$(SELFTEST_SRC_DIR) $(VM_CFLAGS)
+	-I$(TOP)/common -I$(SELFTEST_SRC_DIR) $(VM_CFLAGS)
 SELFTEST_LDLIBS := $(VM_LIBDIR)/liburing.a -lm
+SELFTEST_COMMON := $(addprefix $(TOP)/common/,smtj_model.c smtj_xoshiro.c \
+	smtj_health.c smtj_extract.c)
+SELFTEST_COMMON_DEPS := $(wildcard $(TOP)/common/*.[ch])
 
 .PHONY: selftests
 selftests: $(SELFTESTS)
@@ -28,10 +32,10 @@ $(SELFTEST_DIR)/.ksrc: $(TOP)/scripts/ksrc.sh
 	@touch $@
 
 $(SELFTEST_DIR)/%: $(SELFTEST_SRC_DIR)/%.c $(SELFTEST_SRC_DIR)/smtj_test.h \
-		$(TOP)/kernel/smtj_model.c $(TOP)/kernel/smtj_model.h \
+		$(SELFTEST_COMMON_DEPS) \
 		$(TOP)/include/uapi/linux/smtj.h | $(SELFTEST_DIR)/.ksrc
 	@mkdir -p $(dir $@)
-	$(VM_CC) $(SELFTEST_CFLAGS) -static -o $@.tmp.$$$$ $< $(TOP)/kernel/smtj_model.c $(SELFTEST_LDLIBS) && mv $@.tmp.$$$$ $@
+	$(VM_CC) $(SELFTEST_CFLAGS) -static -o $@.tmp.$$$$ $< $(SELFTEST_COMMON) $(SELFTEST_LDLIBS) && mv $@.tmp.$$$$ $@
 
 # The 32-bit ABI test: built with VM_CC32FLAGS (arch.make: -m32 on x86_64)
 # where the VM's architecture has a 32-bit ABI this host can compile for,
@@ -46,10 +50,10 @@ $(SELFTEST_ASM32)/asm:
 
 $(SELFTEST_DIR)/smtj_compat32_test: $(SELFTEST_SRC_DIR)/compat32/smtj_compat32_test.c \
 		$(SELFTEST_SRC_DIR)/smtj_test.h \
-		$(TOP)/kernel/smtj_model.c $(TOP)/kernel/smtj_model.h \
+		$(SELFTEST_COMMON_DEPS) \
 		$(TOP)/include/uapi/linux/smtj.h | $(SELFTEST_DIR)/.ksrc \
 		$(if $(VM_CC32FLAGS),$(SELFTEST_ASM32)/asm)
 	@mkdir -p $(dir $@)
 	$(VM_CC) $(filter-out $(VM_CFLAGS),$(SELFTEST_CFLAGS)) $(VM_CFLAGS32) \
 		$(VM_CC32FLAGS) $(if $(VM_CC32FLAGS),-idirafter $(SELFTEST_ASM32)) \
-		-static -o $@.tmp.$$$$ $< $(TOP)/kernel/smtj_model.c -lm && mv $@.tmp.$$$$ $@
+		-static -o $@.tmp.$$$$ $< $(SELFTEST_COMMON) -lm && mv $@.tmp.$$$$ $@

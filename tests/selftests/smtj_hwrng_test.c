@@ -21,11 +21,10 @@
 #include "smtj_test.h"
 
 /*
- * The extractor, compiled for userspace from the very files smtj.ko is built
+ * The extractor of common/, linked in from the very files smtj.ko is built
  * from (like the host unit tests), for the byte-for-byte comparison.
  */
-#include "../../kernel/smtj_health.c"
-#include "../../kernel/smtj_extract.c"
+#include "smtj_extract.h"
 
 #define HWRNG_SYSFS	"/sys/class/misc/hw_random"
 #define SIM_HWRNG	"/sys/kernel/debug/smtj/smtj0-hwrng"

@@ -2,7 +2,7 @@
 /*
  * smtj read() and poll(): argument checks, blocking and non-blocking reads,
  * the poll watermark, read() refused on a mapped ring, and the device's
- * stream equal to the library simulator's (kernel/smtj_model.c) for the
+ * stream equal to the library simulator's (common/smtj_model.c) for the
  * same configuration and seed.
  */
 #include <pthread.h>

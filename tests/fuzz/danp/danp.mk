@@ -5,16 +5,16 @@
 # Each target links the library rebuilt with the sanitizers; runs are short
 # (4 s each) so that all four take about 16 s in make check.
 DANP_FUZZ_DIR := $(BUILD)/fuzz/danp
-DANP_FUZZ_LIBSRC := $(wildcard lib/danp/*.c)
-DANP_FUZZ_LIBOBJ := $(patsubst lib/danp/%.c,$(DANP_FUZZ_DIR)/obj/%.o,$(DANP_FUZZ_LIBSRC))
+DANP_FUZZ_LIBSRC := $(DANP_SRCS)
+DANP_FUZZ_LIBOBJ := $(patsubst %.c,$(DANP_FUZZ_DIR)/obj/%.o,$(DANP_FUZZ_LIBSRC))
 DANP_FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined $(CPPFLAGS) -Ilib/danp
+	-fno-sanitize-recover=undefined $(CPPFLAGS) $(COMMON_CPPFLAGS) -Ilib/danp
 DANP_FUZZERS := idx cifar csv ckpt
 FUZZ_RUNS += $(patsubst %,fuzz-danp-%,$(DANP_FUZZERS))
 .PHONY: $(patsubst %,fuzz-danp-%,$(DANP_FUZZERS)) danp-fuzz-corpus
 
 # The sanitized library is compiled once and shared by the targets.
-$(DANP_FUZZ_DIR)/obj/%.o: lib/danp/%.c lib/danp/danp-internal.h lib/include/libdanp.h
+$(DANP_FUZZ_DIR)/obj/%.o: %.c lib/danp/danp-internal.h lib/include/libdanp.h
 	@mkdir -p $(dir $@)
 	clang $(DANP_FUZZ_CFLAGS) -c $< -o $@
 

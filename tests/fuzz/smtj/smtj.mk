@@ -11,7 +11,7 @@ FUZZ_RUNS += $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS))
 .PHONY: $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS)) smtj-fuzz-corpus
 
 SMTJ_FUZZ_CC = clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined $(CPPFLAGS) -I$(TOP)/kernel -Ilib/smtj
+	-fno-sanitize-recover=undefined $(CPPFLAGS) $(COMMON_CPPFLAGS) -Ilib/smtj
 
 $(SMTJ_FUZZ_DIR)/fuzz-spec: tests/fuzz/smtj/fuzz-spec.c $(SMTJ_FUZZ_LIBSRC) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)

@@ -31,7 +31,7 @@ UNIT_TESTS += $(DANP_TSAN_TEST)
 HOST_ONLY_TESTS += $(DANP_TSAN_TEST)
 $(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/danp/danp-pool.h lib/include/libdanp.h
 	@mkdir -p $(dir $@)
-	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) -I$(TOP)/lib/danp -o $@ \
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) $(COMMON_CPPFLAGS) -I$(TOP)/lib/danp -o $@ \
 		$(filter %.c,$^) -lopenblas -lz -lm -pthread
 
 # Regression tasks (teacher-student, CSV targets) through the tool.

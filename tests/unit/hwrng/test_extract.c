@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Host tests of kernel/smtj_extract.c: Peres' extractor exactly (output
+ * Host tests of common/smtj_extract.c: Peres' extractor exactly (output
  * uniform given its length, by enumeration), the pipeline on the shared
  * junction model at the paper's parameters (levels, dwell, decimation,
  * output statistics against the raw thresholded states), several
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "smtj_extract.h"
+#include "smtj_model.h"
 #include "../tap.h"
 #include "rnd.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Host tests of kernel/smtj_health.c: cutoffs against the formulas of
+ * Host tests of common/smtj_health.c: cutoffs against the formulas of
  * SP 800-90B section 4.4 (computed here in floating point), trips on
  * stuck, biased and slow streams within stated bounds, no false alarm on
  * a good stream, the failure states and the recovery rule.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Host tests of the level-table checks of kernel/smtj_extract.c that the
+ * Host tests of the level-table checks of common/smtj_extract.c that the
  * IIO backend applies to smtj,levels-microvolt: the order of a series
  * array's states (every divider of random junctions passes in both
  * orientations, every single misplaced entry is caught at a step that is

@@ -2,10 +2,9 @@
 # Host tests of the shared junction model.
 MODEL_TEST := $(O)/tests/unit/model/test_model
 
-$(O)/tests/unit/model/%.o: CPPFLAGS += -I$(TOP)/kernel
-$(O)/kernel/%.o: CPPFLAGS += -I$(TOP)/kernel
+$(O)/tests/unit/model/%.o: CPPFLAGS += $(COMMON_CPPFLAGS)
 
-$(MODEL_TEST): $(O)/tests/unit/model/test_model.o $(O)/kernel/smtj_model.o
+$(MODEL_TEST): $(O)/tests/unit/model/test_model.o $(COMMON_MODEL_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
 
 UNIT_TESTS += $(MODEL_TEST)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Host tests of the shared junction model (kernel/smtj_model.c): parameter
+ * Host tests of the shared junction model (common/smtj_model.c): parameter
  * validation at every edge, determinism, independence of batch size, and
  * the chain's statistics against theory.
  */

@@ -10,7 +10,7 @@ $(O)/tests/unit/smtj/%: $(O)/tests/unit/smtj/%.o $(LIBSMTJ_A)
 
 # test_transport includes ring.h, the ring protocol's header, which the
 # library keeps beside its sources for it (nothing else private).
-$(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj
+$(O)/tests/unit/smtj/test_transport.o: CPPFLAGS += -I$(TOP)/lib/smtj $(COMMON_CPPFLAGS)
 $(O)/tests/unit/smtj/test_transport: LDLIBS_EXTRA := -lpthread
 
 # libsmtj against smtj.ko, for the VM stage: a static program built like
@@ -21,7 +21,7 @@ SMTJ_VM_TEST := $(BUILD)/vm/$(VM_ARCH)/smtj/libsmtj_dev_test
 smtj-vm-test: $(SMTJ_VM_TEST)
 $(SMTJ_VM_TEST): tests/unit/smtj/vm_libsmtj_test.c tests/unit/tap.h $(SMTJ_SRCS) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
-	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) $(VM_CFLAGS) -I$(TOP)/kernel -Ilib/smtj \
+	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) $(VM_CFLAGS) $(COMMON_CPPFLAGS) -Ilib/smtj \
 		-o $@ $< $(SMTJ_SRCS) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
 
 # The tools' exit codes and outputs (a TAP script; needs the tools built).

@@ -11,14 +11,11 @@
  * first: word j decides junction j, the last word draws the noise.
  */
 #ifdef __KERNEL__
-#include <linux/compiler.h>
 #include <linux/errno.h>
-#include <linux/kernel.h>	/* ARRAY_SIZE with its BUILD_BUG_ON_ZERO */
 #include <linux/string.h>
 #else
 #include <errno.h>
 #include <string.h>
-#define likely(x)	__builtin_expect(!!(x), 1)
 #endif
 
 #include "smtj_model.h"
@@ -88,34 +85,6 @@ int smtj_model_validate(const struct smtj_sim_config *cfg)
 	return 0;
 }
 
-static inline u64 rotl64(u64 x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static inline u64 smtj_rng_next(u64 *s)
-{
-	u64 r = rotl64(s[1] * 5, 7) * 9;
-	u64 t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl64(s[3], 45);
-	return r;
-}
-
-static u64 splitmix64(u64 *x)
-{
-	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* |Z| for a standard normal Z from 31 random bits, 24 fraction bits. */
 static inline u32 smtj_model_half_normal_q24(u32 u)
 {
@@ -144,12 +113,10 @@ s32 smtj_model_normal_q24(u32 word)
 
 void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg)
 {
-	u64 x = cfg->seed;
 	u32 j, s, words;
 
 	memset(m, 0, sizeof(*m));
-	for (j = 0; j < 4; j++)
-		m->rng[j] = splitmix64(&x);
+	smtj_xoshiro_seed(m->rng, cfg->seed);
 	m->nr_junctions = cfg->nr_junctions;
 	m->code_max = (1U << cfg->adc_bits) - 1;
 	m->pattern = cfg->flags & SMTJ_SIM_F_PATTERN;
@@ -161,7 +128,8 @@ void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg)
 	memcpy(m->level, cfg->level, sizeof(m->level));
 	words = cfg->nr_junctions + (m->sigma_q16 ? 1 : 0);
 	m->draws = (words + 1) / 2;
-	m->state = (u32)smtj_rng_next(m->rng) & ((1U << cfg->nr_junctions) - 1);
+	m->state = (u32)smtj_xoshiro_next(m->rng) &
+		   ((1U << cfg->nr_junctions) - 1);
 }
 
 /* Level plus rounded noise, clamped to the ADC range. */
@@ -186,12 +154,14 @@ static inline u16 smtj_model_observe(const struct smtj_model *m, u32 level,
 /* One junction with noise, the common case: one draw per sample. */
 static void smtj_model_fill_one(struct smtj_model *m, u16 *out, size_t n)
 {
-	u64 rng[4] = { m->rng[0], m->rng[1], m->rng[2], m->rng[3] };
+	u64 rng[SMTJ_XOSHIRO_WORDS];	/* a local copy stays in registers */
 	u32 state = m->state;
 	size_t i;
 
+	memcpy(rng, m->rng, sizeof(rng));
+
 	for (i = 0; i < n; i++) {
-		u64 r = smtj_rng_next(rng);
+		u64 r = smtj_xoshiro_next(rng);
 
 		out[i] = smtj_model_observe(m, m->level[state], (u32)(r >> 32));
 		state ^= (u32)r < m->thresh[0][state];
@@ -225,7 +195,7 @@ void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		for (d = 0; d < m->draws; d++) {
-			u64 r = smtj_rng_next(m->rng);
+			u64 r = smtj_xoshiro_next(m->rng);
 
 			words[2 * d] = (u32)r;
 			words[2 * d + 1] = (u32)(r >> 32);

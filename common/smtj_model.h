@@ -1,32 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later */
 /*
- * The simulated junction array: integer-only, shared verbatim by smtj.ko
- * and libsmtj so that a simulated device and the library's simulator give
- * the same sample stream for the same seed.  Dual-licensed for that reason.
+ * The simulated junction array: integer-only, compiled into smtj.ko and
+ * into libsmtj so that a simulated device and the library's simulator give
+ * the same sample stream for the same seed.
  */
 #ifndef SMTJ_MODEL_H
 #define SMTJ_MODEL_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stddef.h>
-#include <linux/types.h>
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __s32 s32;
-typedef __u64 u64;
-typedef __s64 s64;
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-#endif
-
+#include "smtj_types.h"
+#include "smtj_xoshiro.h"
 #include <linux/smtj.h>
 
 struct smtj_model {
-	u64 rng[4];		/* xoshiro256** state */
+	u64 rng[SMTJ_XOSHIRO_WORDS];	/* xoshiro256** state */
 	u64 index;		/* index of the next sample */
 	u32 state;		/* bit j: state of junction j */
 	u32 nr_junctions;

@@ -3,13 +3,13 @@
  * SP 800-90B section 4.4 continuous health tests (repetition count test and
  * adaptive proportion test) on a digitised noise stream, with start-up,
  * intermittent and permanent failure states.  Integer only; compiled by
- * smtj.ko and by the host unit tests (same type shim as smtj_model.h).
+ * smtj.ko and by the host unit tests.
  * Documentation/driver-api/smtj-hwrng.rst explains the rules.
  */
 #ifndef SMTJ_HEALTH_H
 #define SMTJ_HEALTH_H
 
-#include "smtj_model.h"
+#include "smtj_types.h"
 
 #define SMTJ_HEALTH_H_ONE	65536U	/* one bit of min-entropy, Q16 */
 #define SMTJ_HEALTH_ALPHA_MIN	20U	/* alpha = 2^-k, k in 20..40 */

@@ -15,7 +15,6 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
-#include <linux/math64.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
@@ -23,13 +22,6 @@
 #endif
 
 #include "smtj_health.h"
-
-#ifndef __KERNEL__
-static inline u64 div_u64(u64 dividend, u32 divisor)
-{
-	return dividend / divisor;
-}
-#endif
 
 #define SMTJ_HEALTH_DEF_H	(SMTJ_HEALTH_H_ONE / 2)	/* 0.5 bit */
 #define SMTJ_HEALTH_DEF_ALPHA	30U
