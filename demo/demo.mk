@@ -46,7 +46,7 @@ demo-initramfs: $(DEMO_INITRD)
 
 # Fragments are read in name order, before lib/: expand library names late.
 .SECONDEXPANSION:
-$(SMTJCTL_STATIC): $(O)/utils/smtjctl/smtjctl.o $$(LIBSMTJ_A)
+$(SMTJCTL_STATIC): $$(SMTJCTL_OBJS) $$(LIBSMTJ_A)
 	$(CC) -static -o $@ $^ -luring -lfftw3 -lm -lpthread
 
 .PHONY: $(DEMO_INITRD)

@@ -47,8 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "libsmtj.h"
-#include "smtj-internal.h"	/* smtj_seterr */
-#include "stream.h"		/* smtj_ring_snapshot */
+#include "ring.h"		/* smtj_ring_snapshot */
 
 #define NB 4
 #define RATE 1000000U

@@ -173,6 +173,7 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 		for (size_t i = 0; ly->R && i < ly->din; i++)
 			ly->R[i * ly->din + i] = 1.0f;
 	}
+	danp_blas_single_thread();
 	*out = net;
 	return 0;
 }
@@ -222,6 +223,7 @@ int danp_net_set_threads(struct danp_net *net, unsigned int threads,
 	if (threads < 1 || threads > DANP_MAX_THREADS)
 		return danp_seterr(err, -EINVAL, "threads %u: need 1..%u",
 				   threads, DANP_MAX_THREADS);
+	danp_blas_single_thread();
 	if (threads == danp_pool_parts(net->pool))
 		return 0;
 	ret = danp_pool_create(&pool, threads);

@@ -34,6 +34,14 @@ struct danp_err {
 };
 
 /*
+ * Fill @err (when not NULL) with @code and a printf-style message, and
+ * return @code: the library's one error helper, also for programs that
+ * report their own failures in a struct danp_err.
+ */
+int danp_seterr(struct danp_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
  * Noise callback: fill out[rows][cols] (row-major) for layer @layer.
  * In a DANP/ANP step libdanp calls it once per layer, layers in order
  * 0..L-1, with rows = 2B (pass-1 rows then pass-2 rows).  NP calls it with
@@ -114,9 +122,10 @@ void danp_net_set_noise(struct danp_net *net, danp_noise_fn fn, void *ctx);
 /*
  * Threads that share each step (1..DANP_MAX_THREADS; a new network has
  * 1).  With more than one, libdanp splits every product and fused loop
- * across its own threads and calls BLAS from each of them: give it a
- * single-threaded BLAS (openblas_set_num_threads(1)), or the two kinds of
- * threads compete for the cores.  Results do not depend on the count.
+ * across its own threads and calls BLAS from each of them.  So that the
+ * two kinds of threads do not compete for the cores, creating a network
+ * and setting its threads make OpenBLAS single-threaded (its count is
+ * per process).  Results do not depend on the count.
  */
 #define DANP_MAX_THREADS 64
 int danp_net_set_threads(struct danp_net *net, unsigned int threads,
@@ -208,11 +217,16 @@ double danp_step_macs(const struct danp_net *net, size_t n);
 const char *danp_blas_core(void);
 /*
  * A faster OPENBLAS_CORETYPE for this CPU than the kernels in use, or
- * NULL.  OpenBLAS reads the variable when it is loaded: a program applies
- * the hint by setting it and re-executing itself, normally only when the
- * user has not set OPENBLAS_CORETYPE.
+ * NULL.  OpenBLAS reads the variable when it is loaded.
  */
 const char *danp_blas_coretype_hint(void);
+/*
+ * Use the hinted kernels in this process (and set OPENBLAS_CORETYPE for
+ * its children), unless the user set OPENBLAS_CORETYPE or this OpenBLAS
+ * cannot choose again after loading.  Call it first in main(), before
+ * any thread calls BLAS.  Returns the kernel set in use afterwards.
+ */
+const char *danp_blas_apply_hint(void);
 
 /* ---- checkpoints ------------------------------------------------------ */
 

@@ -27,6 +27,14 @@ struct smtj_err {
 	char msg[256];		/* human-readable cause, NUL-terminated */
 };
 
+/*
+ * Fill @err (when not NULL) with @code and a printf-style message, and
+ * return @code: the library's one error helper, also for programs that
+ * report their own failures in a struct smtj_err.
+ */
+int smtj_seterr(struct smtj_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "MAJOR.MINOR" of the library actually linked. */
 const char *smtj_version(void);
 

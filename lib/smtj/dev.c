@@ -9,13 +9,12 @@
 #include <unistd.h>
 #include "smtj-internal.h"
 #include "stream.h"
+#include "smtj-test.h"
 
-int smtj_dev_from_fd(struct smtj_dev **out, int fd, int own, const char *name,
+int smtj_dev_wrap_fd(struct smtj_dev **out, int fd, int own, const char *name,
 		     struct smtj_err *err)
 {
 	struct smtj_dev *d = calloc(1, sizeof(*d));
-	struct smtj_info info;
-	int ret;
 
 	*out = NULL;
 	if (!d)
@@ -24,6 +23,20 @@ int smtj_dev_from_fd(struct smtj_dev **out, int fd, int own, const char *name,
 	d->own = own;
 	d->nonblock = (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
 	snprintf(d->name, sizeof(d->name), "%s", name ? name : "(fd)");
+	*out = d;
+	return 0;
+}
+
+int smtj_dev_from_fd(struct smtj_dev **out, int fd, int own, const char *name,
+		     struct smtj_err *err)
+{
+	struct smtj_dev *d;
+	struct smtj_info info;
+	int ret;
+
+	ret = smtj_dev_wrap_fd(&d, fd, own, name, err);
+	if (ret)
+		return ret;
 	ret = smtj_dev_info(d, &info, err);
 	if (ret) {
 		/* qemu-user answers an ioctl it cannot translate (any

@@ -14,9 +14,6 @@
 
 #define SMTJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-__attribute__((format(printf, 3, 4)))
-int smtj_seterr(struct smtj_err *err, int code, const char *fmt, ...);
-
 /* ---- xoshiro256** (a private copy per handle: no shared state) -------- */
 
 struct srng {

@@ -1,23 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Dataset selection, file names, normalisation and reference defaults. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "train.h"
-
-/* Fill @err and return @code (the tool's one error helper; train.h). */
-int train_seterr(struct danp_err *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 /* DIR/NAME, or DIR/NAME.gz when only the compressed file exists. */
 static const char *pick(char *buf, size_t len, const char *dir,
@@ -57,7 +44,7 @@ static int load_csv(struct danp_dataset *ds, const char *path, long targets,
 		char m[sizeof(err->msg)];
 
 		memcpy(m, err->msg, sizeof(m));
-		train_seterr(err, ret, "%.200s (real-valued targets need --loss mse)", m);
+		danp_seterr(err, ret, "%.200s (real-valued targets need --loss mse)", m);
 	}
 	return ret;
 }
@@ -107,26 +94,26 @@ int data_load(struct train_data *d, const char *name, const char *dir,
 		}
 	} else if (!strcmp(name, "csv")) {
 		if (!train_csv || !test_csv)
-			return train_seterr(err, -EINVAL,
+			return danp_seterr(err, -EINVAL,
 						  "--dataset csv needs --train and --test");
 		ret = load_csv(&d->train, train_csv, targets, err);
 		if (!ret)
 			ret = load_csv(&d->test, test_csv, targets, err);
 		if (!ret && !d->train.t != !d->test.t)
-			ret = train_seterr(err, -EINVAL, "%s has %s, %s %s", train_csv,
+			ret = danp_seterr(err, -EINVAL, "%s has %s, %s %s", train_csv,
 				     d->train.t ? "real targets" : "class labels",
 				     test_csv, d->test.t ? "real targets" :
 				     "class labels");
 		if (!ret && d->train.t_dim != d->test.t_dim)
-			ret = train_seterr(err, -EINVAL, "%s has %zu targets, %s %zu",
+			ret = danp_seterr(err, -EINVAL, "%s has %zu targets, %s %zu",
 				     train_csv, d->train.t_dim, test_csv,
 				     d->test.t_dim);
 		if (!ret && d->train.dim != d->test.dim)
-			ret = train_seterr(err, -EINVAL, "%s has %zu features, %s %zu",
+			ret = danp_seterr(err, -EINVAL, "%s has %zu features, %s %zu",
 						 train_csv, d->train.dim,
 						 test_csv, d->test.dim);
 	} else {
-		return train_seterr(err, -EINVAL, "unknown dataset '%s'", name);
+		return danp_seterr(err, -EINVAL, "unknown dataset '%s'", name);
 	}
 	if (ret)
 		data_free(d);

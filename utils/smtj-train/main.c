@@ -3,9 +3,7 @@
  * smtj-train: train a dense network with DANP (or BP, NP, ANP) on noise
  * from a libsmtj source.  See smtj-train(1).
  */
-#include <cblas.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 #include "libsmtj.h"
 #include "train.h"
+#include "../common/tool.h"
 
 #define CKPT_TAG 0x314e5254544a4d53ULL	/* "SMTJTRN1" */
 #define TRAIN_EVAL_MAX 10000		/* training-set accuracy subset */
@@ -123,173 +122,190 @@ static int task_defaults(struct opts *o)
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+/* One option into @o: 0, -1 for a bad value, 1 after --version. */
+static int set_option(struct opts *o, int c, const char *arg)
 {
-	static const struct option lo[] = {
-		{ "rule", 1, 0, 'r' }, { "dataset", 1, 0, 'd' },
-		{ "data", 1, 0, 'D' }, { "train", 1, 0, 1 }, { "test", 1, 0, 2 },
-		{ "arch", 1, 0, 'a' }, { "noise", 1, 0, 'n' },
-		{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
-		{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
-		{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
-		{ "decor-center", 0, 0, 6 }, { "no-decor-center", 0, 0, 12 },
-		{ "seed", 1, 0, 's' },
-		{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
-		{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
-		{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
-		{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
-		{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
-		{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
-		{ "progress-every", 1, 0, 16 },
-		{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
-		{ "preset", 1, 0, 19 },
-		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
-	};
 	static const char *const optims[] = { "adam", "sgd" };
 	static const char *const losses[] = { "ce", "mse" };
 	static const char *const reduces[] = { "sum", "mean" };
 	static const char *const formats[] = { "csv", "json" };
-	int c, v;
+	int v;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "r:d:D:a:n:e:b:l:E:s:t:o:c:qhV", lo,
-				NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (danp_rule_parse(optarg, &o->rule))
-				goto bad;
-			break;
-		case 'd': o->dataset = optarg; break;
-		case 'D': o->data_dir = optarg; break;
-		case 1: o->train_csv = optarg; break;
-		case 2: o->test_csv = optarg; break;
-		case 'a': o->arch = optarg; break;
-		case 'n': o->noise = optarg; break;
-		case 'e':
-			o->epochs = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->epochs)
-				goto bad;
-			break;
-		case 'b':
-			o->batch = strtoul(optarg, &end, 10);
-			if (*end || !o->batch)
-				goto bad;
-			break;
-		case 'l':
-			o->lr = strtof(optarg, &end);
-			if (*end || !(o->lr > 0))
-				goto bad;
-			break;
-		case 'E':
-			o->decor_lr = strtof(optarg, &end);
-			if (*end || !(o->decor_lr >= 0))
-				goto bad;
-			break;
-		case 3:
-			if ((v = parse_enum(optarg, optims, 2)) < 0)
-				goto bad;
-			o->optim = (enum danp_optim)v;
-			break;
-		case 4:
-			if ((v = parse_enum(optarg, losses, 2)) < 0)
-				goto bad;
-			o->loss = (enum danp_loss)v;
-			o->loss_set = 1;
-			break;
-		case 5:
-			if ((v = parse_enum(optarg, reduces, 2)) < 0)
-				goto bad;
-			o->reduce = (enum danp_reduce)v;
-			break;
-		case 6: o->center = 1; break;
-		case 12: o->center = 0; break;
-		case 's':
-			o->seed = strtoull(optarg, &end, 0);
-			if (*end)
-				goto bad;
-			break;
-		case 't':
-			o->threads = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->threads || o->threads > DANP_MAX_THREADS)
-				goto bad;
-			break;
-		case 'o': o->output = optarg; break;
-		case 7:
-			if ((v = parse_enum(optarg, formats, 2)) < 0)
-				goto bad;
-			o->json = v;
-			break;
-		case 'c': o->checkpoint = optarg; break;
-		case 8: o->resume = 1; break;
-		case 9: o->cosine = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 10: o->progress = 0; break;
-		case 11:
-			o->train_limit = strtoul(optarg, &end, 10);
-			if (*end || !o->train_limit)
-				goto bad;
-			break;
-		case 13:
-			o->ckpt_every = strtoul(optarg, &end, 10);
-			if (*end || !o->ckpt_every)
-				goto bad;
-			break;
-		case 15:
-			o->downsample = strtoul(optarg, &end, 10);
-			if (*end || !o->downsample || o->downsample > 16)
-				goto bad;
-			break;
-		case 16:
-			o->progress_every = strtod(optarg, &end);
-			if (*end || !(o->progress_every > 0))
-				goto bad;
-			break;
-		case 14:
-			o->targets = strtol(optarg, &end, 10);
-			if (*end || o->targets < 1 || o->targets > 4096)
-				goto bad;
-			break;
-		case 17:
-			o->decor_every = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->decor_every || o->decor_every > 1000)
-				goto bad;
-			break;
-		case 18: o->decor_input_only = 1; break;
-		case 19:
-			/* Cheaper decorrelation, measured in results.rst. */
-			if (!strcmp(optarg, "fast")) {
-				o->decor_every = FAST_DECOR_EVERY;
-				o->decor_input_only = FAST_DECOR_INPUT_ONLY;
-			} else if (strcmp(optarg, "reference")) {
-				goto bad;
-			}
-			break;
-		case 'h': usage(stdout); exit(0);
-		case 'V':
-			printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
-			       LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR,
-			       smtj_version());
-			exit(0);
-		default:
-			usage(stderr);
+	switch (c) {
+	case 'r':
+		if (danp_rule_parse(arg, &o->rule))
+			return -1;
+		break;
+	case 'd': o->dataset = arg; break;
+	case 'D': o->data_dir = arg; break;
+	case 1: o->train_csv = arg; break;
+	case 2: o->test_csv = arg; break;
+	case 'a': o->arch = arg; break;
+	case 'n': o->noise = arg; break;
+	case 'e':
+		o->epochs = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->epochs)
+			return -1;
+		break;
+	case 'b':
+		o->batch = strtoul(arg, &end, 10);
+		if (*end || !o->batch)
+			return -1;
+		break;
+	case 'l':
+		o->lr = strtof(arg, &end);
+		if (*end || !(o->lr > 0))
+			return -1;
+		break;
+	case 'E':
+		o->decor_lr = strtof(arg, &end);
+		if (*end || !(o->decor_lr >= 0))
+			return -1;
+		break;
+	case 3:
+		if ((v = parse_enum(arg, optims, 2)) < 0)
+			return -1;
+		o->optim = (enum danp_optim)v;
+		break;
+	case 4:
+		if ((v = parse_enum(arg, losses, 2)) < 0)
+			return -1;
+		o->loss = (enum danp_loss)v;
+		o->loss_set = 1;
+		break;
+	case 5:
+		if ((v = parse_enum(arg, reduces, 2)) < 0)
+			return -1;
+		o->reduce = (enum danp_reduce)v;
+		break;
+	case 6: o->center = 1; break;
+	case 12: o->center = 0; break;
+	case 's':
+		o->seed = strtoull(arg, &end, 0);
+		if (*end)
+			return -1;
+		break;
+	case 't':
+		o->threads = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->threads || o->threads > DANP_MAX_THREADS)
+			return -1;
+		break;
+	case 'o': o->output = arg; break;
+	case 7:
+		if ((v = parse_enum(arg, formats, 2)) < 0)
+			return -1;
+		o->json = v;
+		break;
+	case 'c': o->checkpoint = arg; break;
+	case 8: o->resume = 1; break;
+	case 9: o->cosine = 1; break;
+	case 'q': o->quiet = 1; break;
+	case 10: o->progress = 0; break;
+	case 11:
+		o->train_limit = strtoul(arg, &end, 10);
+		if (*end || !o->train_limit)
+			return -1;
+		break;
+	case 13:
+		o->ckpt_every = strtoul(arg, &end, 10);
+		if (*end || !o->ckpt_every)
+			return -1;
+		break;
+	case 15:
+		o->downsample = strtoul(arg, &end, 10);
+		if (*end || !o->downsample || o->downsample > 16)
+			return -1;
+		break;
+	case 16:
+		o->progress_every = strtod(arg, &end);
+		if (*end || !(o->progress_every > 0))
+			return -1;
+		break;
+	case 14:
+		o->targets = strtol(arg, &end, 10);
+		if (*end || o->targets < 1 || o->targets > 4096)
+			return -1;
+		break;
+	case 17:
+		o->decor_every = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !o->decor_every || o->decor_every > 1000)
+			return -1;
+		break;
+	case 18: o->decor_input_only = 1; break;
+	case 19:
+		/* Cheaper decorrelation, measured in results.rst. */
+		if (!strcmp(arg, "fast")) {
+			o->decor_every = FAST_DECOR_EVERY;
+			o->decor_input_only = FAST_DECOR_INPUT_ONLY;
+		} else if (strcmp(arg, "reference")) {
 			return -1;
 		}
-		continue;
-bad:
-		fprintf(stderr, "smtj-train: bad value '%s' for -%c\n", optarg,
-			c > 32 ? c : '-');
-		return -1;
+		break;
+	case 'V':
+		printf("smtj-train (libdanp %d.%d, libsmtj %s)\n",
+		       LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR,
+		       smtj_version());
+		return 1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "smtj-train: unexpected argument '%s'\n", argv[optind]);
-		return -1;
+	return 0;
+}
+
+static int on_option(void *ctx, int c, const char *arg);
+
+static const struct option long_opts[] = {
+	{ "rule", 1, 0, 'r' }, { "dataset", 1, 0, 'd' },
+	{ "data", 1, 0, 'D' }, { "train", 1, 0, 1 }, { "test", 1, 0, 2 },
+	{ "arch", 1, 0, 'a' }, { "noise", 1, 0, 'n' },
+	{ "epochs", 1, 0, 'e' }, { "batch", 1, 0, 'b' },
+	{ "lr", 1, 0, 'l' }, { "decor-lr", 1, 0, 'E' },
+	{ "optim", 1, 0, 3 }, { "loss", 1, 0, 4 }, { "reduce", 1, 0, 5 },
+	{ "decor-center", 0, 0, 6 }, { "no-decor-center", 0, 0, 12 },
+	{ "seed", 1, 0, 's' },
+	{ "threads", 1, 0, 't' }, { "output", 1, 0, 'o' },
+	{ "format", 1, 0, 7 }, { "checkpoint", 1, 0, 'c' },
+	{ "resume", 0, 0, 8 }, { "cosine", 0, 0, 9 },
+	{ "quiet", 0, 0, 'q' }, { "no-progress", 0, 0, 10 },
+	{ "train-limit", 1, 0, 11 }, { "checkpoint-every", 1, 0, 13 },
+	{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
+	{ "progress-every", 1, 0, 16 },
+	{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
+	{ "preset", 1, 0, 19 },
+	{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
+};
+
+static const struct tool smtj_train = {
+	.name = "smtj-train", .usage = usage,
+	.shortopts = "r:d:D:a:n:e:b:l:E:s:t:o:c:qhV", .longopts = long_opts,
+	.option = on_option, .max_args = 0,
+};
+
+static int on_option(void *ctx, int c, const char *arg)
+{
+	int ret = set_option(ctx, c, arg);
+
+	if (ret > 0)
+		return TOOL_OK;
+	if (ret < 0) {
+		tool_err(&smtj_train, "bad value '%s' for -%c", arg, c > 32 ? c : '-');
+		return TOOL_USAGE;
 	}
+	return TOOL_GO_ON;
+}
+
+/* The options, checked together: TOOL_GO_ON or the exit status. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int ret = tool_parse(&smtj_train, argc, argv, o);
+
+	if (ret != TOOL_GO_ON)
+		return ret;
 	if ((o->resume || o->ckpt_every) && !o->checkpoint) {
 		fprintf(stderr, "smtj-train: --%s needs --checkpoint\n",
 			o->resume ? "resume" : "checkpoint-every");
-		return -1;
+		return TOOL_USAGE;
 	}
-	return task_defaults(o);
+	return task_defaults(o) ? TOOL_USAGE : TOOL_GO_ON;
 }
 
 /* Per-epoch noise seed: resuming at epoch e recreates the same stream. */
@@ -378,53 +394,89 @@ static int cosine_batch(struct danp_net *net, const struct danp_dataset *ds,
 	return ret;
 }
 
-static struct danp_net *make_net(struct opts *o, const struct train_data *d,
-				 uint64_t *user)
-{
+/* What a run carries from epoch to epoch. */
+struct run {
+	struct opts o;
+	struct train_data d;
 	struct danp_net *net;
+	struct train_noise *noise;	/* the current epoch's source */
+	struct report *rep;
+	struct danp_rng rng;		/* shuffling, at the next epoch's start */
+	uint64_t user[DANP_CKPT_USER];
+	uint64_t consumed;		/* noise values of the epochs before */
+	unsigned int e0;		/* first epoch of this run */
+	size_t start_batch, start_samples;	/* within the current epoch */
+	double start_lsum;
+	int live;			/* a device: its noise is not replayed */
+	char arch[64], desc[512], hdr[2048];
+};
+
+/* The network saved in --checkpoint, with this run's overrides. */
+static int resume_net(struct run *r)
+{
+	struct opts *o = &r->o;
+	const struct danp_params *p;
+	struct danp_err err;
+
+	if (danp_ckpt_load(&r->net, o->checkpoint, r->user, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return -1;
+	}
+	if (r->user[U_TAG] != CKPT_TAG) {
+		fprintf(stderr, "smtj-train: %s: not written by smtj-train\n",
+			o->checkpoint);
+		return -1;
+	}
+	p = danp_net_params(r->net);
+	o->seed = r->user[U_SEED];
+	o->rule = p->rule;
+	o->batch = o->batch ? o->batch : p->max_batch;
+	if (o->lr > 0 || o->decor_lr >= 0)
+		danp_net_set_lr(r->net, o->lr > 0 ? o->lr : p->lr,
+				o->decor_lr >= 0 ? o->decor_lr : p->decor_lr);
+	/* Not in the checkpoint: as given now. */
+	danp_net_set_decor_every(r->net, o->decor_every, &err);
+	if (o->decor_input_only)
+		fprintf(stderr, "smtj-train: --decor-input-only ignored on "
+			"--resume: the checkpoint's layers decide\n");
+	r->e0 = (unsigned int)r->user[U_EPOCH];
+	return 0;
+}
+
+/* NP needs the noise's mean and variance: the source knows them. */
+static int np_moments(const struct run *r, struct danp_params *p)
+{
+	double mean, sd;
+
+	if (noise_moments(r->noise, &mean, &sd) || !(sd > 0)) {
+		fprintf(stderr, "smtj-train: NP needs a noise source with "
+			"known moments; '%s' has none\n", r->o.noise);
+		return -1;
+	}
+	p->np_mean = (float)mean;
+	p->np_sigma2 = (float)(sd * sd);
+	return 0;
+}
+
+/* A new network: --arch or the dataset's shape, the options' settings. */
+static int create_net(struct run *r)
+{
+	struct opts *o = &r->o;
+	const struct train_data *d = &r->d;
 	struct danp_spec spec;
 	struct danp_params p;
 	struct danp_err err;
-	char arch[64];
 	float lr, dlr;
 
-	if (o->resume) {
-		if (danp_ckpt_load(&net, o->checkpoint, user, &err)) {
-			fprintf(stderr, "smtj-train: %s\n", err.msg);
-			return NULL;
-		}
-		if (user[U_TAG] != CKPT_TAG) {
-			fprintf(stderr, "smtj-train: %s: not written by smtj-train\n",
-				o->checkpoint);
-			danp_net_destroy(net);
-			return NULL;
-		}
-		o->seed = user[U_SEED];
-		o->rule = danp_net_params(net)->rule;
-		o->batch = o->batch ? o->batch : danp_net_params(net)->max_batch;
-		if (o->lr > 0 || o->decor_lr >= 0)
-			danp_net_set_lr(net,
-					o->lr > 0 ? o->lr : danp_net_params(net)->lr,
-					o->decor_lr >= 0 ? o->decor_lr :
-					danp_net_params(net)->decor_lr);
-		/* Not in the checkpoint: as given now. */
-		danp_net_set_decor_every(net, o->decor_every, &err);
-		if (o->decor_input_only)
-			fprintf(stderr, "smtj-train: --decor-input-only ignored on "
-				"--resume: the checkpoint's layers decide\n");
-		return net;
-	}
-	if (!o->arch && d->arch[0]) {
-		snprintf(arch, sizeof(arch), "%s", d->arch);
-		o->arch = arch;
-	} else if (!o->arch) {
-		snprintf(arch, sizeof(arch), "%zu-500-500-500-%zu", d->train.dim,
+	if (!o->arch && d->arch[0])
+		snprintf(r->arch, sizeof(r->arch), "%s", d->arch);
+	else if (!o->arch)
+		snprintf(r->arch, sizeof(r->arch), "%zu-500-500-500-%zu",
+			 d->train.dim,
 			 d->train.t ? d->train.t_dim : d->train.n_classes);
-		o->arch = arch;
-	}
-	if (danp_spec_parse(&spec, o->arch, &err)) {
+	if (danp_spec_parse(&spec, o->arch ? o->arch : r->arch, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
-		return NULL;
+		return -1;
 	}
 	data_defaults(o->dataset, o->rule, o->noise, &lr, &dlr);
 	danp_params_default(&p);
@@ -442,33 +494,14 @@ static struct danp_net *make_net(struct opts *o, const struct train_data *d,
 		spec.decor[0] = 1;
 	}
 	p.max_batch = o->batch ? o->batch : 64;
-	if (p.rule == DANP_RULE_NP) {
-		/* NP needs the noise's mean and variance: ask the source. */
-		struct train_noise *tn;
-		double mean, sd;
-		char msg[512];
-
-		if (noise_open(&tn, o->noise, o->seed, msg, sizeof(msg))) {
-			fprintf(stderr, "smtj-train: %s\n", msg);
-			return NULL;
-		}
-		if (noise_moments(tn, &mean, &sd) || !(sd > 0)) {
-			fprintf(stderr, "smtj-train: NP needs a noise source with "
-				"known moments; '%s' has none\n", o->noise);
-			noise_close(tn);
-			return NULL;
-		}
-		p.np_mean = (float)mean;
-		p.np_sigma2 = (float)(sd * sd);
-		noise_close(tn);
-	}
+	if (p.rule == DANP_RULE_NP && np_moments(r, &p))
+		return -1;
 	o->batch = p.max_batch;
-	if (danp_net_create(&net, &spec, &p, o->seed, &err)) {
+	if (danp_net_create(&r->net, &spec, &p, o->seed, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
-		return NULL;
+		return -1;
 	}
-	o->arch = NULL;	/* points into this frame */
-	return net;
+	return 0;
 }
 
 static void header_json(char *buf, size_t len, const struct opts *o,
@@ -526,290 +559,366 @@ static int initial_loss(struct danp_net *net, const struct train_data *d,
 	return 0;
 }
 
-int main(int argc, char **argv)
+
+/* Ctrl-C and SIGTERM stop after the current batch; a second one kills. */
+static void catch_signals(void)
 {
-	struct opts o = {
-		.dataset = "mnist", .noise = "bernoulli:sigma=0.0125,h=1",
-		.rule = DANP_RULE_DANP, .seed = 42, .threads = 1,
-		.decor_lr = -1, .progress = 1, .center = 1, .targets = -1,
-	};
-	uint64_t user[DANP_CKPT_USER] = { 0 }, consumed = 0;
-	struct train_data d;
-	struct danp_net *net;
-	struct danp_err err;
-	struct danp_rng rng;
-	struct report *rep = NULL;
 	struct sigaction sa;
-	unsigned int e0 = 0;
-	size_t start_batch = 0, start_samples = 0;
-	double start_lsum = 0;
-	int live = 0;
-	char msg[512], hdr[2048], desc[512];
-	int rc = 1;
 
-	if (parse_opts(argc, argv, &o))
-		return 2;
-	{
-		/* Faster BLAS kernels than OpenBLAS detects: restart with them,
-		 * unless the user chose (then also after the restart). */
-		const char *core = getenv("OPENBLAS_CORETYPE") ? NULL :
-				   danp_blas_coretype_hint();
-
-		if (core && !setenv("OPENBLAS_CORETYPE", core, 1))
-			execv("/proc/self/exe", argv);
-	}
-	/* Ctrl-C from here on stops after the current batch. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
-	sa.sa_flags = SA_RESETHAND;	/* a second Ctrl-C kills */
+	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* libdanp splits each step over --threads threads itself (1.9x on
-	 * two cores, where OpenBLAS's threading reaches 1.35x); its BLAS
-	 * calls must then be single-threaded, or the two kinds of threads
-	 * oversubscribe the cores. */
-	openblas_set_num_threads(1);
-	if (teacher_dataset(o.dataset) ?
-	    teacher_load(&d, o.dataset, o.seed, &err) :
-	    data_load(&d, o.dataset, o.data_dir, o.train_csv, o.test_csv,
-		      o.targets, &err)) {
+}
+
+static int load_data(struct run *r)
+{
+	const struct opts *o = &r->o;
+	struct danp_err err;
+
+	if (teacher_dataset(o->dataset) ?
+	    teacher_load(&r->d, o->dataset, o->seed, &err) :
+	    data_load(&r->d, o->dataset, o->data_dir, o->train_csv, o->test_csv,
+		      o->targets, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
-		return 1;
+		return -1;
 	}
-	if (data_downsample(&d, o.downsample, &err)) {
+	if (data_downsample(&r->d, o->downsample, &err)) {
 		fprintf(stderr, "smtj-train: %s\n", err.msg);
-		goto out_data;
+		return -1;
 	}
 	/* The first N training samples only: quick runs (make demo, TCG). */
-	if (o.train_limit && o.train_limit < d.train.n)
-		d.train.n = o.train_limit;
-	net = make_net(&o, &d, user);
-	if (!net)
-		goto out_data;
-	if (danp_net_set_threads(net, o.threads, &err)) {
-		fprintf(stderr, "smtj-train: %s\n", err.msg);
-		goto out_net;
-	}
-	if (danp_net_spec(net)->sizes[0] != d.train.dim) {
-		fprintf(stderr, "smtj-train: network input %zu, dataset %zu features\n",
-			danp_net_spec(net)->sizes[0], d.train.dim);
-		goto out_net;
-	}
-	danp_rng_seed(&rng, o.seed ^ 0x73687566666c65ULL);
-	if (o.resume) {
-		e0 = (unsigned int)user[U_EPOCH];
-		start_batch = (size_t)user[U_BATCH];
-		memcpy(rng.s, &user[U_RNG], sizeof(rng.s));
-		consumed = user[U_NOISE];
-		memcpy(&start_lsum, &user[U_LSUM], sizeof(start_lsum));
-		start_samples = (size_t)user[U_SAMPLES];
-		if (start_batch && o.batch != danp_net_params(net)->max_batch) {
-			/* Its batch index and noise position count those batches. */
-			fprintf(stderr, "smtj-train: %s was saved within an epoch of "
-				"batches of %zu; resume it with that batch size\n",
-				o.checkpoint, danp_net_params(net)->max_batch);
-			goto out_net;
-		}
-	}
-	{
-		/* Check the spec before training; record its canonical form. */
-		struct train_noise *probe;
+	if (o->train_limit && o->train_limit < r->d.train.n)
+		r->d.train.n = o->train_limit;
+	return 0;
+}
 
-		if (noise_open(&probe, o.noise, o.seed, msg, sizeof(msg))) {
-			fprintf(stderr, "smtj-train: %s\n", msg);
-			goto out_net;
-		}
-		snprintf(desc, sizeof(desc), "%s", noise_describe(probe));
-		/* A device's noise cannot be replayed on a resume. */
-		live = !strncmp(desc, "device", 6);
-		noise_close(probe);
-	}
-	if (o.checkpoint) {
-		/* Temporary files of a run killed while it wrote them. */
-		const char *const files[] = { o.checkpoint, o.output };
+/*
+ * The one place the noise spec is opened: epoch @e's source, seeded per
+ * epoch so that a resumed run draws the same noise.  The first epoch's
+ * source also answers the questions asked before training (the spec's
+ * validity, its canonical form, its moments for NP).
+ */
+static int open_noise(struct run *r, unsigned int e)
+{
+	char msg[512];
 
-		for (int i = 0; i < 2; i++) {
-			unsigned int n;
-
-			if (!files[i])
-				continue;
-			if (danp_remove_stale_tmp(files[i], &n, &err)) {
-				fprintf(stderr, "smtj-train: %s\n", err.msg);
-				goto out_net;
-			}
-			if (n && !o.quiet)
-				fprintf(stderr, "smtj-train: removed %u stale temporary "
-					"file%s of %s\n", n, n > 1 ? "s" : "", files[i]);
-		}
-	}
-	if (o.resume && start_batch && !o.quiet)
-		fprintf(stderr, "smtj-train: resuming epoch %u at batch %zu%s\n",
-			e0 + 1, start_batch, live ? " (fresh device noise)" : "");
-	header_json(hdr, sizeof(hdr), &o, net, desc);
-	if (!o.resume && d.train.t &&
-	    initial_loss(net, &d, hdr, sizeof(hdr), o.quiet))
-		goto out_net;
-	if (o.output && report_open(&rep, o.output, o.json, hdr,
-				    o.resume ? e0 : 0, msg, sizeof(msg))) {
+	if (noise_open(&r->noise, r->o.noise, epoch_seed(r->o.seed, e), msg,
+		       sizeof(msg))) {
+		r->noise = NULL;
 		fprintf(stderr, "smtj-train: %s\n", msg);
-		goto out_net;
+		return -1;
 	}
-	for (unsigned int e = e0; e < o.epochs; e++) {
-		struct train_noise *tn = NULL;
-		struct progress pr = {
-			.enabled = o.progress && isatty(2), .epoch = e + 1,
-			.epochs = o.epochs, .batch_size = o.batch,
-			.stop = &stop_flag,
-			.ckpt_every = o.checkpoint ? o.ckpt_every : 0,
-			.every = o.progress_every,
-		};
-		struct danp_epoch ep = {
-			.batch_size = o.batch, .augment = d.augment,
-			.progress = progress_cb, .progress_ctx = &pr,
-		};
-		struct danp_rng at_start = rng;
-		struct epoch_row row = { .epoch = e + 1 };
-		struct danp_thread_stats ts0, ts1;
-		struct danp_eval ev;
-		double t0;
-		int need_noise = danp_net_params(net)->rule >= DANP_RULE_NP;
+	return 0;
+}
 
-		if (noise_open(&tn, o.noise, epoch_seed(o.seed, e), msg,
-			       sizeof(msg))) {
-			fprintf(stderr, "smtj-train: %s\n", msg);
-			goto out_rep;
-		}
-		danp_net_set_noise(net, noise_fill, tn);
-		pr.t0 = now_seconds();
-		danp_net_thread_stats(net, &ts0);
-		/* Resumed mid-epoch: the seeded noise continues where it was. */
-		if (start_batch && need_noise && !live &&
-		    skip_noise(net, d.train.n, o.batch, start_batch, &err)) {
-			fprintf(stderr, "smtj-train: epoch %u: %s: %s\n", e + 1,
-				err.msg, noise_error(tn));
-			noise_close(tn);
-			goto out_rep;
-		}
-		/* The epoch runs in segments ended by Ctrl-C or a checkpoint
-		 * within it; each reshuffles from the epoch's starting state
-		 * and continues at its batch with the same noise source. */
-		for (;;) {
-			rng = at_start;
-			ep.start_batch = start_batch;
-			ep.start_loss_sum = start_lsum;
-			ep.start_samples = start_samples;
-			t0 = now_seconds();
-			if (danp_train_epoch(net, &d.train, &rng, &ep, &err)) {
-				progress_end(&pr);
-				fprintf(stderr, "smtj-train: epoch %u: %s%s%s\n", e + 1,
-					err.msg, need_noise ? ": " : "",
-					need_noise ? noise_error(tn) : "");
-				noise_close(tn);
-				goto out_rep;
-			}
-			row.seconds += now_seconds() - t0;
-			row.samples_per_s += (double)ep.samples;
-			if (!ep.stopped)
-				break;
-			start_batch = ep.batches_done;
-			start_lsum = ep.loss_sum;
-			start_samples += ep.samples;
-			if (save(net, &o, e, start_batch, &at_start, consumed,
-				 start_lsum, start_samples)) {
-				progress_end(&pr);
-				noise_close(tn);
-				goto out_rep;
-			}
-			if (stop_flag) {
-				progress_end(&pr);
-				noise_close(tn);
-				rc = 130;
-				if (!o.quiet)
-					fprintf(stderr, "smtj-train: interrupted in epoch %u "
-						"after batch %zu%s\n", e + 1, start_batch,
-						o.checkpoint ? "; checkpoint saved" : "");
-				goto out_rep;
-			}
-		}
-		progress_end(&pr);
-		danp_net_thread_stats(net, &ts1);
-		if (ts1.serial_jobs + ts1.split_jobs > ts0.serial_jobs + ts0.split_jobs)
-			row.serial_fraction = (double)(ts1.serial_jobs - ts0.serial_jobs) /
-				(double)(ts1.serial_jobs + ts1.split_jobs -
-					 ts0.serial_jobs - ts0.split_jobs);
-		row.split_fallbacks = ts1.fallbacks - ts0.fallbacks;
-		row.train_loss = ep.loss;
-		row.samples_per_s /= row.seconds;	/* samples of this run */
-		if (evaluate(net, &d.test, d.test.n, 0, &ev))
-			goto out_noise;
-		row.test_loss = ev.loss;
-		row.test_acc = ev.accuracy;
-		if (evaluate(net, &d.train, TRAIN_EVAL_MAX, 0, &ev))
-			goto out_noise;
-		row.train_acc = ev.accuracy;
-		if (need_noise) {
-			if (evaluate(net, &d.test, d.test.n, 1, &ev))
-				goto out_noise;
-			row.test_acc_noisy = ev.accuracy;
-			if (evaluate(net, &d.train, TRAIN_EVAL_MAX, 1, &ev))
-				goto out_noise;
-			row.train_acc_noisy = ev.accuracy;
-		} else {
-			row.test_acc_noisy = row.test_acc;
-			row.train_acc_noisy = row.train_acc;
-		}
-		if (o.cosine && cosine_batch(net, &d.train, o.batch, &row.cosine))
-			goto out_noise;
-		consumed += noise_consumed(tn);
-		noise_close(tn);
-		tn = NULL;
-		row.noise_values = consumed;
-		if (rep && report_add(rep, &row, o.cosine, msg, sizeof(msg))) {
-			fprintf(stderr, "smtj-train: %s\n", msg);
-			goto out_rep;
-		}
-		if (save(net, &o, e + 1, 0, &rng, consumed, 0, 0))
-			goto out_rep;
-		start_batch = 0;
-		start_lsum = 0;
-		start_samples = 0;
-		/* Noisy first: the reference's test accuracy is the noisy one. */
-		if (!o.quiet && d.train.t)
-			printf("epoch %u: loss %.6f test loss %.6f %.1f s "
-			       "%.0f samples/s\n", e + 1, row.train_loss,
-			       row.test_loss, row.seconds, row.samples_per_s);
-		else if (!o.quiet && need_noise)
-			printf("epoch %u: loss %.4f test %.2f %% noisy, %.2f %% clean; "
-			       "train %.2f %% noisy; %.1f s %.0f samples/s\n", e + 1,
-			       row.train_loss, 100 * row.test_acc_noisy,
-			       100 * row.test_acc, 100 * row.train_acc_noisy,
-			       row.seconds, row.samples_per_s);
-		else if (!o.quiet)
-			printf("epoch %u: loss %.4f test %.2f %% train %.2f %% "
-			       "%.1f s %.0f samples/s\n", e + 1, row.train_loss,
-			       100 * row.test_acc, 100 * row.train_acc,
-			       row.seconds, row.samples_per_s);
-		if (!o.quiet && row.split_fallbacks)
-			printf("epoch %u: machine busy: %.0f %% of the work ran on "
-			       "1 thread instead of %u (split dropped %llu times)\n",
-			       e + 1, 100 * row.serial_fraction, ts1.threads,
-			       (unsigned long long)row.split_fallbacks);
-		fflush(stdout);
-		if (stop_flag) {
-			rc = 130;
-			goto out_rep;
-		}
-		continue;
-out_noise:
-		noise_close(tn);
-		goto out_rep;
+static void close_noise(struct run *r)
+{
+	noise_close(r->noise);
+	r->noise = NULL;
+}
+
+/* Threads, the input size, and where a resumed run continues. */
+static int check_net(struct run *r)
+{
+	const struct danp_params *p = danp_net_params(r->net);
+	struct danp_err err;
+
+	if (danp_net_set_threads(r->net, r->o.threads, &err)) {
+		fprintf(stderr, "smtj-train: %s\n", err.msg);
+		return -1;
 	}
-	rc = 0;
-out_rep:
-	report_close(rep);
-out_net:
-	danp_net_destroy(net);
-out_data:
-	data_free(&d);
+	if (danp_net_spec(r->net)->sizes[0] != r->d.train.dim) {
+		fprintf(stderr, "smtj-train: network input %zu, dataset %zu features\n",
+			danp_net_spec(r->net)->sizes[0], r->d.train.dim);
+		return -1;
+	}
+	danp_rng_seed(&r->rng, r->o.seed ^ 0x73687566666c65ULL);
+	if (!r->o.resume)
+		return 0;
+	r->start_batch = (size_t)r->user[U_BATCH];
+	memcpy(r->rng.s, &r->user[U_RNG], sizeof(r->rng.s));
+	r->consumed = r->user[U_NOISE];
+	memcpy(&r->start_lsum, &r->user[U_LSUM], sizeof(r->start_lsum));
+	r->start_samples = (size_t)r->user[U_SAMPLES];
+	if (r->start_batch && r->o.batch != p->max_batch) {
+		/* Its batch index and noise position count those batches. */
+		fprintf(stderr, "smtj-train: %s was saved within an epoch of "
+			"batches of %zu; resume it with that batch size\n",
+			r->o.checkpoint, p->max_batch);
+		return -1;
+	}
+	return 0;
+}
+
+/* Temporary files of a run killed while it wrote them. */
+static int remove_stale(const struct opts *o)
+{
+	const char *const files[] = { o->checkpoint, o->output };
+	struct danp_err err;
+
+	for (int i = 0; o->checkpoint && i < 2; i++) {
+		unsigned int n;
+
+		if (!files[i])
+			continue;
+		if (danp_remove_stale_tmp(files[i], &n, &err)) {
+			fprintf(stderr, "smtj-train: %s\n", err.msg);
+			return -1;
+		}
+		if (n && !o->quiet)
+			fprintf(stderr, "smtj-train: removed %u stale temporary "
+				"file%s of %s\n", n, n > 1 ? "s" : "", files[i]);
+	}
+	return 0;
+}
+
+/* The results file with its header (the initial losses when fresh). */
+static int open_report(struct run *r)
+{
+	const struct opts *o = &r->o;
+	char msg[512];
+
+	if (o->resume && r->start_batch && !o->quiet)
+		fprintf(stderr, "smtj-train: resuming epoch %u at batch %zu%s\n",
+			r->e0 + 1, r->start_batch,
+			r->live ? " (fresh device noise)" : "");
+	header_json(r->hdr, sizeof(r->hdr), o, r->net, r->desc);
+	if (!o->resume && r->d.train.t &&
+	    initial_loss(r->net, &r->d, r->hdr, sizeof(r->hdr), o->quiet))
+		return -1;
+	if (o->output && report_open(&r->rep, o->output, o->json, r->hdr,
+				     o->resume ? r->e0 : 0, msg, sizeof(msg))) {
+		fprintf(stderr, "smtj-train: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything before the first epoch. */
+static int setup(struct run *r)
+{
+	if (load_data(r) || (r->o.resume && resume_net(r)) ||
+	    open_noise(r, r->e0))
+		return -1;
+	snprintf(r->desc, sizeof(r->desc), "%s", noise_describe(r->noise));
+	/* A device's noise cannot be replayed on a resume. */
+	r->live = !strncmp(r->desc, "device", 6);
+	if ((!r->o.resume && create_net(r)) || check_net(r) ||
+	    remove_stale(&r->o))
+		return -1;
+	return open_report(r);
+}
+
+/*
+ * Epoch @e up to its end, or to a stop (Ctrl-C) with its checkpoint
+ * saved.  It runs in segments ended by a checkpoint within it; each
+ * reshuffles from the epoch's starting state and continues at its batch
+ * with the same noise source.  0, 130 (stopped) or 1.
+ */
+static int run_epoch(struct run *r, unsigned int e, struct epoch_row *row,
+		     struct danp_epoch *ep)
+{
+	struct progress *pr = ep->progress_ctx;
+	struct danp_rng at_start = r->rng;
+	int need_noise = danp_net_params(r->net)->rule >= DANP_RULE_NP;
+	struct danp_err err;
+	double t0;
+
+	/* Resumed mid-epoch: the seeded noise continues where it was. */
+	if (r->start_batch && need_noise && !r->live &&
+	    skip_noise(r->net, r->d.train.n, r->o.batch, r->start_batch, &err)) {
+		fprintf(stderr, "smtj-train: epoch %u: %s: %s\n", e + 1,
+			err.msg, noise_error(r->noise));
+		return 1;
+	}
+	for (;;) {
+		r->rng = at_start;
+		ep->start_batch = r->start_batch;
+		ep->start_loss_sum = r->start_lsum;
+		ep->start_samples = r->start_samples;
+		t0 = now_seconds();
+		if (danp_train_epoch(r->net, &r->d.train, &r->rng, ep, &err)) {
+			progress_end(pr);
+			fprintf(stderr, "smtj-train: epoch %u: %s%s%s\n", e + 1,
+				err.msg, need_noise ? ": " : "",
+				need_noise ? noise_error(r->noise) : "");
+			return 1;
+		}
+		row->seconds += now_seconds() - t0;
+		row->samples_per_s += (double)ep->samples;
+		if (!ep->stopped)
+			break;
+		r->start_batch = ep->batches_done;
+		r->start_lsum = ep->loss_sum;
+		r->start_samples += ep->samples;
+		if (save(r->net, &r->o, e, r->start_batch, &at_start, r->consumed,
+			 r->start_lsum, r->start_samples)) {
+			progress_end(pr);
+			return 1;
+		}
+		if (stop_flag) {
+			progress_end(pr);
+			if (!r->o.quiet)
+				fprintf(stderr, "smtj-train: interrupted in epoch %u "
+					"after batch %zu%s\n", e + 1, r->start_batch,
+					r->o.checkpoint ? "; checkpoint saved" : "");
+			return 130;
+		}
+	}
+	progress_end(pr);
+	return 0;
+}
+
+/* Accuracies and losses after an epoch, clean and (for noise rules)
+ * noisy, and the cosine when asked. */
+static int measure(struct run *r, struct epoch_row *row)
+{
+	const struct train_data *d = &r->d;
+	struct danp_eval ev;
+
+	if (evaluate(r->net, &d->test, d->test.n, 0, &ev))
+		return -1;
+	row->test_loss = ev.loss;
+	row->test_acc = ev.accuracy;
+	if (evaluate(r->net, &d->train, TRAIN_EVAL_MAX, 0, &ev))
+		return -1;
+	row->train_acc = ev.accuracy;
+	if (danp_net_params(r->net)->rule >= DANP_RULE_NP) {
+		if (evaluate(r->net, &d->test, d->test.n, 1, &ev))
+			return -1;
+		row->test_acc_noisy = ev.accuracy;
+		if (evaluate(r->net, &d->train, TRAIN_EVAL_MAX, 1, &ev))
+			return -1;
+		row->train_acc_noisy = ev.accuracy;
+	} else {
+		row->test_acc_noisy = row->test_acc;
+		row->train_acc_noisy = row->train_acc;
+	}
+	if (r->o.cosine && cosine_batch(r->net, &d->train, r->o.batch, &row->cosine))
+		return -1;
+	return 0;
+}
+
+/* The thread split's record over the epoch (@ts0: before, @ts1: after). */
+static void split_stats(struct epoch_row *row, const struct danp_thread_stats *ts0,
+			const struct danp_thread_stats *ts1)
+{
+	if (ts1->serial_jobs + ts1->split_jobs > ts0->serial_jobs + ts0->split_jobs)
+		row->serial_fraction = (double)(ts1->serial_jobs - ts0->serial_jobs) /
+			(double)(ts1->serial_jobs + ts1->split_jobs -
+				 ts0->serial_jobs - ts0->split_jobs);
+	row->split_fallbacks = ts1->fallbacks - ts0->fallbacks;
+}
+
+/* The summary line of an epoch (noisy first: the reference's test
+ * accuracy is the noisy one). */
+static void print_epoch(const struct run *r, const struct epoch_row *row,
+			unsigned int threads)
+{
+	int need_noise = danp_net_params(r->net)->rule >= DANP_RULE_NP;
+
+	if (r->o.quiet)
+		return;
+	if (r->d.train.t)
+		printf("epoch %u: loss %.6f test loss %.6f %.1f s "
+		       "%.0f samples/s\n", row->epoch, row->train_loss,
+		       row->test_loss, row->seconds, row->samples_per_s);
+	else if (need_noise)
+		printf("epoch %u: loss %.4f test %.2f %% noisy, %.2f %% clean; "
+		       "train %.2f %% noisy; %.1f s %.0f samples/s\n", row->epoch,
+		       row->train_loss, 100 * row->test_acc_noisy,
+		       100 * row->test_acc, 100 * row->train_acc_noisy,
+		       row->seconds, row->samples_per_s);
+	else
+		printf("epoch %u: loss %.4f test %.2f %% train %.2f %% "
+		       "%.1f s %.0f samples/s\n", row->epoch, row->train_loss,
+		       100 * row->test_acc, 100 * row->train_acc,
+		       row->seconds, row->samples_per_s);
+	if (row->split_fallbacks)
+		printf("epoch %u: machine busy: %.0f %% of the work ran on "
+		       "1 thread instead of %u (split dropped %llu times)\n",
+		       row->epoch, 100 * row->serial_fraction, threads,
+		       (unsigned long long)row->split_fallbacks);
+}
+
+/* One epoch: train, measure, record, save.  0, 130 (stopped) or 1. */
+static int train_epoch(struct run *r, unsigned int e)
+{
+	const struct opts *o = &r->o;
+	struct progress pr = {
+		.enabled = o->progress && isatty(2), .epoch = e + 1,
+		.epochs = o->epochs, .batch_size = o->batch, .stop = &stop_flag,
+		.ckpt_every = o->checkpoint ? o->ckpt_every : 0,
+		.every = o->progress_every,
+	};
+	struct danp_epoch ep = {
+		.batch_size = o->batch, .augment = r->d.augment,
+		.progress = progress_cb, .progress_ctx = &pr,
+	};
+	struct epoch_row row = { .epoch = e + 1 };
+	struct danp_thread_stats ts0, ts1;
+	char msg[512];
+	int rc;
+
+	if (!r->noise && open_noise(r, e))
+		return 1;
+	danp_net_set_noise(r->net, noise_fill, r->noise);
+	pr.t0 = now_seconds();
+	danp_net_thread_stats(r->net, &ts0);
+	rc = run_epoch(r, e, &row, &ep);
+	if (rc)
+		return rc;
+	danp_net_thread_stats(r->net, &ts1);
+	split_stats(&row, &ts0, &ts1);
+	row.train_loss = ep.loss;
+	row.samples_per_s /= row.seconds;	/* samples of this run */
+	if (measure(r, &row))
+		return 1;
+	r->consumed += noise_consumed(r->noise);
+	close_noise(r);
+	row.noise_values = r->consumed;
+	if (r->rep && report_add(r->rep, &row, o->cosine, msg, sizeof(msg))) {
+		fprintf(stderr, "smtj-train: %s\n", msg);
+		return 1;
+	}
+	if (save(r->net, o, e + 1, 0, &r->rng, r->consumed, 0, 0))
+		return 1;
+	r->start_batch = 0;
+	r->start_lsum = 0;
+	r->start_samples = 0;
+	print_epoch(r, &row, ts1.threads);
+	fflush(stdout);
+	return stop_flag ? 130 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = {
+		.o = {
+			.dataset = "mnist", .noise = "bernoulli:sigma=0.0125,h=1",
+			.rule = DANP_RULE_DANP, .seed = 42, .threads = 1,
+			.decor_lr = -1, .progress = 1, .center = 1, .targets = -1,
+		},
+	};
+	int rc;
+
+	rc = parse_opts(argc, argv, &r.o);
+	if (rc != TOOL_GO_ON)
+		return rc;
+	/* Faster BLAS kernels than OpenBLAS detected, unless the user chose. */
+	danp_blas_apply_hint();
+	catch_signals();
+	rc = TOOL_FAIL;
+	if (!setup(&r)) {
+		rc = 0;
+		for (unsigned int e = r.e0; e < r.o.epochs && !rc; e++)
+			rc = train_epoch(&r, e);
+	}
+	close_noise(&r);
+	report_close(r.rep);
+	danp_net_destroy(r.net);
+	data_free(&r.d);
 	return rc;
 }

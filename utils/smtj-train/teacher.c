@@ -28,18 +28,18 @@ static int parse_item(const char *item, size_t len, size_t *n, size_t *test,
 	unsigned long long v;
 
 	if (len >= sizeof(buf))
-		return train_seterr(err, -EINVAL, "teacher: item '%.*s' too long",
+		return danp_seterr(err, -EINVAL, "teacher: item '%.*s' too long",
 			      (int)(len > 32 ? 32 : len), item);
 	memcpy(buf, item, len);
 	buf[len] = '\0';
 	eq = strchr(buf, '=');
 	if (!eq || eq[1] == '\0' || eq[1] == '-')
-		return train_seterr(err, -EINVAL, "teacher: expected key=value, got '%s'", buf);
+		return danp_seterr(err, -EINVAL, "teacher: expected key=value, got '%s'", buf);
 	*eq = '\0';
 	errno = 0;
 	v = strtoull(eq + 1, &end, 0);
 	if (*end || errno)
-		return train_seterr(err, -EINVAL, "teacher: %s: '%s' is not a number",
+		return danp_seterr(err, -EINVAL, "teacher: %s: '%s' is not a number",
 			      buf, eq + 1);
 	if (!strcmp(buf, "seed")) {
 		*seed = v;
@@ -47,14 +47,14 @@ static int parse_item(const char *item, size_t len, size_t *n, size_t *test,
 		return 0;
 	}
 	if (!v || v > 100000000)
-		return train_seterr(err, -EINVAL, "teacher: %s=%llu: need 1..100000000",
+		return danp_seterr(err, -EINVAL, "teacher: %s=%llu: need 1..100000000",
 			      buf, v);
 	if (!strcmp(buf, "n"))
 		*n = (size_t)v;
 	else if (!strcmp(buf, "test"))
 		*test = (size_t)v;
 	else
-		return train_seterr(err, -EINVAL, "teacher: unknown item '%s' "
+		return danp_seterr(err, -EINVAL, "teacher: unknown item '%s' "
 			      "(n, test, seed)", buf);
 	return 0;
 }
@@ -71,13 +71,13 @@ int teacher_load(struct train_data *d, const char *name, uint64_t run_seed,
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	if (strncmp(name, TEACHER_PREFIX, strlen(TEACHER_PREFIX)))
-		return train_seterr(err, -EINVAL, "teacher needs the network's sizes, "
+		return danp_seterr(err, -EINVAL, "teacher needs the network's sizes, "
 			      "e.g. teacher:2-2-2-1");
 	p = name + strlen(TEACHER_PREFIX);
 	comma = strchr(p, ',');
 	k = comma ? (size_t)(comma - p) : strlen(p);
 	if (!k || k >= sizeof(d->arch))
-		return train_seterr(err, -EINVAL, "teacher: sizes '%.*s' missing or "
+		return danp_seterr(err, -EINVAL, "teacher: sizes '%.*s' missing or "
 			      "too long", (int)(k > 32 ? 32 : k), p);
 	memcpy(d->arch, p, k);
 	d->arch[k] = '\0';

@@ -96,7 +96,4 @@ void ticker_tick(struct progress *p, size_t batch, size_t n_batches,
 /* K x K average pooling of both sets' images (K <= 1: nothing). */
 int data_downsample(struct train_data *d, size_t k, struct danp_err *err);
 
-__attribute__((format(printf, 3, 4)))
-int train_seterr(struct danp_err *err, int code, const char *fmt, ...);
-
 #endif

@@ -7,13 +7,13 @@
  * 1 device or source error, 2 usage error.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "libsmtj.h"
+#include "../common/tool.h"
 
 enum fmt { F_U16, F_F32, F_CSV };
 
@@ -175,157 +175,171 @@ out:
 	return ret;
 }
 
-int main(int argc, char **argv)
+struct opts {
+	struct smtj_stream_opts so;
+	const char *devname, *noise;
+	uint64_t count, seed, restarts;
+	enum fmt f;
+	int fset, verbose;
+};
+
+static int on_option(void *ctx, int c, const char *arg);
+
+static const struct option long_opts[] = {
+	{ "device", required_argument, NULL, 'd' },
+	{ "transport", required_argument, NULL, 't' },
+	{ "batch", required_argument, NULL, 'b' },
+	{ "depth", required_argument, NULL, 'q' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "noise", required_argument, NULL, 'N' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "restarts", required_argument, NULL, 'r' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct tool smtjcat = {
+	.name = "smtjcat", .usage = usage, .shortopts = "d:t:b:q:n:f:N:s:r:vh",
+	.longopts = long_opts, .option = on_option, .max_args = 0,
+};
+
+static int on_option(void *ctx, int c, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "transport", required_argument, NULL, 't' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "depth", required_argument, NULL, 'q' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "noise", required_argument, NULL, 'N' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "restarts", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct smtj_stream_opts so = { .transport = SMTJ_TR_AUTO };
-	const char *devname = "0", *noise = NULL;
-	uint64_t count = UINT64_MAX, seed = 0, lost = 0, total = 0, restarts = 0;
-	int c, verbose = 0, fset = 0, ret = 0;
-	enum fmt f = F_U16;
+	static const char *const formats[] = { "u16", "f32", "csv" };
+	struct opts *o = ctx;
+	uint64_t v;
+
+	switch (c) {
+	case 'd':
+		o->devname = arg;
+		return TOOL_GO_ON;
+	case 't':
+		return tool_transport(&smtjcat, arg, &o->so.transport);
+	case 'f':
+		o->fset = 1;
+		for (o->f = F_U16; o->f <= F_CSV; o->f++)
+			if (!strcmp(arg, formats[o->f]))
+				return TOOL_GO_ON;
+		tool_err(&smtjcat, "format %s: u16, f32 or csv", arg);
+		return TOOL_USAGE;
+	case 'N':
+		o->noise = arg;
+		return TOOL_GO_ON;
+	case 'v':
+		o->verbose = 1;
+		return TOOL_GO_ON;
+	}
+	/* b, q, n, r, s: numbers */
+	if (tool_u64(&smtjcat, c, arg, &v) != TOOL_GO_ON)
+		return TOOL_USAGE;
+	if (c == 'b')
+		o->so.batch = v;
+	else if (c == 'q')
+		o->so.depth = (unsigned int)v;
+	else if (c == 'n')
+		o->count = v;
+	else if (c == 'r')
+		o->restarts = v;
+	else
+		o->seed = v;
+	return TOOL_GO_ON;
+}
+
+/* Batches of the stream to stdout until @o->count or the end. */
+static int stream_out(struct smtj_stream *st, const struct opts *o,
+		      const struct smtj_info *info)
+{
+	uint64_t lost = 0, total = 0;
 	struct smtj_err err = { 0 };
-	struct smtj_stream *st;
-	struct smtj_dev *dev;
-	struct smtj_info info;
-	char *end;
+	int ret = 0;
 
-	signal(SIGPIPE, SIG_IGN);	/* EPIPE ends the stream cleanly */
-	while ((c = getopt_long(argc, argv, "d:t:b:q:n:f:N:s:r:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			devname = optarg;
-			break;
-		case 't':
-			if (smtj_transport_parse(optarg, &so.transport)) {
-				fprintf(stderr, "smtjcat: transport %s: auto, uring, mmap or read\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'b':
-		case 'q':
-		case 'n':
-		case 'r':
-		case 's': {
-			unsigned long long v = strtoull(optarg, &end, 0);
-
-			if (*end || !*optarg || optarg[0] == '-') {
-				fprintf(stderr, "smtjcat: -%c %s: not a number\n", c, optarg);
-				return 2;
-			}
-			if (c == 'b')
-				so.batch = v;
-			else if (c == 'q')
-				so.depth = (unsigned int)v;
-			else if (c == 'n')
-				count = v;
-			else if (c == 'r')
-				restarts = v;
-			else
-				seed = v;
-			break;
-		}
-		case 'f':
-			fset = 1;
-			if (!strcmp(optarg, "u16"))
-				f = F_U16;
-			else if (!strcmp(optarg, "f32"))
-				f = F_F32;
-			else if (!strcmp(optarg, "csv"))
-				f = F_CSV;
-			else {
-				fprintf(stderr, "smtjcat: format %s: u16, f32 or csv\n", optarg);
-				return 2;
-			}
-			break;
-		case 'N':
-			noise = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "smtjcat: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-	if (noise) {
-		if (f == F_U16 && fset) {
-			fprintf(stderr, "smtjcat: a noise source gives values: -f f32 or csv\n");
-			return 2;
-		}
-		return run_noise(noise, seed, count, fset ? f : F_F32);
-	}
-	if (smtj_dev_open(&dev, devname, 0, &err) ||
-	    smtj_dev_info(dev, &info, &err)) {
-		fprintf(stderr, "smtjcat: %s\n", err.msg);
-		return 1;
-	}
-	if (restarts) {
-		ret = run_restarts(dev, &so, restarts, count == UINT64_MAX ? 1000 : count,
-				   seed, f, &info);
-		smtj_dev_close(dev);
-		return ret;
-	}
-	if (smtj_stream_open(&st, dev, &so, &err)) {
-		fprintf(stderr, "smtjcat: %s\n", err.msg);
-		smtj_dev_close(dev);
-		return 1;
-	}
-	if (smtj_stream_note(st)[0])
-		fprintf(stderr, "smtjcat: note: %s\n", smtj_stream_note(st));
-	if (verbose)
-		fprintf(stderr, "smtjcat: %s via %s\n", smtj_dev_name(dev),
-			smtj_transport_name(smtj_stream_transport(st)));
-	while (total < count) {
+	while (total < o->count) {
 		struct smtj_batch b;
 		size_t n;
 
 		ret = smtj_stream_next(st, &b, &err);
 		if (ret) {
-			fprintf(stderr, "smtjcat: %s\n", err.msg);
+			tool_err(&smtjcat, "%s", err.msg);
 			ret = 1;
 			break;
 		}
-		n = b.n < count - total ? b.n : (size_t)(count - total);
+		n = b.n < o->count - total ? b.n : (size_t)(o->count - total);
 		lost += b.lost;
-		if (verbose && b.lost)
-			fprintf(stderr, "smtjcat: batch of %zu: %llu lost before it\n", b.n,
-				(unsigned long long)b.lost);
-		ret = emit(NULL, b.data, n, f, &info);
+		if (o->verbose && b.lost)
+			tool_err(&smtjcat, "batch of %zu: %llu lost before it", b.n,
+				 (unsigned long long)b.lost);
+		ret = emit(NULL, b.data, n, o->f, info);
 		smtj_stream_release(st, &b);
 		total += n;
 		if (ret) {
 			if (ret < 0)
-				fprintf(stderr, "smtjcat: write: %s\n", strerror(-ret));
+				tool_err(&smtjcat, "write: %s", strerror(-ret));
 			ret = ret < 0;
 			break;
 		}
 	}
-	if (lost || verbose)
-		fprintf(stderr, "smtjcat: %llu samples written, %llu lost\n",
-			(unsigned long long)total, (unsigned long long)lost);
+	if (lost || o->verbose)
+		tool_err(&smtjcat, "%llu samples written, %llu lost",
+			 (unsigned long long)total, (unsigned long long)lost);
+	return ret;
+}
+
+/* The device's samples (or its restart data) to stdout. */
+static int run_device(const struct opts *o)
+{
+	struct smtj_err err = { 0 };
+	struct smtj_stream *st;
+	struct smtj_dev *dev;
+	struct smtj_info info;
+	int ret;
+
+	if (smtj_dev_open(&dev, o->devname, 0, &err) ||
+	    smtj_dev_info(dev, &info, &err)) {
+		tool_err(&smtjcat, "%s", err.msg);
+		return 1;
+	}
+	if (o->restarts) {
+		ret = run_restarts(dev, &o->so, o->restarts,
+				   o->count == UINT64_MAX ? 1000 : o->count,
+				   o->seed, o->f, &info);
+		smtj_dev_close(dev);
+		return ret;
+	}
+	if (smtj_stream_open(&st, dev, &o->so, &err)) {
+		tool_err(&smtjcat, "%s", err.msg);
+		smtj_dev_close(dev);
+		return 1;
+	}
+	if (smtj_stream_note(st)[0])
+		tool_err(&smtjcat, "note: %s", smtj_stream_note(st));
+	if (o->verbose)
+		tool_err(&smtjcat, "%s via %s", smtj_dev_name(dev),
+			 smtj_transport_name(smtj_stream_transport(st)));
+	ret = stream_out(st, o, &info);
 	smtj_stream_close(st);
 	smtj_dev_close(dev);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.so = { .transport = SMTJ_TR_AUTO },
+		.devname = "0", .count = UINT64_MAX, .f = F_U16,
+	};
+	int ret;
+
+	signal(SIGPIPE, SIG_IGN);	/* EPIPE ends the stream cleanly */
+	ret = tool_parse(&smtjcat, argc, argv, &o);
+	if (ret != TOOL_GO_ON)
+		return ret;
+	if (!o.noise)
+		return run_device(&o);
+	if (o.f == F_U16 && o.fset) {
+		tool_err(&smtjcat, "a noise source gives values: -f f32 or csv");
+		return TOOL_USAGE;
+	}
+	return run_noise(o.noise, o.seed, o.count, o.fset ? o.f : F_F32);
 }

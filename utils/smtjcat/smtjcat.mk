@@ -2,5 +2,5 @@
 SMTJCAT := $(O)/utils/smtjcat/smtjcat
 TOOLS += $(SMTJCAT)
 
-$(SMTJCAT): $(O)/utils/smtjcat/smtjcat.o $(TOOL_LIBSMTJ)
+$(SMTJCAT): $(O)/utils/smtjcat/smtjcat.o $(TOOL_COMMON_OBJS) $(TOOL_LIBSMTJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)

@@ -6,11 +6,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "libsmtj.h"
+#include "../common/tool.h"
 
 static void usage(FILE *f)
 {
@@ -139,131 +139,161 @@ static void print_sim(const struct smtj_sim_config *c, int json)
 	printf("\n");
 }
 
-int main(int argc, char **argv)
+struct opts {
+	const char *devname;
+	uint64_t seed, ring, wm;
+	int json, pattern, unthr;
+};
+
+static int on_option(void *ctx, int c, const char *arg);
+
+static const struct option long_opts[] = {
+	{ "device", required_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "pattern", no_argument, NULL, 'p' },
+	{ "unthrottled", no_argument, NULL, 'u' },
+	{ "ring", required_argument, NULL, 'r' },
+	{ "watermark", required_argument, NULL, 'w' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Operands: the command and set-sim's junction keys. */
+static const struct tool smtjctl = {
+	.name = "smtjctl", .usage = usage, .shortopts = "d:js:pur:w:h",
+	.longopts = long_opts, .option = on_option, .max_args = 2,
+};
+
+static int on_option(void *ctx, int c, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "pattern", no_argument, NULL, 'p' },
-		{ "unthrottled", no_argument, NULL, 'u' },
-		{ "ring", required_argument, NULL, 'r' },
-		{ "watermark", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *devname = "0", *cmd;
-	unsigned long long seed = 0;
-	unsigned long ring = 0, wm = 0;
-	int json = 0, pattern = 0, unthr = 0, c, ret = 0;
+	struct opts *o = ctx;
+
+	switch (c) {
+	case 'd':
+		o->devname = arg;
+		break;
+	case 'j':
+		o->json = 1;
+		break;
+	case 'p':
+		o->pattern = 1;
+		break;
+	case 'u':
+		o->unthr = 1;
+		break;
+	case 's':
+		return tool_u64(&smtjctl, c, arg, &o->seed);
+	case 'r':
+		return tool_u64(&smtjctl, c, arg, &o->ring);
+	case 'w':
+		return tool_u64(&smtjctl, c, arg, &o->wm);
+	}
+	return TOOL_GO_ON;
+}
+
+/* set-sim: everything validated before the device is touched. */
+static int cmd_set_sim(const struct opts *o, const char *keys)
+{
+	struct smtj_junction_params jp;
+	struct smtj_sim_config cfg;
 	struct smtj_err err = { 0 };
 	struct smtj_dev *dev;
-	char *end;
 
-	while ((c = getopt_long(argc, argv, "d:js:pur:w:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			devname = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 's':
-			seed = strtoull(optarg, &end, 0);
-			if (*end || !*optarg) {
-				fprintf(stderr, "smtjctl: --seed %s: not a number\n", optarg);
-				return 2;
-			}
-			break;
-		case 'p':
-			pattern = 1;
-			break;
-		case 'u':
-			unthr = 1;
-			break;
-		case 'r':
-		case 'w':
-			*(c == 'r' ? &ring : &wm) = strtoul(optarg, &end, 0);
-			if (*end || !*optarg) {
-				fprintf(stderr, "smtjctl: -%c %s: not a number\n", c, optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	if (smtj_junction_parse(&jp, keys ? keys : "", &err) ||
+	    smtj_junction_to_sim(&jp, o->seed, &cfg, &err)) {
+		tool_err(&smtjctl, "%s", err.msg);
+		return TOOL_USAGE;
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 2;
+	cfg.flags = (o->pattern ? SMTJ_SIM_F_PATTERN : 0) |
+		    (o->unthr ? SMTJ_SIM_F_UNTHROTTLED : 0);
+	if (smtj_dev_open(&dev, o->devname, 0, &err) ||
+	    smtj_dev_set_sim(dev, &cfg, &err)) {
+		tool_err(&smtjctl, "%s", err.msg);
+		return TOOL_FAIL;
 	}
-	cmd = argv[optind++];
-	if (!strcmp(cmd, "list"))
-		return cmd_list(json);
-	if (strcmp(cmd, "info") && strcmp(cmd, "get-sim") && strcmp(cmd, "set-sim") &&
-	    strcmp(cmd, "consumer")) {
-		fprintf(stderr, "smtjctl: unknown command '%s' (try --help)\n", cmd);
-		return 2;
-	}
-	if (optind < argc && strcmp(cmd, "set-sim")) {
-		fprintf(stderr, "smtjctl: %s takes no argument '%s'\n", cmd, argv[optind]);
-		return 2;
-	}
-	if (!strcmp(cmd, "set-sim")) {
-		/* validate everything before touching the device */
-		struct smtj_junction_params jp;
-		struct smtj_sim_config cfg;
+	print_sim(&cfg, o->json);
+	smtj_dev_close(dev);
+	return TOOL_OK;
+}
 
-		if (smtj_junction_parse(&jp, optind < argc ? argv[optind] : "", &err) ||
-		    smtj_junction_to_sim(&jp, seed, &cfg, &err)) {
-			fprintf(stderr, "smtjctl: %s\n", err.msg);
-			return 2;
-		}
-		cfg.flags = (pattern ? SMTJ_SIM_F_PATTERN : 0) |
-			    (unthr ? SMTJ_SIM_F_UNTHROTTLED : 0);
-		if (smtj_dev_open(&dev, devname, 0, &err) ||
-		    smtj_dev_set_sim(dev, &cfg, &err)) {
-			fprintf(stderr, "smtjctl: %s\n", err.msg);
-			return 1;
-		}
-		print_sim(&cfg, json);
-		smtj_dev_close(dev);
-		return 0;
-	}
-	if (smtj_dev_open(&dev, devname, 0, &err)) {
-		fprintf(stderr, "smtjctl: %s\n", err.msg);
-		return 1;
+/* consumer: set the ring and watermark when given, then show them. */
+static int cmd_consumer(struct smtj_dev *dev, const struct opts *o,
+			struct smtj_err *err)
+{
+	struct smtj_consumer co;
+	int ret = 0;
+
+	if (o->ring || o->wm)
+		ret = smtj_dev_set_consumer(dev, (uint32_t)o->ring,
+					    (uint32_t)o->wm, err);
+	if (!ret)
+		ret = smtj_dev_get_consumer(dev, &co, err);
+	if (!ret)
+		printf(o->json ? "{\"ring_samples\":%u,\"watermark\":%u}\n" :
+				 "ring:       %u samples\nwatermark:  %u\n",
+		       co.ring_samples, co.watermark);
+	return ret;
+}
+
+/* info, get-sim and consumer: one device, read (consumer: written). */
+static int cmd_device(const struct opts *o, const char *cmd)
+{
+	struct smtj_err err = { 0 };
+	struct smtj_dev *dev;
+	int ret;
+
+	if (smtj_dev_open(&dev, o->devname, 0, &err)) {
+		tool_err(&smtjctl, "%s", err.msg);
+		return TOOL_FAIL;
 	}
 	if (!strcmp(cmd, "info")) {
 		struct smtj_info info;
 
 		ret = smtj_dev_info(dev, &info, &err);
 		if (!ret)
-			print_info(&info, json);
+			print_info(&info, o->json);
 	} else if (!strcmp(cmd, "get-sim")) {
 		struct smtj_sim_config cfg;
 
 		ret = smtj_dev_get_sim(dev, &cfg, &err);
 		if (!ret)
-			print_sim(&cfg, json);
+			print_sim(&cfg, o->json);
 	} else {
-		struct smtj_consumer co;
-
-		if (ring || wm)
-			ret = smtj_dev_set_consumer(dev, (uint32_t)ring, (uint32_t)wm, &err);
-		if (!ret)
-			ret = smtj_dev_get_consumer(dev, &co, &err);
-		if (!ret)
-			printf(json ? "{\"ring_samples\":%u,\"watermark\":%u}\n" :
-				      "ring:       %u samples\nwatermark:  %u\n",
-			       co.ring_samples, co.watermark);
+		ret = cmd_consumer(dev, o, &err);
 	}
 	if (ret)
-		fprintf(stderr, "smtjctl: %s\n", err.msg);
+		tool_err(&smtjctl, "%s", err.msg);
 	smtj_dev_close(dev);
-	return ret ? 1 : 0;
+	return ret ? TOOL_FAIL : TOOL_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .devname = "0" };
+	const char *cmd;
+	int ret;
+
+	ret = tool_parse(&smtjctl, argc, argv, &o);
+	if (ret != TOOL_GO_ON)
+		return ret;
+	if (optind >= argc) {
+		usage(stderr);
+		return TOOL_USAGE;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "list"))
+		return cmd_list(o.json);
+	if (strcmp(cmd, "info") && strcmp(cmd, "get-sim") && strcmp(cmd, "set-sim") &&
+	    strcmp(cmd, "consumer")) {
+		tool_err(&smtjctl, "unknown command '%s' (try --help)", cmd);
+		return TOOL_USAGE;
+	}
+	if (optind < argc && strcmp(cmd, "set-sim")) {
+		tool_err(&smtjctl, "%s takes no argument '%s'", cmd, argv[optind]);
+		return TOOL_USAGE;
+	}
+	if (!strcmp(cmd, "set-sim"))
+		return cmd_set_sim(&o, optind < argc ? argv[optind] : NULL);
+	return cmd_device(&o, cmd);
 }

@@ -2,5 +2,6 @@
 SMTJCTL := $(O)/utils/smtjctl/smtjctl
 TOOLS += $(SMTJCTL)
 
-$(SMTJCTL): $(O)/utils/smtjctl/smtjctl.o $(TOOL_LIBSMTJ)
+SMTJCTL_OBJS := $(O)/utils/smtjctl/smtjctl.o $(TOOL_COMMON_OBJS)
+$(SMTJCTL): $(SMTJCTL_OBJS) $(TOOL_LIBSMTJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)

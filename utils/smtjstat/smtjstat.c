@@ -8,13 +8,13 @@
  * 3 restart test failed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "libsmtj.h"
 #include "entropy.h"
+#include "../common/tool.h"
 
 static void usage(FILE *f)
 {
@@ -140,241 +140,280 @@ static void print_extra(const struct smtj_series *s, const struct smtj_dwell *d,
 	}
 }
 
-int main(int argc, char **argv)
+struct opts {
+	const char *devname;
+	enum smtj_series_format fmt;
+	enum smtj_transport tr;
+	uint64_t count, nlev, lags, hbins, dbins, width;
+	double scale;
+	int json, entropy;
+	struct entropy_opts eo;
+};
+
+/* The statistics of one series. */
+struct stats {
+	double mean, var, lo, hi, thr;
+	struct smtj_levels lv;
+	struct smtj_dwell d;
+	int have_dwell;
+	double *r;			/* autocorrelation 0..lags, or NULL */
+	size_t lags, tau_e;
+};
+
+static int on_option(void *ctx, int c, const char *arg);
+
+static const struct option long_opts[] = {
+	{ "device", required_argument, NULL, 'd' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "transport", required_argument, NULL, 't' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "scale", required_argument, NULL, 'S' },
+	{ "levels", required_argument, NULL, 'l' },
+	{ "lags", required_argument, NULL, 'L' },
+	{ "hist", required_argument, NULL, 'H' },
+	{ "dwell-hist", required_argument, NULL, 'D' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "entropy", no_argument, NULL, 'e' },
+	{ "symbols", required_argument, NULL, 's' },
+	{ "width", required_argument, NULL, 'w' },
+	{ "write-symbols", required_argument, NULL, 'W' },
+	{ "restart", required_argument, NULL, 'r' },
+	{ "restart-shape", required_argument, NULL, 'R' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Operands: FILE, or more for the "give one" message below. */
+static const struct tool smtjstat = {
+	.name = "smtjstat", .usage = usage,
+	.shortopts = "d:n:t:f:S:l:L:H:D:jhes:w:W:r:R:",
+	.longopts = long_opts, .option = on_option, .max_args = 1 << 30,
+};
+
+static int on_option(void *ctx, int c, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "transport", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "scale", required_argument, NULL, 'S' },
-		{ "levels", required_argument, NULL, 'l' },
-		{ "lags", required_argument, NULL, 'L' },
-		{ "hist", required_argument, NULL, 'H' },
-		{ "dwell-hist", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "entropy", no_argument, NULL, 'e' },
-		{ "symbols", required_argument, NULL, 's' },
-		{ "width", required_argument, NULL, 'w' },
-		{ "write-symbols", required_argument, NULL, 'W' },
-		{ "restart", required_argument, NULL, 'r' },
-		{ "restart-shape", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum smtj_series_format fmt = SMTJ_FMT_AUTO;
-	enum smtj_transport tr = SMTJ_TR_AUTO;
-	unsigned long count = 1000000, nlev = 2, lags = 100, hbins = 0, dbins = 0;
-	const char *devname = NULL, *src;
-	double scale = 0, mean = 0, var = 0, lo, hi, thr, *r = NULL;
-	struct smtj_err err = { 0 };
-	struct smtj_series s = { 0 };
-	struct smtj_levels lv = { 0 };
-	struct smtj_dwell d = { 0 };
-	struct entropy_opts eo = { .symbols = "states", .restart_rows = 1000,
-				   .restart_cols = 1000 };
-	int c, json = 0, ret, have_dwell = 0, entropy = 0;
-	unsigned long width = 0;
-	size_t tau_e = 0;
+	struct opts *o = ctx;
+	struct entropy_opts *eo = &o->eo;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "d:n:t:f:S:l:L:H:D:jhes:w:W:r:R:", opts, NULL)) != -1) {
-		unsigned long *dst = NULL;
+	switch (c) {
+	case 'd': o->devname = arg; break;
+	case 'j': o->json = 1; break;
+	case 'e': o->entropy = 1; break;
+	case 's': eo->symbols = arg; break;
+	case 'W': eo->write_symbols = arg; break;
+	case 'r': eo->restart = arg; break;
+	case 'n': return tool_u64(&smtjstat, c, arg, &o->count);
+	case 'l': return tool_u64(&smtjstat, c, arg, &o->nlev);
+	case 'L': return tool_u64(&smtjstat, c, arg, &o->lags);
+	case 'H': return tool_u64(&smtjstat, c, arg, &o->hbins);
+	case 'D': return tool_u64(&smtjstat, c, arg, &o->dbins);
+	case 'w': return tool_u64(&smtjstat, c, arg, &o->width);
+	case 't': return tool_transport(&smtjstat, arg, &o->tr);
+	case 'f':
+		if (smtj_series_format_parse(arg, &o->fmt)) {
+			tool_err(&smtjstat, "format %s: auto, u16, f32 or csv", arg);
+			return TOOL_USAGE;
+		}
+		break;
+	case 'S':
+		o->scale = strtod(arg, &end);
+		if (*end || !*arg || !isfinite(o->scale) || o->scale == 0) {
+			tool_err(&smtjstat, "--scale %s: a nonzero number", arg);
+			return TOOL_USAGE;
+		}
+		break;
+	case 'R':
+		if (sscanf(arg, "%zux%zu%c", &eo->restart_rows, &eo->restart_cols,
+			   &(char){ 0 }) != 2 || eo->restart_rows < 2 ||
+		    eo->restart_cols < 2) {
+			tool_err(&smtjstat, "--restart-shape %s: ROWSxCOLS, each >= 2", arg);
+			return TOOL_USAGE;
+		}
+		break;
+	}
+	return TOOL_GO_ON;
+}
 
-		switch (c) {
-		case 'd':
-			devname = optarg;
-			break;
-		case 't':
-			if (smtj_transport_parse(optarg, &tr)) {
-				fprintf(stderr, "smtjstat: transport %s: auto, uring, mmap or read\n", optarg);
-				return 2;
-			}
-			break;
-		case 'f':
-			if (smtj_series_format_parse(optarg, &fmt)) {
-				fprintf(stderr, "smtjstat: format %s: auto, u16, f32 or csv\n", optarg);
-				return 2;
-			}
-			break;
-		case 'S':
-			scale = strtod(optarg, &end);
-			if (*end || !*optarg || !isfinite(scale) || scale == 0) {
-				fprintf(stderr, "smtjstat: --scale %s: a nonzero number\n", optarg);
-				return 2;
-			}
-			break;
-		case 'n':
-			dst = &count;
-			break;
-		case 'l':
-			dst = &nlev;
-			break;
-		case 'L':
-			dst = &lags;
-			break;
-		case 'H':
-			dst = &hbins;
-			break;
-		case 'D':
-			dst = &dbins;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'e':
-			entropy = 1;
-			break;
-		case 's':
-			eo.symbols = optarg;
-			break;
-		case 'w':
-			dst = &width;
-			break;
-		case 'W':
-			eo.write_symbols = optarg;
-			break;
-		case 'r':
-			eo.restart = optarg;
-			break;
-		case 'R':
-			if (sscanf(optarg, "%zux%zu%c", &eo.restart_rows, &eo.restart_cols,
-				   &(char){ 0 }) != 2 || eo.restart_rows < 2 ||
-			    eo.restart_cols < 2) {
-				fprintf(stderr, "smtjstat: --restart-shape %s: ROWSxCOLS, each >= 2\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-		if (dst) {
-			*dst = strtoul(optarg, &end, 0);
-			if (*end || !*optarg || optarg[0] == '-') {
-				fprintf(stderr, "smtjstat: -%c %s: not a number\n", c, optarg);
-				return 2;
-			}
-		}
+/* Combinations the options alone cannot check. */
+static int check_opts(const struct opts *o, int operands)
+{
+	if ((o->devname != NULL) == (operands > 0) || operands > 1) {
+		tool_err(&smtjstat, "give one FILE or -d DEV (try --help)");
+		return TOOL_USAGE;
 	}
-	if ((devname != NULL) == (optind < argc) || optind + 1 < argc) {
-		fprintf(stderr, "smtjstat: give one FILE or -d DEV (try --help)\n");
-		return 2;
+	if (o->nlev < 1 || o->nlev > SMTJ_SIM_MAX_LEVELS || o->count < 2 ||
+	    o->hbins > (1UL << 20) || o->dbins > (1UL << 20)) {
+		tool_err(&smtjstat, "levels 1..%u, count >= 2, bins <= 2^20",
+			 SMTJ_SIM_MAX_LEVELS);
+		return TOOL_USAGE;
 	}
-	if (nlev < 1 || nlev > SMTJ_SIM_MAX_LEVELS || count < 2 || hbins > (1UL << 20) ||
-	    dbins > (1UL << 20)) {
-		fprintf(stderr, "smtjstat: levels 1..%u, count >= 2, bins <= 2^20\n",
-			SMTJ_SIM_MAX_LEVELS);
-		return 2;
+	if ((o->eo.restart || o->eo.write_symbols || o->width) && !o->entropy) {
+		tool_err(&smtjstat, "--width, --write-symbols and --restart go with --entropy");
+		return TOOL_USAGE;
 	}
-	if ((eo.restart || eo.write_symbols || width) && !entropy) {
-		fprintf(stderr, "smtjstat: --width, --write-symbols and --restart go with --entropy\n");
-		return 2;
+	if (o->width > 8 || (o->width && o->devname)) {
+		tool_err(&smtjstat, "--width 1..8, for a FILE of symbols");
+		return TOOL_USAGE;
 	}
-	if (width > 8 || (width && devname)) {
-		fprintf(stderr, "smtjstat: --width 1..8, for a FILE of symbols\n");
-		return 2;
+	return TOOL_GO_ON;
+}
+
+/* --entropy: the assessment instead of the statistics. */
+static int run_entropy(struct opts *o, const char *file)
+{
+	struct entropy_opts *eo = &o->eo;
+
+	eo->file = o->devname ? NULL : file;
+	eo->device = o->devname;
+	eo->count = o->count;
+	eo->transport = o->tr;
+	eo->format = o->fmt;
+	eo->width = (unsigned int)o->width;
+	eo->json = o->json;
+	return stat_entropy(eo);
+}
+
+/* The series from FILE or the device, scaled; at least two values. */
+static int load(const struct opts *o, const char *src, struct smtj_series *s)
+{
+	struct smtj_err err = { 0 };
+
+	if (o->devname) {
+		if (from_device(o->devname, o->tr, o->count, o->scale, s))
+			return -1;
+	} else if (smtj_series_load(s, src, o->fmt, &err)) {
+		tool_err(&smtjstat, "%s", err.msg);
+		return -1;
 	}
-	if (entropy) {
-		eo.file = devname ? NULL : argv[optind];
-		eo.device = devname;
-		eo.count = count;
-		eo.transport = tr;
-		eo.format = fmt;
-		eo.width = (unsigned int)width;
-		eo.json = json;
-		return stat_entropy(&eo);
+	if (o->scale)
+		for (size_t i = 0; i < s->n; i++)
+			s->v[i] *= (float)o->scale;
+	if (s->n < 2) {
+		tool_err(&smtjstat, "%s: only %zu value", src, s->n);
+		return -1;
 	}
-	if (devname) {
-		src = devname;
-		if (from_device(devname, tr, count, scale, &s))
-			return 1;
-	} else {
-		src = argv[optind];
-		if (smtj_series_load(&s, src, fmt, &err)) {
-			fprintf(stderr, "smtjstat: %s\n", err.msg);
-			return 1;
-		}
+	return 0;
+}
+
+static void compute(const struct opts *o, const struct smtj_series *s,
+		    struct stats *st)
+{
+	struct smtj_err err = { 0 };
+
+	st->lo = st->hi = s->v[0];
+	for (size_t i = 0; i < s->n; i++) {
+		st->mean += s->v[i];
+		st->lo = fmin(st->lo, s->v[i]);
+		st->hi = fmax(st->hi, s->v[i]);
 	}
-	if (scale)
-		for (size_t i = 0; i < s.n; i++)
-			s.v[i] *= (float)scale;
-	if (s.n < 2) {
-		fprintf(stderr, "smtjstat: %s: only %zu value\n", src, s.n);
-		smtj_series_free(&s);
-		return 1;
-	}
-	lo = hi = s.v[0];
-	for (size_t i = 0; i < s.n; i++) {
-		mean += s.v[i];
-		lo = fmin(lo, s.v[i]);
-		hi = fmax(hi, s.v[i]);
-	}
-	mean /= s.n;
-	for (size_t i = 0; i < s.n; i++)
-		var += (s.v[i] - mean) * (s.v[i] - mean);
-	var /= s.n;
-	if (lags >= s.n)
-		lags = s.n - 1;
-	r = calloc(lags + 1, sizeof(*r));
-	ret = smtj_levels_detect(&lv, s.v, s.n, (unsigned int)nlev, &err);
-	if (ret)
-		fprintf(stderr, "smtjstat: %s\n", err.msg);
-	thr = lv.n >= 2 ? 0.5 * (lv.level[0] + lv.level[lv.n - 1]) : mean;
-	if (lv.n >= 2 && !smtj_dwell(&d, s.v, s.n, thr, NULL))
-		have_dwell = 1;
-	if (r && var > 0 && !smtj_acf(s.v, s.n, r, lags, &err)) {
-		for (tau_e = 1; tau_e <= lags && r[tau_e] >= exp(-1); tau_e++)
+	st->mean /= s->n;
+	for (size_t i = 0; i < s->n; i++)
+		st->var += (s->v[i] - st->mean) * (s->v[i] - st->mean);
+	st->var /= s->n;
+	st->lags = o->lags >= s->n ? s->n - 1 : o->lags;
+	st->r = calloc(st->lags + 1, sizeof(*st->r));
+	if (smtj_levels_detect(&st->lv, s->v, s->n, (unsigned int)o->nlev, &err))
+		tool_err(&smtjstat, "%s", err.msg);
+	st->thr = st->lv.n >= 2 ? 0.5 * (st->lv.level[0] + st->lv.level[st->lv.n - 1]) :
+				 st->mean;
+	if (st->lv.n >= 2 && !smtj_dwell(&st->d, s->v, s->n, st->thr, NULL))
+		st->have_dwell = 1;
+	if (st->r && st->var > 0 && !smtj_acf(s->v, s->n, st->r, st->lags, &err)) {
+		for (st->tau_e = 1; st->tau_e <= st->lags && st->r[st->tau_e] >= exp(-1);
+		     st->tau_e++)
 			;
 	} else {
-		free(r);
-		r = NULL;
+		free(st->r);
+		st->r = NULL;
 	}
-	if (json) {
-		printf("{\"source\":\"%s\",\"n\":%zu,\"mean\":%.9g,\"sd\":%.9g,\"min\":%.9g,\"max\":%.9g,\"levels\":[",
-		       src, s.n, mean, sqrt(var), lo, hi);
-		for (unsigned int i = 0; i < lv.n; i++)
-			printf("%s{\"level\":%.9g,\"weight\":%.6g,\"sd\":%.6g}", i ? "," : "",
-			       lv.level[i], lv.weight[i], lv.sd[i]);
-		printf("],\"threshold\":%.9g", thr);
-		if (have_dwell)
-			printf(",\"dwell\":[{\"mean\":%.6g,\"sem\":%.3g,\"runs\":%zu},{\"mean\":%.6g,\"sem\":%.3g,\"runs\":%zu}]",
-			       d.mean[0], d.sem[0], d.count[0], d.mean[1], d.sem[1], d.count[1]);
-		if (r) {
-			printf(",\"acf\":[");
-			for (size_t k = 0; k <= lags; k++)
-				printf("%s%.6g", k ? "," : "", r[k]);
-			printf("],\"corr_lag_1e\":%zu", tau_e);
-		}
-		print_extra(&s, &d, have_dwell, hbins, dbins, 1);
+}
+
+static void print_json(const char *src, const struct smtj_series *s,
+		       const struct stats *st)
+{
+	const struct smtj_levels *lv = &st->lv;
+	const struct smtj_dwell *d = &st->d;
+
+	printf("{\"source\":\"%s\",\"n\":%zu,\"mean\":%.9g,\"sd\":%.9g,\"min\":%.9g,\"max\":%.9g,\"levels\":[",
+	       src, s->n, st->mean, sqrt(st->var), st->lo, st->hi);
+	for (unsigned int i = 0; i < lv->n; i++)
+		printf("%s{\"level\":%.9g,\"weight\":%.6g,\"sd\":%.6g}", i ? "," : "",
+		       lv->level[i], lv->weight[i], lv->sd[i]);
+	printf("],\"threshold\":%.9g", st->thr);
+	if (st->have_dwell)
+		printf(",\"dwell\":[{\"mean\":%.6g,\"sem\":%.3g,\"runs\":%zu},{\"mean\":%.6g,\"sem\":%.3g,\"runs\":%zu}]",
+		       d->mean[0], d->sem[0], d->count[0], d->mean[1], d->sem[1], d->count[1]);
+	if (st->r) {
+		printf(",\"acf\":[");
+		for (size_t k = 0; k <= st->lags; k++)
+			printf("%s%.6g", k ? "," : "", st->r[k]);
+		printf("],\"corr_lag_1e\":%zu", st->tau_e);
+	}
+}
+
+static void print_text(const char *src, const struct smtj_series *s,
+		       const struct stats *st)
+{
+	const struct smtj_levels *lv = &st->lv;
+
+	printf("source:     %s (%zu values)\n", src, s->n);
+	printf("mean:       %.9g\nsd:         %.9g\nrange:      %.9g .. %.9g\n",
+	       st->mean, sqrt(st->var), st->lo, st->hi);
+	for (unsigned int i = 0; i < lv->n; i++)
+		printf("level %u:    %.9g  (%.2f %%, sd %.3g)\n", i, lv->level[i],
+		       100 * lv->weight[i], lv->sd[i]);
+	if (st->have_dwell) {
+		printf("threshold:  %.9g\n", st->thr);
+		for (int k = 0; k < 2; k++)
+			printf("dwell %s:   %.4g +- %.2g samples (%zu runs)\n",
+			       k ? "high" : "low ", st->d.mean[k], st->d.sem[k],
+			       st->d.count[k]);
+	}
+	if (st->r) {
+		printf("acf:       ");
+		for (size_t k = 1; k <= st->lags; k = k < 5 ? k + 1 : k * 2)
+			printf(" %zu:%.4f", k, st->r[k]);
+		printf("\n1/e lag:    %zu%s\n", st->tau_e,
+		       st->tau_e > st->lags ? " (beyond --lags)" : "");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.fmt = SMTJ_FMT_AUTO, .tr = SMTJ_TR_AUTO, .count = 1000000,
+		.nlev = 2, .lags = 100,
+		.eo = { .symbols = "states", .restart_rows = 1000,
+			.restart_cols = 1000 },
+	};
+	struct smtj_series s = { 0 };
+	struct stats st = { 0 };
+	const char *src;
+	int ret;
+
+	ret = tool_parse(&smtjstat, argc, argv, &o);
+	if (ret == TOOL_GO_ON)
+		ret = check_opts(&o, argc - optind);
+	if (ret != TOOL_GO_ON)
+		return ret;
+	src = o.devname ? o.devname : argv[optind];
+	if (o.entropy)
+		return run_entropy(&o, src);
+	if (load(&o, src, &s)) {
+		smtj_series_free(&s);
+		return TOOL_FAIL;
+	}
+	compute(&o, &s, &st);
+	if (o.json)
+		print_json(src, &s, &st);
+	else
+		print_text(src, &s, &st);
+	print_extra(&s, &st.d, st.have_dwell, o.hbins, o.dbins, o.json);
+	if (o.json)
 		printf("}\n");
-	} else {
-		printf("source:     %s (%zu values)\n", src, s.n);
-		printf("mean:       %.9g\nsd:         %.9g\nrange:      %.9g .. %.9g\n",
-		       mean, sqrt(var), lo, hi);
-		for (unsigned int i = 0; i < lv.n; i++)
-			printf("level %u:    %.9g  (%.2f %%, sd %.3g)\n", i, lv.level[i],
-			       100 * lv.weight[i], lv.sd[i]);
-		if (have_dwell) {
-			printf("threshold:  %.9g\n", thr);
-			for (int st = 0; st < 2; st++)
-				printf("dwell %s:   %.4g +- %.2g samples (%zu runs)\n",
-				       st ? "high" : "low ", d.mean[st], d.sem[st], d.count[st]);
-		}
-		if (r) {
-			printf("acf:       ");
-			for (size_t k = 1; k <= lags; k = k < 5 ? k + 1 : k * 2)
-				printf(" %zu:%.4f", k, r[k]);
-			printf("\n1/e lag:    %zu%s\n", tau_e, tau_e > lags ? " (beyond --lags)" : "");
-		}
-		print_extra(&s, &d, have_dwell, hbins, dbins, 0);
-	}
-	smtj_dwell_free(&d);
-	free(r);
+	smtj_dwell_free(&st.d);
+	free(st.r);
 	smtj_series_free(&s);
-	return 0;
+	return TOOL_OK;
 }

@@ -2,5 +2,5 @@
 SMTJSTAT := $(O)/utils/smtjstat/smtjstat
 TOOLS += $(SMTJSTAT)
 
-$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(O)/utils/smtjstat/entropy.o $(TOOL_LIBSMTJ)
+$(SMTJSTAT): $(O)/utils/smtjstat/smtjstat.o $(O)/utils/smtjstat/entropy.o $(TOOL_COMMON_OBJS) $(TOOL_LIBSMTJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SMTJ_LDLIBS)

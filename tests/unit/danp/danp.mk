@@ -9,11 +9,16 @@ UNIT_TESTS += $(DANP_TEST_BINS)
 $(O)/tests/unit/danp/test-%: $(O)/tests/unit/danp/test-%.o $(LIBDANP_A)
 	$(CC) -o $@ $^ $(DANP_LDLIBS)
 
+# The thread pool's tests include its header, danp-pool.h, which the
+# library keeps beside its sources for them (nothing else private).
+$(O)/tests/unit/danp/test-threads.o $(O)/tests/unit/danp/test-contention.o: \
+	CPPFLAGS += -I$(TOP)/lib/danp
+
 
 # The tool's end-to-end test: a copy that knows where the tool is.
 SMTJ_TRAIN_TEST := $(O)/tests/unit/danp/test-smtj-train
 UNIT_TESTS += $(SMTJ_TRAIN_TEST)
-$(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh $(O)/utils/smtj-train/smtj-train
+$(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@
@@ -24,15 +29,15 @@ $(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh $(O)/utils/smtj-train/smt
 DANP_TSAN_TEST := $(O)/tests/unit/danp/test-threads-tsan
 UNIT_TESTS += $(DANP_TSAN_TEST)
 HOST_ONLY_TESTS += $(DANP_TSAN_TEST)
-$(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/include/libdanp.h
+$(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-internal.h lib/danp/danp-pool.h lib/include/libdanp.h
 	@mkdir -p $(dir $@)
-	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) $(COMMON_CPPFLAGS) -o $@ \
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=thread $(CPPFLAGS) $(COMMON_CPPFLAGS) -I$(TOP)/lib/danp -o $@ \
 		$(filter %.c,$^) -lopenblas -lz -lm -pthread
 
 # Regression tasks (teacher-student, CSV targets) through the tool.
 SMTJ_TASKS_TEST := $(O)/tests/unit/danp/test-smtj-tasks
 UNIT_TESTS += $(SMTJ_TASKS_TEST)
-$(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh $(O)/utils/smtj-train/smtj-train
+$(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
 	chmod +x $@

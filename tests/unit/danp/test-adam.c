@@ -7,7 +7,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include "libdanp.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define N 4
 
@@ -44,19 +47,19 @@ int main(void)
 
 	for (size_t i = 0; i < np; i++)
 		w0[i] = w[i];
-	TAP_CHECK(danp_true_grad(net, &b, g1, &err), err);
-	TAP_CHECK(danp_step(net, &b, NULL, &err), err);
+	TAP_CHECK(&tap, danp_true_grad(net, &b, g1, &err), err);
+	TAP_CHECK(&tap, danp_step(net, &b, NULL, &err), err);
 	for (size_t i = 0; i < np; i++)
 		worst = fmax(worst, fabs(w[i] - (w0[i] - lr * g1[i])) /
 				    (1e-7 + 1e-6 * fabs(w0[i])));
-	tap_ok(worst <= 1, "SGD step equals w - lr g (worst %.2f of tolerance)",
+	tap_ok(&tap, worst <= 1, "SGD step equals w - lr g (worst %.2f of tolerance)",
 	       worst);
 	danp_net_destroy(net);
 
 	net = make(DANP_OPT_ADAM);
 	w = danp_net_weights(net, 0);
-	TAP_CHECK(danp_true_grad(net, &b, g1, &err), err);
-	TAP_CHECK(danp_step(net, &b, NULL, &err), err);
+	TAP_CHECK(&tap, danp_true_grad(net, &b, g1, &err), err);
+	TAP_CHECK(&tap, danp_step(net, &b, NULL, &err), err);
 	worst = 0;
 	for (size_t i = 0; i < np; i++) {
 		/* m^ = g, v^ = g^2 after one step. */
@@ -65,10 +68,10 @@ int main(void)
 		worst = fmax(worst, fabs(w[i] - want) / (1e-7 + 1e-6 * fabs(want)));
 		w0[i] = w[i];
 	}
-	tap_ok(worst <= 1, "Adam step 1 equals hand computation (worst %.2f of "
+	tap_ok(&tap, worst <= 1, "Adam step 1 equals hand computation (worst %.2f of "
 	       "tolerance)", worst);
-	TAP_CHECK(danp_true_grad(net, &b, g2, &err), err);
-	TAP_CHECK(danp_step(net, &b, NULL, &err), err);
+	TAP_CHECK(&tap, danp_true_grad(net, &b, g2, &err), err);
+	TAP_CHECK(&tap, danp_step(net, &b, NULL, &err), err);
 	worst = 0;
 	for (size_t i = 0; i < np; i++) {
 		double m = b1 * (1 - b1) * g1[i] + (1 - b1) * g2[i];
@@ -78,12 +81,12 @@ int main(void)
 
 		worst = fmax(worst, fabs(w[i] - want) / (1e-7 + 1e-6 * fabs(want)));
 	}
-	tap_ok(worst <= 1, "Adam step 2 equals hand computation (worst %.2f of "
+	tap_ok(&tap, worst <= 1, "Adam step 2 equals hand computation (worst %.2f of "
 	       "tolerance)", worst);
-	tap_ok(danp_net_steps(net) == 2, "step counter");
+	tap_ok(&tap, danp_net_steps(net) == 2, "step counter");
 	danp_net_destroy(net);
 	free(w0);
 	free(g1);
 	free(g2);
-	return tap_done();
+	return tap_done(&tap);
 }

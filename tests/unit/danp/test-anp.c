@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include "libdanp.h"
 #include "noise.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define B 16
 #define K 2000
@@ -98,22 +101,27 @@ static double aligned(const size_t *sizes, unsigned int L, enum danp_rule rule,
 int main(void)
 {
 	static const size_t one[] = { 8, 4 }, deep[] = { 8, 16, 16, 4 };
-	double c, pd;
+	static const struct {
+		const char *name;
+		const size_t *sizes;
+		unsigned int layers;
+		enum danp_rule rule;
+		enum danp_loss loss;
+		double min_cos;	/* one layer: aligned; deeper: positive */
+	} cases[] = {
+		{ "ANP one layer MSE", one, 1, DANP_RULE_ANP, DANP_LOSS_MSE, 0.9 },
+		{ "ANP one layer CE", one, 1, DANP_RULE_ANP, DANP_LOSS_CE, 0.9 },
+		{ "NP one layer MSE", one, 1, DANP_RULE_NP, DANP_LOSS_MSE, 0.9 },
+		{ "ANP 8-16-16-4 MSE", deep, 3, DANP_RULE_ANP, DANP_LOSS_MSE, 0 },
+		{ "DANP 8-16-16-4 CE", deep, 3, DANP_RULE_DANP, DANP_LOSS_CE, 0 },
+	};
 
-	c = aligned(one, 1, DANP_RULE_ANP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0.9, "ANP one layer MSE: cosine of mean update %.4f "
-	       "(mean per-draw %.3f)", c, pd);
-	c = aligned(one, 1, DANP_RULE_ANP, DANP_LOSS_CE, &pd);
-	tap_ok(c > 0.9, "ANP one layer CE: cosine of mean update %.4f "
-	       "(mean per-draw %.3f)", c, pd);
-	c = aligned(one, 1, DANP_RULE_NP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0.9, "NP one layer MSE: cosine of mean update %.4f "
-	       "(mean per-draw %.3f)", c, pd);
-	c = aligned(deep, 3, DANP_RULE_ANP, DANP_LOSS_MSE, &pd);
-	tap_ok(c > 0, "ANP 8-16-16-4 MSE: cosine of mean update %.4f "
-	       "(mean per-draw %.3f)", c, pd);
-	c = aligned(deep, 3, DANP_RULE_DANP, DANP_LOSS_CE, &pd);
-	tap_ok(c > 0, "DANP 8-16-16-4 CE: cosine of mean update %.4f "
-	       "(mean per-draw %.3f)", c, pd);
-	return tap_done();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double pd, c = aligned(cases[i].sizes, cases[i].layers,
+				       cases[i].rule, cases[i].loss, &pd);
+
+		tap_ok(&tap, c > cases[i].min_cos, "%s: cosine of mean update "
+		       "%.4f (mean per-draw %.3f)", cases[i].name, c, pd);
+	}
+	return tap_done(&tap);
 }

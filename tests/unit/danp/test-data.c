@@ -15,7 +15,10 @@
 #include <zlib.h>
 #include "libdanp.h"
 #include "noise.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 static char dir[] = "/tmp/danp-test-XXXXXX";
 
@@ -81,7 +84,7 @@ static void test_idx(void)
 	write_file(path("im"), im, ni, 0);
 	write_file(path("lb.gz"), lb, nl, 1);
 	ret = danp_load_idx(&ds, path("im"), path("lb.gz"), &err);
-	tap_ok(!ret && ds.n == 5 && ds.dim == 6 && ds.height == 2 &&
+	tap_ok(&tap, !ret && ds.n == 5 && ds.dim == 6 && ds.height == 2 &&
 	       ds.width == 3 && ds.x8[7] == 49 && ds.y[3] == 3 &&
 	       ds.n_classes == 4, "IDX raw images + gzip labels load");
 	if (!ret)
@@ -90,25 +93,25 @@ static void test_idx(void)
 	im[2] = 9;
 	write_file(path("bad"), im, ni, 0);
 	ret = danp_load_idx(&ds, path("bad"), path("lb.gz"), &err);
-	tap_ok(ret == -EINVAL && has(&err, path("bad"), "offset 0"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, path("bad"), "offset 0"),
 	       "IDX wrong magic: %s", err.msg);
 	im[2] = 8;
 	write_file(path("trunc.gz"), im, ni - 4, 1);
 	ret = danp_load_idx(&ds, path("trunc.gz"), path("lb.gz"), &err);
-	tap_ok(ret == -EINVAL && has(&err, "truncated", "offset 42"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "truncated", "offset 42"),
 	       "IDX truncated data: %s", err.msg);
 	write_file(path("short"), im, 10, 0);
 	ret = danp_load_idx(&ds, path("short"), path("lb.gz"), &err);
-	tap_ok(ret == -EINVAL && has(&err, "truncated header", "offset 10"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "truncated header", "offset 10"),
 	       "IDX truncated header: %s", err.msg);
 	nl = idx_labels(lb, 4);
 	write_file(path("lb4"), lb, nl, 0);
 	ret = danp_load_idx(&ds, path("im"), path("lb4"), &err);
-	tap_ok(ret == -EINVAL && has(&err, "4 labels", "5 images"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "4 labels", "5 images"),
 	       "IDX counts disagree: %s", err.msg);
 	write_file(path("long"), im, ni + 3, 0);
 	ret = danp_load_idx(&ds, path("long"), path("lb.gz"), &err);
-	tap_ok(ret == -EINVAL && has(&err, "unexpected bytes", "offset 46"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "unexpected bytes", "offset 46"),
 	       "IDX trailing bytes: %s", err.msg);
 	{
 		/* A corrupt gzip stream (valid header, garbage body). */
@@ -117,11 +120,11 @@ static void test_idx(void)
 		memset(g + 10, 0xff, 40);
 		write_file(path("corrupt.gz"), g, 50, 0);
 		ret = danp_load_idx(&ds, path("corrupt.gz"), path("lb.gz"), &err);
-		tap_ok(ret < 0 && has(&err, path("corrupt.gz"), NULL),
+		tap_ok(&tap, ret < 0 && has(&err, path("corrupt.gz"), NULL),
 		       "IDX corrupt gzip: %s", err.msg);
 	}
 	ret = danp_load_idx(&ds, path("missing"), path("lb.gz"), &err);
-	tap_ok(ret == -ENOENT && has(&err, "missing", NULL),
+	tap_ok(&tap, ret == -ENOENT && has(&err, "missing", NULL),
 	       "IDX missing file: %s", err.msg);
 }
 
@@ -141,7 +144,7 @@ static void test_cifar(void)
 	write_file(path("c10"), buf, 3 * 3073, 0);
 	one[0] = path("c10");
 	ret = danp_load_cifar(&ds, one, 1, 10, &err);
-	tap_ok(!ret && ds.n == 3 && ds.dim == 3072 && ds.y[2] == 3 &&
+	tap_ok(&tap, !ret && ds.n == 3 && ds.dim == 3072 && ds.y[2] == 3 &&
 	       ds.x8[3072 + 1025] == 1 && ds.channels == 3,
 	       "CIFAR-10 loads");
 	if (!ret) {
@@ -156,12 +159,12 @@ static void test_cifar(void)
 		danp_normalize_cifar(&ds);
 		danp_rng_seed(&r, 1);
 		danp_gather(&ds, perm, 3, 0, &r, x, y);
-		tap_ok(fabsf(x[0] - (0 - 0.4914f) / 0.2023f) < 1e-5f &&
+		tap_ok(&tap, fabsf(x[0] - (0 - 0.4914f) / 0.2023f) < 1e-5f &&
 		       fabsf(x[2048 + 255] - (1 - 0.4465f) / 0.2010f) < 1e-5f,
 		       "CIFAR per-channel normalisation");
 		same = y[1] == 2;
 		danp_gather(&ds, perm, 3, 1, &r, x2, y);
-		tap_ok(same && memcmp(x, x2, 3 * 3072 * 4),
+		tap_ok(&tap, same && memcmp(x, x2, 3 * 3072 * 4),
 		       "gather converts; augmentation changes images");
 		{
 			/* Each augmented image must be one of the 81 x 2
@@ -189,7 +192,7 @@ static void test_cifar(void)
 				}
 				all &= found;
 			}
-			tap_ok(all, "augmented images are crops (pad 4) and flips of their sources");
+			tap_ok(&tap, all, "augmented images are crops (pad 4) and flips of their sources");
 		}
 		free(x2);
 		free(x);
@@ -198,13 +201,13 @@ static void test_cifar(void)
 	write_file(path("c10t"), buf, 3 * 3073 - 5, 0);
 	one[0] = path("c10t");
 	ret = danp_load_cifar(&ds, one, 1, 10, &err);
-	tap_ok(ret == -EINVAL && has(&err, "c10t", "offset 6146"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "c10t", "offset 6146"),
 	       "CIFAR truncated: %s", err.msg);
 	buf[3073] = 10;
 	write_file(path("c10l"), buf, 3 * 3073, 0);
 	one[0] = path("c10l");
 	ret = danp_load_cifar(&ds, one, 1, 10, &err);
-	tap_ok(ret == -ERANGE && has(&err, "label 10", "offset 3073"),
+	tap_ok(&tap, ret == -ERANGE && has(&err, "label 10", "offset 3073"),
 	       "CIFAR label out of range: %s", err.msg);
 	/* CIFAR-100: coarse, fine, pixels. */
 	memset(buf, 0, sizeof(buf));
@@ -214,14 +217,14 @@ static void test_cifar(void)
 	write_file(path("c100"), buf, 3074, 0);
 	one[0] = path("c100");
 	ret = danp_load_cifar(&ds, one, 1, 100, &err);
-	tap_ok(!ret && ds.n == 1 && ds.y[0] == 99 && ds.n_classes == 100,
+	tap_ok(&tap, !ret && ds.n == 1 && ds.y[0] == 99 && ds.n_classes == 100,
 	       "CIFAR-100 fine label");
 	if (!ret)
 		danp_dataset_free(&ds);
 	write_file(path("c100b"), buf, 2 * 3074, 0);
 	one[0] = path("c100b");
 	ret = danp_load_cifar(&ds, one, 1, 100, &err);
-	tap_ok(ret == -ERANGE && has(&err, "label 20", "offset 3074"),
+	tap_ok(&tap, ret == -ERANGE && has(&err, "label 20", "offset 3074"),
 	       "CIFAR-100 coarse label out of range: %s", err.msg);
 }
 
@@ -234,21 +237,21 @@ static void test_csv(void)
 
 	write_file(path("g.csv"), good, sizeof(good) - 1, 0);
 	ret = danp_load_csv(&ds, path("g.csv"), &err);
-	tap_ok(!ret && ds.n == 3 && ds.dim == 2 && ds.x[3] == 300 &&
+	tap_ok(&tap, !ret && ds.n == 3 && ds.dim == 2 && ds.x[3] == 300 &&
 	       ds.y[2] == 2 && ds.n_classes == 3, "CSV with header loads");
 	if (!ret)
 		danp_dataset_free(&ds);
 	ret = danp_parse_csv(&ds, "1,2,3\n1,2\n", 10, "cols.csv", &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 2", "offset 6"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 2", "offset 6"),
 	       "CSV wrong column count: %s", err.msg);
 	ret = danp_parse_csv(&ds, "1,2,3\n1,x,3\n", 12, "nan.csv", &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 2", "not a number"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 2", "not a number"),
 	       "CSV bad number: %s", err.msg);
 	ret = danp_parse_csv(&ds, "1.5,2\n", 6, "lab.csv", &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 1", "class index"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 1", "class index"),
 	       "CSV fractional label: %s", err.msg);
 	ret = danp_parse_csv(&ds, "a,b\n", 4, "empty.csv", &err);
-	tap_ok(ret == -EINVAL && has(&err, "no samples", NULL),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "no samples", NULL),
 	       "CSV header only: %s", err.msg);
 }
 
@@ -263,29 +266,29 @@ static void test_csv_targets(void)
 	int ret;
 
 	ret = danp_parse_csv_targets(&ds, reg, sizeof(reg) - 1, "reg.csv", 0, &err);
-	tap_ok(!ret && ds.n == 2 && ds.dim == 2 && ds.t_dim == 1 && !ds.y &&
+	tap_ok(&tap, !ret && ds.n == 2 && ds.dim == 2 && ds.t_dim == 1 && !ds.y &&
 	       ds.t[0] == 0.25f && ds.t[1] == -3 && ds.x[2] == 4,
 	       "CSV real targets load as regression: %s", ret ? err.msg : "");
 	if (!ret)
 		danp_dataset_free(&ds);
 	ret = danp_parse_csv_targets(&ds, two, sizeof(two) - 1, "two.csv", 2, &err);
-	tap_ok(!ret && ds.dim == 3 && ds.t_dim == 2 && ds.t[1] == 1.5f &&
+	tap_ok(&tap, !ret && ds.dim == 3 && ds.t_dim == 2 && ds.t[1] == 1.5f &&
 	       ds.t[2] == 2 && ds.x[0] == 7, "CSV with 2 target columns");
 	if (!ret)
 		danp_dataset_free(&ds);
 	ret = danp_parse_csv_targets(&ds, cls, sizeof(cls) - 1, "cls.csv", 0, &err);
-	tap_ok(!ret && ds.y && !ds.t && ds.n_classes == 2,
+	tap_ok(&tap, !ret && ds.y && !ds.t && ds.n_classes == 2,
 	       "CSV of class indices stays a classification set");
 	if (!ret)
 		danp_dataset_free(&ds);
 	ret = danp_parse_csv_targets(&ds, "1,2\n", 4, "short.csv", 2, &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 1", "after the targets"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 1", "after the targets"),
 	       "CSV without features after 2 targets: %s", err.msg);
 	ret = danp_parse_csv_targets(&ds, "1,2\n1,2,3\n", 10, "w.csv", 0, &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 2", "columns"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 2", "columns"),
 	       "regression CSV wrong column count: %s", err.msg);
 	ret = danp_parse_csv_targets(&ds, "0.5,1\n0.5,inf\n", 14, "inf.csv", 0, &err);
-	tap_ok(ret == -EINVAL && has(&err, "line 2", "not a number"),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "line 2", "not a number"),
 	       "regression CSV infinite feature: %s", err.msg);
 }
 
@@ -301,25 +304,25 @@ static void test_teacher(void)
 	danp_spec_mlp(&spec, sizes, 2, &err);
 	ret = danp_teacher_data(&a, &b, &spec, 50, 20, 9, &err);
 	ret |= danp_teacher_data(&c, &d, &spec, 50, 20, 9, &err);
-	tap_ok(!ret && a.n == 50 && b.n == 20 && a.dim == 2 && a.t_dim == 1 &&
+	tap_ok(&tap, !ret && a.n == 50 && b.n == 20 && a.dim == 2 && a.t_dim == 1 &&
 	       !a.y, "teacher data: 50 + 20 samples, 2 inputs, 1 target");
 	if (ret)
 		return;
 	same = !memcmp(a.x, c.x, 100 * sizeof(float)) &&
 	       !memcmp(a.t, c.t, 50 * sizeof(float)) &&
 	       memcmp(a.x, b.x, 40 * sizeof(float));
-	tap_ok(same, "teacher data: same seed, same data; test set differs");
+	tap_ok(&tap, same, "teacher data: same seed, same data; test set differs");
 	danp_dataset_free(&c);
 	danp_dataset_free(&d);
 	ret = danp_teacher_data(&c, &d, &spec, 50, 20, 10, &err);
-	tap_ok(!ret && memcmp(a.t, c.t, 50 * sizeof(float)),
+	tap_ok(&tap, !ret && memcmp(a.t, c.t, 50 * sizeof(float)),
 	       "teacher data: another seed, another teacher");
 	if (!ret) {
 		danp_dataset_free(&c);
 		danp_dataset_free(&d);
 	}
 	ret = danp_teacher_data(&c, &d, &spec, 0, 20, 9, &err);
-	tap_ok(ret == -EINVAL && has(&err, "at least", NULL),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "at least", NULL),
 	       "teacher data: no samples rejected: %s", err.msg);
 	danp_dataset_free(&a);
 	danp_dataset_free(&b);
@@ -339,7 +342,7 @@ static void test_shuffle(void)
 		seen[p[i]]++;
 	for (int i = 0; i < 100; i++)
 		ok &= seen[i] == 1 && p[i] == q[i];
-	tap_ok(ok, "shuffle is a seeded permutation");
+	tap_ok(&tap, ok, "shuffle is a seeded permutation");
 }
 
 static int train(struct danp_net *net, struct danp_rng *r, int steps)
@@ -417,7 +420,7 @@ static void ckpt_version(int version)
 	o = put_le(b, o, crc, 8);
 	ret = danp_ckpt_parse(&net, b, o, "v", NULL, &err);
 	if (ret) {
-		tap_ok(0, "format %d checkpoint loads: %s", version, err.msg);
+		tap_ok(&tap, 0, "format %d checkpoint loads: %s", version, err.msg);
 		return;
 	}
 	w = danp_net_weights(net, 0);
@@ -426,7 +429,7 @@ static void ckpt_version(int version)
 		good &= w[i] == (float)(0.1 * i);
 	for (int i = 0; i < 4; i++)
 		good &= r[i] == (float)(0.1 * (51 + i));
-	tap_ok(good && danp_net_steps(net) == 3 &&
+	tap_ok(&tap, good && danp_net_steps(net) == 3 &&
 	       danp_net_params(net)->lr == 1e-3f,
 	       "format %d checkpoint (%zu bytes, %d-byte floats) loads its values",
 	       version, o, fw);
@@ -469,13 +472,13 @@ static void test_stale_tmp(void)
 
 		kept &= !lstat(path(name[i]), &st);
 	}
-	tap_ok(!ret && removed == 1 && access(path(name[0]), F_OK) && kept,
+	tap_ok(&tap, !ret && removed == 1 && access(path(name[0]), F_OK) && kept,
 	       "stale temporary file removed (%u), live writer's, near misses "
 	       "and a link kept", removed);
 	for (int i = 1; i < 6; i++)
 		unlink(path(name[i]));
 	ret = danp_remove_stale_tmp("/nonexistent-dir/ck", &removed, &err);
-	tap_ok(!ret && removed == 0, "missing directory: nothing to remove");
+	tap_ok(&tap, !ret && removed == 0, "missing directory: nothing to remove");
 }
 
 static void test_ckpt(void)
@@ -518,9 +521,9 @@ static void test_ckpt(void)
 		 */
 		long want = 288 + 215 * 4 + 8;
 
-		tap_ok(!ret && !stat(path("ck"), &st) && (st.st_mode & 0777) == 0644,
+		tap_ok(&tap, !ret && !stat(path("ck"), &st) && (st.st_mode & 0777) == 0644,
 		       "checkpoint saved, mode 0644 under umask 022");
-		tap_ok(!ret && st.st_size == want,
+		tap_ok(&tap, !ret && st.st_size == want,
 		       "checkpoint holds floats in 4 bytes: %ld bytes, want %ld",
 		       (long)st.st_size, want);
 	}
@@ -529,14 +532,14 @@ static void test_ckpt(void)
 	nb = na;
 	train(a, &ra, 5);
 	ret = danp_ckpt_load(&b, path("ck"), got, &err);
-	tap_ok(!ret && got[0] == 7 && got[1] == 8 && danp_net_steps(b) == 5,
+	tap_ok(&tap, !ret && got[0] == 7 && got[1] == 8 && danp_net_steps(b) == 5,
 	       "checkpoint loads with user data and step count");
 	if (ret)
 		return;
 	danp_net_set_noise(b, test_noise_fn, &nb);
 	train(b, &rb, 5);
 	np = danp_net_n_params(a);
-	tap_ok(!memcmp(danp_net_weights(a, 0), danp_net_weights(b, 0), np * 4) &&
+	tap_ok(&tap, !memcmp(danp_net_weights(a, 0), danp_net_weights(b, 0), np * 4) &&
 	       !memcmp(danp_net_decor(a, 1), danp_net_decor(b, 1), 36 * 4) &&
 	       !memcmp(danp_net_center(a, 0), danp_net_center(b, 0), 16),
 	       "resumed training is bit-identical to uninterrupted training");
@@ -549,11 +552,11 @@ static void test_ckpt(void)
 		fclose(f);
 	}
 	ret = danp_ckpt_load(&b, path("ck"), NULL, &err);
-	tap_ok(ret == -EINVAL && has(&err, "checksum", NULL),
+	tap_ok(&tap, ret == -EINVAL && has(&err, "checksum", NULL),
 	       "corrupt checkpoint rejected: %s", err.msg);
 	write_file(path("ck2"), "DANPCK02", 8, 0);
 	ret = danp_ckpt_load(&b, path("ck2"), NULL, &err);
-	tap_ok(ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
+	tap_ok(&tap, ret == -EINVAL, "truncated checkpoint rejected: %s", err.msg);
 	{
 		/* Valid CRC, header cut short (found by fuzz-ckpt). */
 		uint8_t buf[24] = "DANPCK03";
@@ -564,13 +567,13 @@ static void test_ckpt(void)
 		for (int i = 0; i < 4; i++)
 			buf[16 + i] = (uint8_t)(crc >> (8 * i));
 		ret = danp_ckpt_parse(&b, buf, sizeof(buf), "short", NULL, &err);
-		tap_ok(ret == -EINVAL && has(&err, "truncated header", NULL),
+		tap_ok(&tap, ret == -EINVAL && has(&err, "truncated header", NULL),
 		       "checkpoint with a short header: %s", err.msg);
 	}
 	ckpt_version(3);
 	ckpt_version(2);
 	ret = danp_ckpt_save(a, "/nonexistent-dir/ck", NULL, &err);
-	tap_ok(ret == -ENOENT && has(&err, "nonexistent", NULL),
+	tap_ok(&tap, ret == -ENOENT && has(&err, "nonexistent", NULL),
 	       "unwritable checkpoint path: %s", err.msg);
 	danp_net_destroy(a);
 }
@@ -596,5 +599,5 @@ int main(void)
 		if (system(cmd))
 			printf("# could not remove %s\n", dir);
 	}
-	return tap_done();
+	return tap_done(&tap);
 }

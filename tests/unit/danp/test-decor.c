@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdanp.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define D 12
 #define B 8
@@ -78,7 +81,7 @@ static void low_rank_vs_explicit(int center)
 				z[n][i] += Rold[i][j] * x[n * D + j];
 		}
 	if (danp_step(net, &b, NULL, &err)) {
-		tap_ok(0, "step: %s", err.msg);
+		tap_ok(&tap, 0, "step: %s", err.msg);
 		return;
 	}
 	for (int i = 0; i < D; i++)
@@ -106,7 +109,7 @@ static void low_rank_vs_explicit(int center)
 		if (fabs(want - c[i]) > worst)
 			worst = fabs(want - c[i]);
 	}
-	tap_ok(worst < 1e-5, "low-rank update == explicit%s (B %d < d %d): "
+	tap_ok(&tap, worst < 1e-5, "low-rank update == explicit%s (B %d < d %d): "
 	       "max |diff| %.2e", center ? " with centring" : "", B, D, worst);
 	danp_net_destroy(net);
 }
@@ -169,28 +172,28 @@ static void every_k(void)
 		eye[i * D + i] = 1;
 	if (steps(a, &b, 2) || steps(k1, &b, 1) || steps(d0, &b, 3) ||
 	    steps(d1, &b, 3)) {
-		tap_ok(0, "every-k steps");
+		tap_ok(&tap, 0, "every-k steps");
 		goto out;
 	}
 	for (unsigned int l = 0; l < 2; l++)
 		same &= !memcmp(danp_net_decor(a, l), eye, sizeof(eye));
-	tap_ok(same, "every 3rd step: R stays I after steps 1 and 2");
+	tap_ok(&tap, same, "every 3rd step: R stays I after steps 1 and 2");
 	if (steps(a, &b, 1)) {
-		tap_ok(0, "every-k step 3");
+		tap_ok(&tap, 0, "every-k step 3");
 		goto out;
 	}
 	same = 1;
 	for (unsigned int l = 0; l < 2; l++)
 		same &= !memcmp(danp_net_decor(a, l), danp_net_decor(k1, l),
 				sizeof(eye));
-	tap_ok(same, "every 3rd step: step 3 == one update at rate 3 eps");
+	tap_ok(&tap, same, "every 3rd step: step 3 == one update at rate 3 eps");
 	same = !memcmp(danp_net_decor(a, 0), eye, sizeof(eye));
-	tap_ok(!same, "every 3rd step: step 3 moved R");
+	tap_ok(&tap, !same, "every 3rd step: step 3 moved R");
 	same = 1;
 	for (unsigned int l = 0; l < 2; l++)
 		same &= !memcmp(danp_net_decor(d0, l), danp_net_decor(d1, l),
 				sizeof(eye));
-	tap_ok(same, "decor_every 0 == 1 (every step)");
+	tap_ok(&tap, same, "decor_every 0 == 1 (every step)");
 out:
 	danp_net_destroy(a);
 	danp_net_destroy(k1);
@@ -211,11 +214,11 @@ static void input_only(void)
 	for (int i = 0; i < B * D; i++)
 		x[i] = (float)danp_rng_normal(&rng);
 	if (steps(in, &b, 2) || steps(all, &b, 2)) {
-		tap_ok(0, "input-only steps");
+		tap_ok(&tap, 0, "input-only steps");
 		goto out;
 	}
-	tap_ok(!danp_net_decor(in, 1), "input only: layer 1 has no R");
-	tap_ok(!memcmp(danp_net_decor(in, 0), danp_net_decor(all, 0),
+	tap_ok(&tap, !danp_net_decor(in, 1), "input only: layer 1 has no R");
+	tap_ok(&tap, !memcmp(danp_net_decor(in, 0), danp_net_decor(all, 0),
 		       D * D * sizeof(float)),
 	       "input only: layer 0's R == the full rule's");
 out:
@@ -296,7 +299,7 @@ static void reduces_correlation(void)
 			break;
 	}
 	after = mean_abs_corr(danp_net_decor(net, 0), xt, TEST, 8);
-	tap_ok(before > 0.2 && after < 0.05, "decorrelation: mean |offdiag corr| "
+	tap_ok(&tap, before > 0.2 && after < 0.05, "decorrelation: mean |offdiag corr| "
 	       "%.3f -> %.3f after %d steps", before, after, STEPS);
 	danp_net_destroy(net);
 	free(xt);
@@ -358,7 +361,7 @@ static void diagonal_stays_one(void)
 			}
 		}
 		if (danp_step(net, &b, NULL, &err)) {
-			tap_ok(0, "step: %s", err.msg);
+			tap_ok(&tap, 0, "step: %s", err.msg);
 			goto out;
 		}
 		for (int n = 0; n < BS; n++)
@@ -400,11 +403,11 @@ static void diagonal_stays_one(void)
 			if (fabs(Rf[i * DD + j] - R[i][j]) > worst_off)
 				worst_off = fabs(Rf[i * DD + j] - R[i][j]);
 		}
-	tap_ok(max_inc < 0x1p-25, "precondition: diagonal increments below half "
+	tap_ok(&tap, max_inc < 0x1p-25, "precondition: diagonal increments below half "
 	       "a float step at 1: max %.2e < %.2e", max_inc, 0x1p-25);
-	tap_ok(ones, "R's diagonal exactly 1.0f after %d updates (max |R_ii - 1| "
+	tap_ok(&tap, ones, "R's diagonal exactly 1.0f after %d updates (max |R_ii - 1| "
 	       "%.2e)", STEPS, drift);
-	tap_ok(max_off > 1e-3 && worst_off < 4e-4 * max_off,
+	tap_ok(&tap, max_off > 1e-3 && worst_off < 4e-4 * max_off,
 	       "off-diagonal R follows the rule in double: max |diff| %.2e "
 	       "(%.1e of the largest entry %.2e)", worst_off,
 	       worst_off / max_off, max_off);
@@ -421,5 +424,5 @@ int main(void)
 	diagonal_stays_one();
 	every_k();
 	input_only();
-	return tap_done();
+	return tap_done(&tap);
 }

@@ -11,7 +11,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include "libdanp.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define N 8
 
@@ -46,7 +49,7 @@ static int check(enum danp_rule rule, enum danp_loss loss, int center)
 	p.decor_center = center;
 	p.max_batch = N;
 	if (danp_net_create(&net, &spec, &p, 7, &err))
-		return tap_ok(0, "create: %s", err.msg);
+		return tap_ok(&tap, 0, "create: %s", err.msg);
 	danp_rng_seed(&rng, 11);
 	for (int i = 0; i < N * 5; i++)
 		x[i] = (float)danp_rng_normal(&rng);
@@ -66,7 +69,7 @@ static int check(enum danp_rule rule, enum danp_loss loss, int center)
 	if (danp_true_grad(net, &b, g, &err)) {
 		free(g);
 		danp_net_destroy(net);
-		return tap_ok(0, "true_grad: %s", err.msg);
+		return tap_ok(&tap, 0, "true_grad: %s", err.msg);
 	}
 	/* Weights of layer 0 start the contiguous parameter block. */
 	w = danp_net_weights(net, 0);
@@ -89,7 +92,7 @@ static int check(enum danp_rule rule, enum danp_loss loss, int center)
 	}
 	free(g);
 	danp_net_destroy(net);
-	return tap_ok(bad == 0, "%s %s%s: %zu params, worst |fd - bp| %.2e",
+	return tap_ok(&tap, bad == 0, "%s %s%s: %zu params, worst |fd - bp| %.2e",
 		      danp_rule_name(rule), loss == DANP_LOSS_CE ? "CE" : "MSE",
 		      center ? " centred" : "", np, worst);
 }
@@ -100,5 +103,5 @@ int main(void)
 	check(DANP_RULE_BP, DANP_LOSS_MSE, 0);
 	check(DANP_RULE_BP_DECOR, DANP_LOSS_CE, 0);
 	check(DANP_RULE_BP_DECOR, DANP_LOSS_MSE, 1);
-	return tap_done();
+	return tap_done(&tap);
 }

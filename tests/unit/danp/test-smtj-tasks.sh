@@ -10,12 +10,7 @@ set -u
 T=${1:-${SMTJ_TRAIN:-smtj-train}}
 D=$(mktemp -d /tmp/smtj-tasks-test.XXXXXX)
 trap 'rm -rf "$D"' EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../tap.sh"
 # "initial_test_loss" and the last epoch's "test_loss" of a JSON results file.
 ratio() {
 	awk '/"initial_test_loss"/ { sub(/.*"initial_test_loss": /, ""); sub(/,.*/, ""); i = $0 }
@@ -99,5 +94,4 @@ bad "class labels" --dataset csv --train "$D/tr.csv" --test "$D/cls.csv" --loss 
 out=$("$T" --dataset csv --train "$D/tr.csv" --test "$D/te.csv" --targets 0 2>&1); st=$?
 [ $st -eq 2 ]; ok $? "--targets 0 exits 2: $out"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

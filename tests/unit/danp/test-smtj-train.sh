@@ -15,12 +15,7 @@ set -u
 T=${1:-${SMTJ_TRAIN:-smtj-train}}
 D=$(mktemp -d /tmp/smtj-train-test.XXXXXX)
 trap 'rm -rf "$D"' EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../tap.sh"
 
 # Three Gaussian classes in 8 dimensions (awk's rand is seeded: fixed data).
 blobs() {
@@ -132,5 +127,4 @@ out=$("$T" --dataset csv --train "$D/bad.csv" --test "$D/te.csv" 2>&1); st=$?
 out=$("$T" "${A[@]}" --noise nonsense:x=1 --epochs 1 2>&1); st=$?
 [ $st -eq 1 ] && [[ $out == *nonsense* ]]; ok $? "bad noise spec: $out"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

@@ -23,9 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdanp.h"
-#include "../../../lib/danp/danp-internal.h"
+#include "danp-pool.h"
 #include "noise.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 struct count_job {
 	atomic_uint hits[8];
@@ -53,7 +56,7 @@ static void pool_exactly_once(unsigned int threads, unsigned int jobs)
 
 	memset(&j, 0, sizeof(j));
 	if (danp_pool_create(&pool, threads)) {
-		tap_ok(0, "pool of %u threads", threads);
+		tap_ok(&tap, 0, "pool of %u threads", threads);
 		return;
 	}
 	for (unsigned int i = 0; i < jobs; i++) {
@@ -66,7 +69,7 @@ static void pool_exactly_once(unsigned int threads, unsigned int jobs)
 	ok &= atomic_load(&j.bad_parts) == 0;
 	ok &= danp_pool_parts(pool) == threads;
 	danp_pool_destroy(pool);
-	tap_ok(ok, "pool of %u threads runs each part of %u jobs exactly once "
+	tap_ok(&tap, ok, "pool of %u threads runs each part of %u jobs exactly once "
 	       "(%u of them whole on one thread)", threads, jobs,
 	       atomic_load(&j.whole));
 }
@@ -88,7 +91,7 @@ static void part_ranges(void)
 				}
 				ok &= next == n;
 			}
-	tap_ok(ok, "part ranges tile [0, n) in aligned blocks");
+	tap_ok(&tap, ok, "part ranges tile [0, n) in aligned blocks");
 }
 
 static struct danp_net *tiny_net(struct danp_err *err)
@@ -119,7 +122,7 @@ static void split_products(unsigned int threads)
 	double worst = 0;
 
 	if (!net || danp_net_set_threads(net, threads, &err)) {
-		tap_ok(0, "split products at %u threads: %s", threads, err.msg);
+		tap_ok(&tap, 0, "split products at %u threads: %s", threads, err.msg);
 		danp_net_destroy(net);
 		return;
 	}
@@ -158,7 +161,7 @@ static void split_products(unsigned int threads)
 			free(C2);
 		}
 	danp_net_destroy(net);
-	tap_ok(worst < 1e-5, "split products at %u threads equal one call "
+	tap_ok(&tap, worst < 1e-5, "split products at %u threads equal one call "
 	       "(worst %.2e of the largest entry)", threads, worst);
 }
 
@@ -236,7 +239,7 @@ static void same_learning(unsigned int threads)
 		test_noise_init(&hn[k], 0, 0.05f, 11);
 		net[k] = mnist_like(DANP_RULE_DANP, &hn[k], &err);
 		if (!net[k]) {
-			tap_ok(0, "network: %s", err.msg);
+			tap_ok(&tap, 0, "network: %s", err.msg);
 			return;
 		}
 		np = danp_net_n_params(net[k]);
@@ -258,13 +261,13 @@ static void same_learning(unsigned int threads)
 	if (!ret)
 		w_cos = cosine(danp_net_weights(net[0], 0),
 			       danp_net_weights(net[1], 0), 256 * 128);
-	tap_ok(!ret && danp_net_threads(net[1]) == threads,
+	tap_ok(&tap, !ret && danp_net_threads(net[1]) == threads,
 	       "network runs at %u threads", threads);
-	tap_ok(bp_diff < 1e-5, "BP gradient at %u threads equals 1 thread "
+	tap_ok(&tap, bp_diff < 1e-5, "BP gradient at %u threads equals 1 thread "
 	       "(%.2e of the largest entry)", threads, bp_diff);
-	tap_ok(danp_cos > 0.9999, "DANP gradient at %u threads agrees with "
+	tap_ok(&tap, danp_cos > 0.9999, "DANP gradient at %u threads agrees with "
 	       "1 thread (cosine %.7f)", threads, danp_cos);
-	tap_ok(w_cos > 0.9999, "weights after 20 DANP steps at %u threads "
+	tap_ok(&tap, w_cos > 0.9999, "weights after 20 DANP steps at %u threads "
 	       "agree with 1 thread (cosine %.7f)", threads, w_cos);
 	for (int k = 0; k < 2; k++) {
 		danp_net_destroy(net[k]);
@@ -285,14 +288,32 @@ static void bad_counts(void)
 	ok &= net && !danp_net_set_threads(net, 3, &err) && danp_net_threads(net) == 3;
 	ok &= net && !danp_net_set_threads(net, 1, &err) && danp_net_threads(net) == 1;
 	danp_net_destroy(net);
-	tap_ok(ok, "thread counts 0 and %d refused; 3 and back to 1 accepted",
+	tap_ok(&tap, ok, "thread counts 0 and %d refused; 3 and back to 1 accepted",
 	       DANP_MAX_THREADS + 1);
+}
+
+/* libdanp's BLAS policy: its own threads split, BLAS runs on one. */
+static void blas_policy(void)
+{
+	struct danp_err err;
+	struct danp_net *net;
+	int created, set;
+
+	openblas_set_num_threads(2);
+	net = tiny_net(&err);
+	created = openblas_get_num_threads();
+	openblas_set_num_threads(2);
+	set = net && !danp_net_set_threads(net, 2, &err) ?
+	      openblas_get_num_threads() : -1;
+	danp_net_destroy(net);
+	tap_ok(&tap, created == 1 && set == 1,
+	       "OpenBLAS single-threaded after danp_net_create (%d) and "
+	       "danp_net_set_threads (%d)", created, set);
 }
 
 int main(void)
 {
-	/* libdanp splits; BLAS calls stay single-threaded. */
-	openblas_set_num_threads(1);
+	blas_policy();
 	part_ranges();
 	pool_exactly_once(2, 5000);
 	pool_exactly_once(5, 500);
@@ -301,5 +322,5 @@ int main(void)
 	same_learning(2);
 	same_learning(4);
 	bad_counts();
-	return tap_done();
+	return tap_done(&tap);
 }

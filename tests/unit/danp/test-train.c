@@ -18,7 +18,10 @@
 #include <string.h>
 #include "libdanp.h"
 #include "noise.h"
-#include "tap.h"
+#include "../tap.h"
+
+/* This program's TAP counters (tests/unit/tap.h). */
+static struct tap tap;
 
 #define DIM 16
 #define NTRAIN 1500
@@ -67,7 +70,7 @@ static void synthetic(enum danp_rule rule)
 	p.noise = test_noise_fn;
 	p.noise_ctx = &tn;
 	if (danp_net_create(&net, &spec, &p, 5, &err)) {
-		tap_ok(0, "create: %s", err.msg);
+		tap_ok(&tap, 0, "create: %s", err.msg);
 		return;
 	}
 	for (int e = 0; e < 10; e++) {
@@ -89,7 +92,7 @@ static void synthetic(enum danp_rule rule)
 		danp_evaluate(net, &t, 0, &ev, &err);
 	}
 out:
-	tap_ok(ev.accuracy >= 0.9, "%s on 3 Gaussian classes, 10 epochs: test "
+	tap_ok(&tap, ev.accuracy >= 0.9, "%s on 3 Gaussian classes, 10 epochs: test "
 	       "accuracy %.1f %% (need 90 %%)", danp_rule_name(rule),
 	       100 * ev.accuracy);
 	danp_net_destroy(net);
@@ -170,7 +173,7 @@ static void teacher_student_median(void)
 
 	for (int s = 0; s < TS_SEEDS; s++)
 		if (teacher_student(42 + (uint64_t)s, curves[s])) {
-			tap_ok(0, "teacher-student seed %d", 42 + s);
+			tap_ok(&tap, 0, "teacher-student seed %d", 42 + s);
 			return;
 		}
 	printf("# teacher-student median loss by epoch:");
@@ -188,7 +191,7 @@ static void teacher_student_median(void)
 	{
 		double m = (ratio[TS_SEEDS / 2 - 1] + ratio[TS_SEEDS / 2]) / 2;
 
-		tap_ok(m <= 0.5, "teacher-student 2x2x2x1, HMM noise: median "
+		tap_ok(&tap, m <= 0.5, "teacher-student 2x2x2x1, HMM noise: median "
 		       "final/initial loss %.3f over %d seeds (need <= 0.5)",
 		       m, TS_SEEDS);
 	}
@@ -233,7 +236,7 @@ static void skip_noise(enum danp_rule rule)
 	for (int l = 0; !ret && l < 3; l++)
 		same &= (na.state[l] == NULL) == (nb.state[l] == NULL) &&
 			(!na.state[l] || !memcmp(na.state[l], nb.state[l], sizes[l + 1]));
-	tap_ok(!ret && same && na.consumed == nb.consumed &&
+	tap_ok(&tap, !ret && same && na.consumed == nb.consumed &&
 	       !memcmp(&na.rng, &nb.rng, sizeof(na.rng)),
 	       "%s: skipping 3 batches draws the noise 3 steps draw (%llu values)%s%s",
 	       danp_rule_name(rule), (unsigned long long)nb.consumed,
@@ -254,5 +257,5 @@ int main(void)
 	synthetic(DANP_RULE_DANP);
 	synthetic(DANP_RULE_ANP);
 	teacher_student_median();
-	return tap_done();
+	return tap_done(&tap);
 }

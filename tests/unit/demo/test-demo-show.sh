@@ -12,12 +12,7 @@ set -u
 SHOW=$1
 D=$(mktemp -d /tmp/demo-show-test.XXXXXX)
 trap 'rm -rf "$D"' EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../tap.sh"
 left() {	# processes whose command line names $1 (pattern from a file)
 	printf '%s/\n' "$1" >"$D/.pattern"
 	grep -laFf "$D/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
@@ -71,7 +66,7 @@ if command -v gnuplot >/dev/null; then
 		grep -q "training loss" "$R/out"
 	ok $? "PNG written and a terminal plot shown"
 else
-	n=$((n + 1)); echo "ok $n # SKIP gnuplot not installed"
+	skip "gnuplot not installed"
 fi
 grep -q 'test accuracy 0.81230; noise values from /dev/smtj0: 123456 used by training, 130000 produced' "$R/out"
 ok $? "accuracy and noise counts reported: $(grep 'test accuracy' "$R/out" | tail -1)"
@@ -94,5 +89,4 @@ for i in $(seq 30); do [ -z "$(left "$R2")" ] && break; sleep 0.1; done
 [ "$st" -eq 130 ] && [ -z "$(left "$R2")" ]
 ok $? "interrupted: exit $st, no process left ($(left "$R2"))"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

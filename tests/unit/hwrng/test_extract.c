@@ -15,7 +15,7 @@
 
 #include "smtj_extract.h"
 #include "smtj_model.h"
-#include "../smtj/tap.h"
+#include "../tap.h"
 #include "rnd.h"
 
 static struct tap tap;

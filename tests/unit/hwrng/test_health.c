@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "smtj_health.h"
-#include "../smtj/tap.h"
+#include "../tap.h"
 #include "rnd.h"
 
 static struct tap tap;

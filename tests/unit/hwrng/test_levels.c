@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "smtj_extract.h"
-#include "../smtj/tap.h"
+#include "../tap.h"
 #include "rnd.h"
 
 static struct tap tap;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libsmtj.h"
-#include "tap.h"
+#include "../tap.h"
 
 /* xorshift64*: the test's own generator, fixed seeds */
 static uint64_t next(uint64_t *x)

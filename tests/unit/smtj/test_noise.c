@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libsmtj.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define Z 5.0
 

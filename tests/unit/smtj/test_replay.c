@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "libsmtj.h"
-#include "tap.h"
+#include "../tap.h"
 
 /* dir/name holding @len bytes of @buf; its path in @path. */
 static const char *mkfile(char *path, size_t size, const char *dir,

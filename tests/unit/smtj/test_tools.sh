@@ -9,19 +9,18 @@ bin=${SMTJ_TOOLS:-$(dirname "$0")/../../../utils}
 ctl=$bin/smtjctl/smtjctl cat=$bin/smtjcat/smtjcat stat=$bin/smtjstat/smtjstat
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
+. "$(dirname "$0")/../tap.sh"
 t() {	# t DESCRIPTION EXPECTED_RC CMD...: exit status and stderr to $tmp/err
 	local d=$1 want=$2
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
-	n=$((n + 1))
-	if [ "$rc" -eq "$want" ]; then echo "ok $n - $d"; else
-		echo "not ok $n - $d (exit $rc, want $want: $(head -c 200 "$tmp/err"))"; fail=1; fi
+	if [ "$rc" -eq "$want" ]; then ok 0 "$d"; else
+		ok 1 "$d (exit $rc, want $want: $(head -c 200 "$tmp/err"))"; fi
 }
 check() {	# check DESCRIPTION CONDITION...
-	n=$((n + 1))
-	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
+	"${@:2}"
+	ok $? "$1"
 }
 
 for tool in "$ctl" "$cat" "$stat"; do
@@ -96,5 +95,4 @@ t "smtjstat --entropy: bit=3 of volts is refused" 1 "$stat" -e -s bit=3 "$tmp/h.
 check "  ... not an ADC code" grep -q "not an ADC code" "$tmp/err"
 t "smtjstat --entropy: bad --symbols is a usage error" 2 "$stat" -e -s bit=16 "$tmp/h.f32"
 t "smtjcat --restarts on a non-device" 1 "$cat" -d /dev/null --restarts 2 -n 10
-echo "1..$n"
-exit $fail
+tap_done

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "stream.h"
-#include "tap.h"
+#include "libsmtj.h"
+#include "ring.h"
+#include "smtj-test.h"
+#include "../tap.h"
 
 static void test_ring(struct tap *t)
 {
@@ -167,7 +169,7 @@ static void *feed(void *arg)
 static void test_pipe(struct tap *t, enum smtj_transport tr)
 {
 	const size_t n = 300000;
-	struct smtj_dev dev = { .own = 0 };
+	struct smtj_dev *dev = NULL;
 	struct smtj_stream_opts o = { .transport = tr, .batch = 1000, .depth = 4 };
 	struct smtj_stream *s = NULL;
 	struct feeder f = { .n = n };
@@ -181,10 +183,10 @@ static void test_pipe(struct tap *t, enum smtj_transport tr)
 		tap_ok(t, 0, "pipe");
 		return;
 	}
-	dev.fd = fds[0];
-	snprintf(dev.name, sizeof(dev.name), "pipe");
 	f.fd = fds[1];
-	ret = smtj_stream_open(&s, &dev, &o, &err);
+	ret = smtj_dev_wrap_fd(&dev, fds[0], 0, "pipe", &err);
+	if (!ret)
+		ret = smtj_stream_open(&s, dev, &o, &err);
 	if (!tap_ok(t, !ret, "%s stream on a pipe%s%s", smtj_transport_name(tr),
 		    ret ? ": " : "", ret ? err.msg : ""))
 		goto out;
@@ -216,6 +218,7 @@ static void test_pipe(struct tap *t, enum smtj_transport tr)
 	       smtj_transport_name(tr), err.msg);
 out:
 	smtj_stream_close(s);
+	smtj_dev_close(dev);
 	close(fds[0]);
 	if (ret && !s)
 		close(fds[1]);

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "libsmtj.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define PLAN 25
 #define SIM_DRIVER "/sys/bus/platform/drivers/smtj-sim"

@@ -7,7 +7,7 @@
 SWEEP_TEST := $(O)/tests/unit/sweep/test-smtj-sweep
 UNIT_TESTS += $(SWEEP_TEST)
 HOST_ONLY_TESTS += $(SWEEP_TEST)
-$(SWEEP_TEST): tests/unit/sweep/test-smtj-sweep.sh tests/unit/sweep/slurm-node.sh \
+$(SWEEP_TEST): tests/unit/sweep/test-smtj-sweep.sh tests/unit/tap.sh tests/unit/sweep/slurm-node.sh \
 		$(O)/utils/smtj-sweep/smtj-sweep $(O)/utils/smtj-train/smtj-train
 	@mkdir -p $(dir $@) $(O)/tests/unit/sweep/tmp
 	printf '#!/bin/sh\nSMTJ_SWEEP_TMP=%s exec %s %s %s "$$@"\n' \

@@ -15,14 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Under the build directory (Slurm's socket and spool live there too).
 D=$(mktemp -d "${SMTJ_SWEEP_TMP:-/tmp}/smtj-sweep-test.XXXXXX")
 . "$here/slurm-node.sh"
+. "$here/../tap.sh"
 trap 'slurm_stop; rm -rf "$D" "$D.pattern"' EXIT
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 # Processes still running with $1 in their command line (the pattern
 # from a file beside $D, so that grep's own command line does not match).
 left() {
@@ -142,5 +136,4 @@ else
 	echo "# Slurm part: $(($(date +%s) - t0)) s"
 fi
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Minimal TAP for the libsmtj unit tests: a plan, ok/not ok, exit code. */
-#ifndef SMTJ_TAP_H
-#define SMTJ_TAP_H
+/* Minimal TAP for the host unit tests: ok/not ok lines, a plan, exit code. */
+#ifndef SMTJ_UNIT_TAP_H
+#define SMTJ_UNIT_TAP_H
 
 #include <math.h>
 #include <stdarg.h>
@@ -24,6 +24,8 @@ static inline int tap_ok(struct tap *t, int cond, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	/* a crash later must not swallow the lines already reported */
+	fflush(stdout);
 	return cond;
 }
 
@@ -41,4 +43,16 @@ static inline int tap_done(struct tap *t)
 	return t->failed ? 1 : 0;
 }
 
-#endif /* SMTJ_TAP_H */
+/* In main(): a call whose failure ends the test, with the library's
+ * message (@err: a struct danp_err or struct smtj_err). */
+#define TAP_CHECK(t, call, err)						\
+	do {								\
+		int ret_ = (call);					\
+		if (ret_) {						\
+			printf("# %s: %d %s\n", #call, ret_, (err).msg);	\
+			tap_ok((t), 0, "%s", #call);			\
+			return tap_done(t);				\
+		}							\
+	} while (0)
+
+#endif /* SMTJ_UNIT_TAP_H */
