@@ -269,8 +269,11 @@ void smtj_core_restart(struct smtj_device *sdev)
 	unsigned long flags;
 
 	spin_lock_irqsave(&sdev->lock, flags);
-	list_for_each_entry(sink, &sdev->sinks, node)
+	list_for_each_entry(sink, &sdev->sinks, node) {
+		/* a sink's losses count from the start of its ring */
+		sink->lost = 0;
 		sink->ops->reset(sink);
+	}
 	sdev->rr = NULL;
 	spin_unlock_irqrestore(&sdev->lock, flags);
 }

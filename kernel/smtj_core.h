@@ -80,7 +80,8 @@ struct smtj_backend_ops {
  *	sink->lost; nothing may be partially taken).  Atomic context, device
  *	lock held.  The sink must not wait.
  * @room: how many samples @deliver would take now.  Atomic context.
- * @reset: the stream restarted at index 0 (SET_SIM): forget queued samples.
+ * @reset: the stream restarted at index 0 (SET_SIM): forget queued samples
+ *	(the core has zeroed @lost).
  *	Atomic context.
  * @dead: the device is gone; wake whoever waits.  Atomic context.
  */
@@ -113,7 +114,8 @@ struct smtj_config_hook {
  * @ops: its callbacks
  * @node: in smtj_device.sinks (device lock)
  * @delivered: samples it was given (device lock)
- * @lost: samples it lost because it had no room (device lock)
+ * @lost: samples it lost because it had no room, since its ring started
+ *	(attach, a new ring, a restart; device lock)
  */
 struct smtj_sink {
 	const struct smtj_sink_ops *ops;

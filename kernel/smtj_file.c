@@ -249,6 +249,7 @@ static void smtj_file_reset(struct smtj_sink *sink)
 	f->seen = 0;
 	WRITE_ONCE(hdr->consumer, 0);
 	smtj_hdr_write_begin(f);
+	WRITE_ONCE(hdr->lost, sink->lost);
 	WRITE_ONCE(hdr->newest_index, 0);
 	WRITE_ONCE(hdr->newest_time_ns, 0);
 	/* Pairs with userspace's load-acquire of producer. */
@@ -642,6 +643,7 @@ static long smtj_ioc_get_info(struct smtj_file *f, void __user *argp)
 	info.produced = sdev->produced;
 	info.delivered = f->sink.delivered;
 	info.lost = f->sink.lost;
+	info.consumed = smtj_ring_tail(f);
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	if (dead)
 		return -ENODEV;
@@ -764,7 +766,8 @@ static int smtj_file_resize(struct smtj_file *f, u32 nr_samples,
 	f->head = 0;
 	f->seen = 0;
 	f->seq = 0;
-	f->hdr->lost = f->sink.lost;
+	/* producer and lost count from the new ring's start together */
+	f->sink.lost = 0;
 	smtj_file_set_watermark(f, nr_samples, watermark);
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	vfree(old);

@@ -19,6 +19,9 @@ int smtj_dev_restart_read(struct smtj_dev *dev,
 	if ((ret = smtj_dev_set_sim(dev, &cfg, err)) ||
 	    (ret = smtj_stream_open(&st, dev, opts, err)))
 		return ret;
+	/* SET_SIM restarted the ring with lost 0 and nothing read: the
+	 * stream reports every gap from sample 0 on, also one that opened
+	 * before it did (linux/smtj.h) */
 	ret = smtj_stream_read(st, out, n, &lost, err);
 	smtj_stream_close(st);
 	if (!ret && lost)

@@ -71,7 +71,8 @@ void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 	v->data = data;
 	v->mask = hdr->nr_samples - 1;
 	v->cons = __atomic_load_n(&hdr->consumer, __ATOMIC_RELAXED);
-	v->lost_seen = __atomic_load_n(&hdr->lost, __ATOMIC_RELAXED);
+	/* an unread ring: its losses so far lie in the data ahead of us */
+	v->lost_seen = v->cons ? __atomic_load_n(&hdr->lost, __ATOMIC_RELAXED) : 0;
 }
 
 long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
@@ -87,7 +88,7 @@ long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
 	if (smtj_ring_snapshot(v->hdr, &snap))
 		return -EPROTO;
 	avail = snap.producer - v->cons;
-	*lost = snap.lost - v->lost_seen;
+	*lost = snap.lost >= v->lost_seen ? snap.lost - v->lost_seen : snap.lost;
 	v->lost_seen = snap.lost;
 	/* a producer index behind us or beyond a full ring: the ring was
 	 * reset or the header is corrupt; never hand out stale data */

@@ -60,7 +60,9 @@ int smtj_stream_open(struct smtj_stream **out, struct smtj_dev *dev,
 		free(s);
 		return ret;
 	}
-	s->lost_seen = ret ? 0 : info.lost;
+	/* on an unread ring every loss so far lies in the data ahead of us
+	 * (linux/smtj.h, struct smtj_info): report it with that data */
+	s->lost_seen = ret || !info.consumed ? 0 : info.lost;
 	switch (s->opts.transport) {
 	case SMTJ_TR_READ:
 		ret = smtj_tr_read_open(s, err);
@@ -177,7 +179,8 @@ int smtj_stream_lost_delta(struct smtj_stream *s, uint64_t *lost,
 
 	if (ret)
 		return ret;
-	*lost = info.lost - s->lost_seen;
+	/* lost returns to 0 when the ring restarts (SET_SIM, SET_CONSUMER) */
+	*lost = info.lost >= s->lost_seen ? info.lost - s->lost_seen : info.lost;
 	s->lost_seen = info.lost;
 	return 0;
 }

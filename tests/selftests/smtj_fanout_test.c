@@ -357,6 +357,8 @@ FIXTURE_VARIANT_ADD(fan, mixed_mmap_stalled) {
 FIXTURE_SETUP(fan)
 {
 	ASSERT_EQ(0, smtj_module_ensure());
+	/* SET_SIM needs the device to itself (io_uring: deferred release) */
+	ASSERT_EQ(0, smtj_wait_no_consumers(0));
 }
 
 FIXTURE_TEARDOWN(fan)
@@ -424,6 +426,8 @@ TEST(fair_under_churn)
 	pthread_t th;
 
 	ASSERT_EQ(0, smtj_module_ensure());
+	/* four_consumers' io_uring may hold its file a moment longer */
+	ASSERT_EQ(0, smtj_wait_no_consumers(0));
 	fd = smtj_open(0, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, smtj_set_consumer(fd, 1U << 20, 1));

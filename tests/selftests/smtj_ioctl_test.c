@@ -51,8 +51,8 @@ TEST_F(dev, info_defaults)
 	EXPECT_EQ(65536 * 2, info.ring_data_size);
 	EXPECT_EQ(0, info.flags & SMTJ_INFO_F_MAPPED);
 	EXPECT_EQ(0, info.lost);
-	EXPECT_EQ(0, info.reserved[0] | info.reserved[1] |
-		     info.reserved[2] | info.reserved[3]);
+	EXPECT_EQ(0, info.consumed);
+	EXPECT_EQ(0, info.reserved[0] | info.reserved[1] | info.reserved[2]);
 }
 
 /* /dev/smtj1 is never configured by this program: the module's defaults */
@@ -552,6 +552,61 @@ TEST_F(dev, bad_pointers)
 	EXPECT_EQ(EFAULT, errno);
 	/* the file is still fine */
 	EXPECT_EQ(8, smtj_read_samples(self->fd, buf, 8, 5000));
+}
+
+/*
+ * A file's lost count belongs to its ring (linux/smtj.h): a new ring from
+ * SET_CONSUMER and a restart from SET_SIM start it at 0, with consumed 0.
+ * The old ring is made to lose first; a new 2048-sample ring at 5 kHz
+ * cannot lose anything for 409.6 ms, so a GET_INFO within 400 ms of the
+ * change must see lost 0 (a loaded host may take longer: then try again,
+ * up to 5 times).
+ */
+static void lost_starts_at_zero(struct __test_metadata *_metadata, int fd,
+				int by_sim)
+{
+	struct smtj_sim_config cfg;
+	struct smtj_info info;
+	int tries;
+
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 5000, 9);
+	for (tries = 0; tries < 5; tries++) {
+		uint64_t t0, end = smtj_now_ns() + 5000000000ULL;
+
+		ASSERT_EQ(0, smtj_set_consumer(fd, 1024, 1));
+		ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
+		do {	/* 1024 samples at 5 kHz: about 205 ms, then losses */
+			smtj_sleep_ms(20);
+			ASSERT_EQ(0, smtj_get_info(fd, &info));
+		} while (!info.lost && smtj_now_ns() < end);
+		ASSERT_LT(0, info.lost);
+		if (by_sim) {
+			ASSERT_EQ(0, smtj_set_consumer(fd, 2048, 1));
+			smtj_sleep_ms(450);	/* the 2048 ring loses too */
+			ASSERT_EQ(0, smtj_get_info(fd, &info));
+			ASSERT_LT(0, info.lost);
+		}
+		t0 = smtj_now_ns();
+		ASSERT_EQ(0, by_sim ? smtj_set_sim(fd, &cfg) :
+			     smtj_set_consumer(fd, 2048, 1));
+		ASSERT_EQ(0, smtj_get_info(fd, &info));
+		if (smtj_now_ns() - t0 < 400000000ULL)
+			break;
+	}
+	ASSERT_GT(5, tries) TH_LOG("never within 400 ms of the change");
+	EXPECT_EQ(2048, info.ring_samples);
+	EXPECT_EQ(0, info.lost);
+	EXPECT_EQ(0, info.consumed);
+}
+
+TEST_F(dev, lost_restarts_with_a_new_ring)
+{
+	lost_starts_at_zero(_metadata, self->fd, 0);
+}
+
+TEST_F(dev, lost_restarts_with_the_stream)
+{
+	lost_starts_at_zero(_metadata, self->fd, 1);
 }
 
 SMTJ_TEST_MAIN

@@ -307,24 +307,47 @@ TEST_F(ring, consumer_beyond_producer_clamped)
 	EXPECT_EQ(0, self->m.hdr->lost);
 }
 
+/*
+ * Rewinding consumer to 0 after 2048+ samples were consumed must not make
+ * them "unconsumed" (a full ring, every chunk lost, the producer stuck).
+ * GET_INFO makes the kernel take in the consumer index at once (consumed),
+ * so nothing depends on how long a sleep takes; a loss is allowed only if
+ * the ring really filled from c: 1024 samples at 5 kHz take 204.8 ms, and a
+ * loaded host may well sleep that long.
+ */
 TEST_F(ring, consumer_never_moves_back)
 {
-	uint64_t c = 0, p, end = smtj_now_ns() + 500000000ULL;
+	const uint64_t fill_ns = 1024ULL * 1000000000ULL / 5000;
+	uint64_t c = 0, p, t_c, lost_c, end;
+	struct smtj_info info;
 
 	start(_metadata, self, 1024, 5000);
-	while (smtj_now_ns() < end) {	/* consume past one ring's worth */
+	end = smtj_now_ns() + 500000000ULL;
+	while (smtj_now_ns() < end || c <= 2048) {	/* past two rings */
 		c = smtj_ring_producer(&self->m);
 		smtj_ring_consume(&self->m, c);
 		smtj_sleep_ms(5);
+		ASSERT_GT(end + 10000000000ULL, smtj_now_ns())
+			TH_LOG("producer stuck at %llu", (unsigned long long)c);
 	}
-	ASSERT_LT(2048, c);
-	smtj_sleep_ms(20);	/* the kernel has seen c */
-	/* rewinding would make 2048+ samples "unconsumed": a full ring */
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	ASSERT_EQ(c, info.consumed);	/* the kernel has seen c */
+	t_c = smtj_now_ns();
+	lost_c = self->m.hdr->lost;
 	smtj_ring_consume(&self->m, 0);
-	smtj_sleep_ms(40);	/* 200 samples: room for them */
-	p = smtj_ring_producer(&self->m);
+	ASSERT_EQ(0, smtj_get_info(self->fd, &info));
+	EXPECT_EQ(c, info.consumed);	/* the rewind is ignored */
+	/* the producer goes on into the room after c */
+	end = smtj_now_ns() + 5000000000ULL;
+	do {
+		smtj_sleep_ms(10);
+		p = smtj_ring_producer(&self->m);
+	} while (p <= c && smtj_now_ns() < end);
 	EXPECT_LT(c, p);
-	EXPECT_EQ(0, self->m.hdr->lost);
+	if (self->m.hdr->lost != lost_c)
+		EXPECT_LE(fill_ns, smtj_now_ns() - t_c)
+			TH_LOG("lost %llu after the rewind, before the ring could fill",
+			       (unsigned long long)(self->m.hdr->lost - lost_c));
 }
 
 /* poll() on a mapped ring: EPOLLIN at the watermark, not before */

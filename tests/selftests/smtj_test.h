@@ -247,6 +247,29 @@ static inline int smtj_sysfs_write(const char *path, const char *val)
 	return (int)r;
 }
 
+/*
+ * Wait (up to 5 s times SMTJ_TIMEOUT_SCALE) until /dev/smtj@n has no
+ * consumer, for a test that SET_SIMs (EBUSY while another file is
+ * attached).  An io_uring drops its files in deferred work after it is
+ * torn down (6.12 notably): the previous test's file can stay attached
+ * for a moment after its process closed everything.  0, or -EBUSY.
+ */
+static inline int smtj_wait_no_consumers(int n)
+{
+	const char *s = getenv("SMTJ_TIMEOUT_SCALE");
+	long scale = s ? strtol(s, NULL, 10) : 1;
+	uint64_t end;
+
+	scale = scale < 1 ? 1 : scale > 100 ? 100 : scale;
+	end = smtj_now_ns() + 5000000000ULL * (uint64_t)scale;
+	while (smtj_sysfs_u64(n, "consumers") != 0) {
+		if (smtj_now_ns() > end)
+			return -EBUSY;
+		smtj_sleep_ms(10);
+	}
+	return 0;
+}
+
 static inline int smtj_module_loaded(void)
 {
 	return access("/sys/module/" SMTJ_MODULE, F_OK) == 0;

@@ -19,17 +19,9 @@ FIXTURE(uring) {
 
 FIXTURE_SETUP(uring)
 {
-	uint64_t end = smtj_now_ns() + 5000000000ULL;
-
 	ASSERT_EQ(0, smtj_module_ensure());
-	/*
-	 * The previous test's ring is torn down asynchronously (io_uring's
-	 * exit work), and with it goes its reference to that test's file:
-	 * until then that file is still a consumer, and SET_SIM says EBUSY.
-	 */
-	while (smtj_sysfs_u64(0, "consumers") != 0 && smtj_now_ns() < end)
-		smtj_sleep_ms(10);
-	ASSERT_EQ(0, smtj_sysfs_u64(0, "consumers"));
+	/* the previous test's io_uring lets go of its file in deferred work */
+	ASSERT_EQ(0, smtj_wait_no_consumers(0));
 	self->fd = smtj_open(0, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("open /dev/smtj0: %s", strerror(errno));
 	ASSERT_EQ(0, io_uring_queue_init(32, &self->ring, 0));

@@ -74,9 +74,21 @@ struct smtj_info {
 	__u32 ring_data_size;	/* bytes of the data mapping */
 	__u64 produced;		/* samples the device produced since probe */
 	__u64 delivered;	/* samples this file has been given */
-	__u64 lost;		/* samples this file lost (its ring was full) */
-	__u64 reserved[4];
+	__u64 lost;		/* samples lost since the ring started */
+	__u64 consumed;		/* the ring's consumer index */
+	__u64 reserved[3];
 };
+
+/*
+ * A file's ring starts empty, at producer = consumer = lost = 0, when the
+ * file is opened, when SET_CONSUMER gives it a new ring and when SET_SIM
+ * restarts the stream.  From then on producer + lost counts every sample
+ * offered to this file.  While nothing has been consumed (consumed == 0),
+ * every loss counted lies in the data not yet read: a consumer that starts
+ * there takes 0 as its loss baseline, not lost, and so reports a gap that
+ * opened before it started.  On a ring already read from, the current
+ * lost is the baseline (which losses lie ahead is not recorded).
+ */
 
 #define SMTJ_INFO_F_PATTERN	SMTJ_SIM_F_PATTERN	/* 0x1 */
 #define SMTJ_INFO_F_UNTHROTTLED	SMTJ_SIM_F_UNTHROTTLED	/* 0x2 */
@@ -157,7 +169,9 @@ struct smtj_consumer {
  *	} while (s & 1 || READ_ONCE(hdr->seq) != s);
  *
  * Then newest_index is the device index of sample producer - 1 and lost
- * counts the samples this file lost up to that moment.  A reader that needs
+ * counts the samples this file lost since the ring started (see struct
+ * smtj_info) up to that moment; lost drops to 0 with producer when the
+ * ring restarts.  A reader that needs
  * producer alone may keep loading it with acquire.
  */
 #define SMTJ_RING_MAGIC		0x6a746d73	/* "smtj" little-endian */
@@ -173,7 +187,7 @@ struct smtj_ring_header {
 	__u64 pad0[5];
 	/* written by the kernel; its own cache line */
 	__u64 producer;
-	__u64 lost;		/* samples dropped: ring full */
+	__u64 lost;		/* samples dropped since the ring started */
 	__u64 newest_index;	/* device sample index of sample producer-1 */
 	__u64 newest_time_ns;	/* CLOCK_MONOTONIC time of that sample */
 	__u32 seq;		/* odd while the four above change */

@@ -74,6 +74,44 @@ static void test_ring(struct tap *t)
 }
 
 /*
+ * The loss baseline at the start (linux/smtj.h): on an unread ring
+ * (consumer 0) the losses so far lie in the data ahead and come with the
+ * first span; on a ring already read from they are history.
+ */
+static void test_ring_baseline(struct tap *t)
+{
+	static struct smtj_ring_header h;
+	static uint16_t data[64];
+	struct smtj_ring_view v;
+	const uint16_t *p;
+	uint64_t lost;
+	long n;
+
+	memset(&h, 0, sizeof(h));
+	h.nr_samples = 64;
+	h.producer = 64;	/* full: the chunks after it were lost */
+	h.lost = 300;
+	smtj_ring_view_init(&v, &h, data);
+	n = smtj_ring_peek(&v, 64, &p, &lost);
+	tap_ok(t, n == 64 && lost == 300,
+	       "ring: losses before the first read of a new ring are reported (%ld, %llu)",
+	       n, (unsigned long long)lost);
+	h.consumer = 10;
+	h.producer = 74;
+	smtj_ring_view_init(&v, &h, data);
+	n = smtj_ring_peek(&v, 64, &p, &lost);
+	tap_ok(t, n == 54 && lost == 0,	/* up to the end of the data */
+	       "ring: on a ring already read from the losses so far are the baseline");
+	h.producer = 0;		/* the ring restarted: lost back to 0, then 7 */
+	h.lost = 7;
+	v.cons = 0;
+	n = smtj_ring_peek(&v, 64, &p, &lost);
+	tap_ok(t, n == 0 && lost == 7,
+	       "ring: after a restart the new ring's losses count from 0 (%llu)",
+	       (unsigned long long)lost);
+}
+
+/*
  * The header snapshot against a writer thread that follows the kernel's
  * protocol: seq odd, fields, producer released, seq even.  Every field is
  * a function of producer, so a torn snapshot shows; a header whose seq
@@ -230,6 +268,7 @@ int main(void)
 	struct tap t = { 0 };
 
 	test_ring(&t);
+	test_ring_baseline(&t);
 	test_snapshot(&t);
 	test_pipe(&t, SMTJ_TR_READ);
 	test_pipe(&t, SMTJ_TR_URING);
