@@ -138,6 +138,23 @@ static PyObject *noise_moments(NoiseObject *nz, PyObject *unused)
 	return Py_BuildValue("(dd)", mean, sd);
 }
 
+static PyObject *noise_reseed(NoiseObject *nz, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "seed", NULL };
+	struct smtj_err err = { 0 };
+	unsigned long long seed;
+	int ret;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "K:reseed", kwlist, &seed))
+		return NULL;
+	if (noise_check(nz))
+		return NULL;
+	ret = smtj_noise_reseed(nz->src, seed, &err);
+	if (ret)
+		return smtjpy_raise(ret, &err);
+	Py_RETURN_NONE;
+}
+
 static PyObject *noise_close(NoiseObject *nz, PyObject *unused)
 {
 	(void)unused;
@@ -197,6 +214,12 @@ static PyMethodDef noise_methods[] = {
 	  "moments() -> (mean, sd) or None\n\n"
 	  "The conditioned output's mean and standard deviation as the source\n"
 	  "knows them (theory for models, the data for replay); None if unknown." },
+	{ "reseed", SMTJPY_KW(noise_reseed), METH_VARARGS | METH_KEYWORDS,
+	  "reseed(seed) -> None\n\n"
+	  "Start over as Noise(spec, seed) would: the same numbers from here on,\n"
+	  "consumed back to 0, without reopening files or devices\n"
+	  "(smtj_noise_reseed).  A replay goes back to its start=; a device\n"
+	  "carries on with its next samples." },
 	{ "close", (PyCFunction)noise_close, METH_NOARGS,
 	  "close()\n\nFree the source (closes a device source's device)." },
 	{ "__enter__", noise_enter, METH_NOARGS, "__enter__() -> Noise\n\nThe source itself." },
@@ -207,7 +230,7 @@ static PyMethodDef noise_methods[] = {
 
 static PyGetSetDef noise_getset[] = {
 	{ "consumed", (getter)noise_get_consumed, NULL,
-	  "Values produced so far.", NULL },
+	  "Values produced since made or last reseeded.", NULL },
 	{ "lost", (getter)noise_get_lost, NULL,
 	  "Samples a device source lost before reaching us (0 for models).", NULL },
 	{ "description", (getter)noise_get_description, NULL,

@@ -63,7 +63,21 @@ int smtj_noise_from_spec(struct smtj_noise **out, const char *spec,
 int smtj_noise_fill(struct smtj_noise *src, unsigned int stream, float *out,
 		    size_t rows, size_t cols, struct smtj_err *err);
 
-/* Total number of values produced so far. */
+/*
+ * Start @nz over as if it had just been made from its spec with @seed:
+ * every later fill gives exactly what a fresh smtj_noise_from_spec(spec,
+ * seed) would give, and the consumed count restarts at 0.  Cheaper than
+ * a new source: nothing is parsed, no file or device is reopened, no
+ * table rebuilt.  A replay has no seed and goes back to its start=.  A
+ * device keeps its stream, its calib= moments and its lost count, and
+ * carries on with the samples that come next (device noise cannot be
+ * reproduced anyway); an arduino sampler around any source takes a new
+ * shuffle and an empty window.  On error (-ENOMEM) @nz is unchanged.
+ */
+int smtj_noise_reseed(struct smtj_noise *nz, uint64_t seed,
+		      struct smtj_err *err);
+
+/* Values produced since the source was made or last reseeded. */
 uint64_t smtj_noise_consumed(const struct smtj_noise *src);
 
 void smtj_noise_destroy(struct smtj_noise *src);

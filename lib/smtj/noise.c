@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The noise interface: spec -> source, conditioning, the optional
- * Arduino-style sampler, and the consumed-value count.
+ * Arduino-style sampler, the consumed-value count, and reseeding.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -211,6 +211,24 @@ int smtj_noise_fill(struct smtj_noise *src, unsigned int stream, float *out,
 		return ret;
 	condition(src, out, rows * cols);
 	src->consumed += rows * cols;
+	return 0;
+}
+
+/* The source first: it is the only part that can fail, and leaves
+ * itself unchanged when it does. */
+int smtj_noise_reseed(struct smtj_noise *nz, uint64_t seed,
+		      struct smtj_err *err)
+{
+	int ret;
+
+	if (!nz)
+		return smtj_seterr(err, -EINVAL, "noise reseed: no source");
+	ret = nz->src->ops->reseed(nz->src, seed, err);
+	if (ret)
+		return ret;
+	if (nz->sampler)
+		smtj_sampler_reseed(nz->sampler, seed);
+	nz->consumed = 0;
 	return 0;
 }
 

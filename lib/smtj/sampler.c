@@ -41,9 +41,17 @@ int smtj_sampler_create(struct smtj_sampler **out, unsigned int window,
 		smtj_sampler_destroy(sm);
 		return smtj_seterr(err, -ENOMEM, "noise: out of memory");
 	}
-	srng_seed(&sm->rng, seed, 0x5a3b1e5ULL, 0);
+	smtj_sampler_reseed(sm, seed);
 	*out = sm;
 	return 0;
+}
+
+/* An unprimed window is refilled whole before it is read: its old
+ * contents never reach the output. */
+void smtj_sampler_reseed(struct smtj_sampler *sm, uint64_t seed)
+{
+	sm->primed = 0;
+	srng_seed(&sm->rng, seed, 0x5a3b1e5ULL, 0);
 }
 
 /* One request: let new samples in, shuffle the window. */

@@ -105,6 +105,10 @@ struct smtj_src_ops {
 	int (*fill)(struct smtj_src *s, unsigned int stream, float *out,
 		    size_t rows, size_t cols, struct smtj_err *err);
 	void (*destroy)(struct smtj_src *s);
+	/* Back to the state the constructor leaves for @seed, keeping what
+	 * does not depend on it (open files and devices, moments, levels);
+	 * on error nothing has changed. */
+	int (*reseed)(struct smtj_src *s, uint64_t seed, struct smtj_err *err);
 	/* Samples a live source lost so far (NULL: never loses any). */
 	uint64_t (*lost)(const struct smtj_src *s);
 	/* Fill lo and hi, for cond=binary (NULL: the constructor did). */
@@ -160,6 +164,8 @@ int smtj_sampler_create(struct smtj_sampler **out, unsigned int window,
 			struct smtj_err *err);
 int smtj_sampler_fill(struct smtj_sampler *sm, struct smtj_src *src,
 		      float *out, size_t n, struct smtj_err *err);
+/* Back to an empty window and the shuffle of @seed (as created). */
+void smtj_sampler_reseed(struct smtj_sampler *sm, uint64_t seed);
 void smtj_sampler_destroy(struct smtj_sampler *sm);
 
 /* Physics keys of a junction spec into @p (defaults first). */

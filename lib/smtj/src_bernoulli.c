@@ -86,9 +86,22 @@ static void bern_destroy(struct smtj_src *s)
 	free(b);
 }
 
+/* Streams are seeded when first drawn from: forgetting them is enough. */
+static int bern_reseed(struct smtj_src *s, uint64_t seed,
+		       struct smtj_err *err)
+{
+	struct bern *b = (struct bern *)s;
+
+	(void)err;
+	smtj_streams_free(&b->st, free);
+	b->seed = seed;
+	return 0;
+}
+
 static const struct smtj_src_ops bern_ops = {
 	.fill = bern_fill,
 	.destroy = bern_destroy,
+	.reseed = bern_reseed,
 };
 
 int smtj_src_bernoulli(struct smtj_src **out, struct smtj_spec *sp,

@@ -65,10 +65,22 @@ static uint64_t dev_lost(const struct smtj_src *src)
 	return ((const struct devsrc *)src)->lost;
 }
 
+/* A device is its own randomness: no seed governs it, and it stays open
+ * with its stream, its calibration and its count of lost samples. */
+static int dev_reseed(struct smtj_src *src, uint64_t seed,
+		      struct smtj_err *err)
+{
+	(void)src;
+	(void)seed;
+	(void)err;
+	return 0;
+}
+
 static const struct smtj_src_ops dev_ops = {
 	.fill = dev_fill,
 	.destroy = dev_destroy,
 	.lost = dev_lost,
+	.reseed = dev_reseed,
 };
 
 static int calibrate(struct devsrc *d, unsigned int n, struct smtj_err *err)

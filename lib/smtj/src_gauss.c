@@ -43,9 +43,23 @@ static void gauss_destroy(struct smtj_src *s)
 	free(g);
 }
 
+/* Streams are seeded when first drawn from: forgetting them is enough. */
+static int gauss_reseed(struct smtj_src *s, uint64_t seed,
+			struct smtj_err *err)
+{
+	struct gauss *g = (struct gauss *)s;
+
+	(void)err;
+	smtj_streams_free(&g->st, free);
+	g->seed = seed;
+	srng_seed(&g->slow, seed, 0xfffffffeULL, 0);
+	return 0;
+}
+
 static const struct smtj_src_ops gauss_ops = {
 	.fill = gauss_fill,
 	.destroy = gauss_destroy,
+	.reseed = gauss_reseed,
 };
 
 int smtj_src_gauss(struct smtj_src **out, struct smtj_spec *sp,
@@ -69,8 +83,7 @@ int smtj_src_gauss(struct smtj_src **out, struct smtj_spec *sp,
 		return smtj_seterr(err, -ENOMEM, "noise: out of memory");
 	g->base.ops = &gauss_ops;
 	znorm_init(&g->z);
-	g->seed = seed;
-	srng_seed(&g->slow, seed, 0xfffffffeULL, 0);
+	gauss_reseed(&g->base, seed, err);
 	g->scale = (float)(sigma * sqrt(h));
 	g->shift = (float)(sigma * h * (offset + skew));
 	g->base.has_moments = 1;

@@ -42,6 +42,12 @@ static void chain_free(void *p)
 	free(c);
 }
 
+/* A random state: the sign bit, from the chain's generator. */
+static uint32_t initial_state(struct hmm_chain *c)
+{
+	return (uint32_t)(srng_next(&c->rng) >> 63) << 31;
+}
+
 /* Give the chain at least @cols nodes, each in a random initial state. */
 static int chain_grow(struct hmm_chain *c, size_t cols,
 		      struct smtj_err *err)
@@ -54,7 +60,7 @@ static int chain_grow(struct hmm_chain *c, size_t cols,
 	if (!s)
 		return smtj_seterr(err, -ENOMEM, "noise hmm: out of memory");
 	for (size_t i = c->nodes; i < cols; i++)
-		s[i] = (uint32_t)(srng_next(&c->rng) >> 63) << 31;
+		s[i] = initial_state(c);
 	c->s = s;
 	c->nodes = cols;
 	return 0;
@@ -135,9 +141,30 @@ static void hmm_destroy(struct smtj_src *src)
 	free(h);
 }
 
+/* Per-node chains are seeded when first drawn from: forgetting them is
+ * enough.  The serial chain takes a new random state from its new
+ * generator, in its node kept from construction (so that only the
+ * constructor's call can fail, on an empty source). */
+static int hmm_reseed(struct smtj_src *src, uint64_t seed,
+		      struct smtj_err *err)
+{
+	struct hmm *h = (struct hmm *)src;
+	struct hmm_chain *c = &h->serial;
+
+	smtj_streams_free(&h->st, chain_free);
+	h->seed = seed;
+	srng_seed(&c->rng, seed, 0xffffffffULL, 1);
+	srng_seed(&c->slow, seed, 0xffffffffULL, 2);
+	if (!c->nodes)
+		return chain_grow(c, 1, err);
+	c->s[0] = initial_state(c);
+	return 0;
+}
+
 static const struct smtj_src_ops hmm_ops = {
 	.fill = hmm_fill,
 	.destroy = hmm_destroy,
+	.reseed = hmm_reseed,
 };
 
 int smtj_src_hmm(struct smtj_src **out, struct smtj_spec *sp, uint64_t seed,
@@ -168,15 +195,12 @@ int smtj_src_hmm(struct smtj_src **out, struct smtj_spec *sp, uint64_t seed,
 	h->base.ops = &hmm_ops;
 	h->base.serial = serial;
 	znorm_init(&h->z);
-	h->seed = seed;
 	h->thresh = (uint32_t)llround(p * 33554432.0);	/* p * 2^25 */
 	h->level = (float)(hh * level);
 	h->amp = (float)(hh * amp);
 	h->sigma = (float)(noise * sqrt(hh));
 	memcpy(&h->amp_bits, &h->amp, sizeof(h->amp_bits));
-	srng_seed(&h->serial.rng, seed, 0xffffffffULL, 1);
-	srng_seed(&h->serial.slow, seed, 0xffffffffULL, 2);
-	if (chain_grow(&h->serial, 1, err)) {
+	if (hmm_reseed(&h->base, seed, err)) {
 		hmm_destroy(&h->base);
 		return -ENOMEM;
 	}

@@ -137,9 +137,35 @@ static void junction_destroy(struct smtj_src *src)
 	free(j);
 }
 
+/* The config differs only in its seed (smtj_junction_to_sim); per-node
+ * arrays are made when first drawn from, the serial one is made anew
+ * before anything is dropped, so that a failure changes nothing. */
+static int junction_reseed(struct smtj_src *src, uint64_t seed,
+			   struct smtj_err *err)
+{
+	struct junction *j = (struct junction *)src;
+	struct smtj_sim_config cfg = j->cfg;
+	struct smtj_sim *serial = NULL;
+
+	cfg.seed = seed;
+	if (j->base.serial) {
+		int ret = smtj_sim_create(&serial, &cfg, err);
+
+		if (ret)
+			return ret;
+	}
+	smtj_streams_free(&j->st, jnodes_free);
+	smtj_sim_destroy(j->serial);
+	j->serial = serial;
+	j->cfg = cfg;
+	j->seed = seed;
+	return 0;
+}
+
 static const struct smtj_src_ops junction_ops = {
 	.fill = junction_fill,
 	.destroy = junction_destroy,
+	.reseed = junction_reseed,
 };
 
 /* Stationary moments: junctions are independent two-state chains, the

@@ -42,7 +42,7 @@ struct replay {
 	unsigned int rec;		/* bytes a record (streamed) */
 	int have_levels;
 	int read_err;			/* of the last file_pass */
-	uint64_t n, pos;
+	uint64_t n, pos, start;
 	unsigned int h, passes;
 	float scale;
 };
@@ -308,10 +308,24 @@ static int replay_levels(struct smtj_src *src, struct smtj_err *err)
 	return 0;
 }
 
+/* A recording has no seed: a fresh source starts at start=, and so does
+ * a reseeded one (the file stays open, the moments and levels known). */
+static int replay_reseed(struct smtj_src *src, uint64_t seed,
+			 struct smtj_err *err)
+{
+	struct replay *r = (struct replay *)src;
+
+	(void)seed;
+	(void)err;
+	r->pos = r->start;
+	return 0;
+}
+
 static const struct smtj_src_ops replay_ops = {
 	.fill = replay_fill,
 	.destroy = replay_destroy,
 	.levels = replay_levels,
+	.reseed = replay_reseed,
 };
 
 /* Moments of h summed blocks of the data: h times the mean; the variance
@@ -438,7 +452,7 @@ int smtj_src_replay(struct smtj_src **out, struct smtj_spec *sp,
 		replay_destroy(&r->base);
 		return ret;
 	}
-	r->pos = start;
+	r->pos = r->start = start;
 	snprintf(r->base.desc, sizeof(r->base.desc),
 		 "replay:path=%.180s,scale=%.9g,start=%llu,h=%u,passes=%u", path,
 		 scale, (unsigned long long)start, h, passes);

@@ -44,6 +44,25 @@ def test_seed_changes_numbers():
     assert not np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("spec", SPECS + ["hmm:serial,arduino,window=16"])
+def test_reseed_equals_fresh(spec):
+    src = smtj.Noise(spec, 1)
+    src.sample((30, 4), stream=2)
+    src.reseed(9)
+    assert src.consumed == 0
+    got = src.sample((50, 3), stream=1)
+    np.testing.assert_array_equal(got, smtj.Noise(spec, 9).sample((50, 3), stream=1))
+    assert not np.array_equal(got, smtj.Noise(spec, 1).sample((50, 3), stream=1))
+    assert src.consumed == 150
+
+
+def test_reseed_closed_is_valueerror():
+    src = smtj.Noise("gauss", 1)
+    src.close()
+    with pytest.raises(ValueError):
+        src.reseed(2)
+
+
 def test_fill_in_place_rows_are_time_steps():
     src = smtj.Noise("gauss:sigma=1", 3)
     a = np.zeros((4, 3), dtype=np.float32)

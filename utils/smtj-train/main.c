@@ -399,7 +399,7 @@ struct run {
 	struct opts o;
 	struct train_data d;
 	struct danp_net *net;
-	struct train_noise *noise;	/* the current epoch's source */
+	struct train_noise *noise;	/* opened once, reseeded per epoch */
 	struct report *rep;
 	struct danp_rng rng;		/* shuffling, at the next epoch's start */
 	uint64_t user[DANP_CKPT_USER];
@@ -595,10 +595,9 @@ static int load_data(struct run *r)
 }
 
 /*
- * The one place the noise spec is opened: epoch @e's source, seeded per
- * epoch so that a resumed run draws the same noise.  The first epoch's
- * source also answers the questions asked before training (the spec's
- * validity, its canonical form, its moments for NP).
+ * The one place the noise spec is opened, seeded for epoch @e (the first
+ * of this run).  The source also answers the questions asked before
+ * training (the spec's validity, its canonical form, its moments for NP).
  */
 static int open_noise(struct run *r, unsigned int e)
 {
@@ -608,6 +607,19 @@ static int open_noise(struct run *r, unsigned int e)
 		       sizeof(msg))) {
 		r->noise = NULL;
 		fprintf(stderr, "smtj-train: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Epoch @e's noise: the source as opened with that epoch's seed, so that
+ * a resumed run draws the same noise (a device just carries on). */
+static int reseed_noise(struct run *r, unsigned int e)
+{
+	char msg[512];
+
+	if (noise_reseed(r->noise, epoch_seed(r->o.seed, e), msg, sizeof(msg))) {
+		fprintf(stderr, "smtj-train: epoch %u: %s\n", e + 1, msg);
 		return -1;
 	}
 	return 0;
@@ -862,7 +874,7 @@ static int train_epoch(struct run *r, unsigned int e)
 	char msg[512];
 	int rc;
 
-	if (!r->noise && open_noise(r, e))
+	if (e != r->e0 && reseed_noise(r, e))
 		return 1;
 	danp_net_set_noise(r->net, noise_fill, r->noise);
 	pr.t0 = now_seconds();
@@ -877,7 +889,6 @@ static int train_epoch(struct run *r, unsigned int e)
 	if (measure(r, &row))
 		return 1;
 	r->consumed += noise_consumed(r->noise);
-	close_noise(r);
 	row.noise_values = r->consumed;
 	if (r->rep && report_add(r->rep, &row, o->cosine, msg, sizeof(msg))) {
 		fprintf(stderr, "smtj-train: %s\n", msg);

@@ -28,6 +28,17 @@ int noise_open(struct train_noise **out, const char *spec, uint64_t seed,
 	return 0;
 }
 
+int noise_reseed(struct train_noise *n, uint64_t seed, char *msg,
+		 size_t msglen)
+{
+	int ret = smtj_noise_reseed(n->src, seed, &n->err);
+
+	if (ret)
+		snprintf(msg, msglen, "noise '%s': reseed: %s",
+			 smtj_noise_describe(n->src), n->err.msg);
+	return ret;
+}
+
 int noise_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 	       size_t cols)
 {

@@ -38,6 +38,10 @@ int teacher_load(struct train_data *d, const char *name, uint64_t run_seed,
 struct train_noise;
 int noise_open(struct train_noise **out, const char *spec, uint64_t seed,
 	       char *msg, size_t msglen);
+/* As if opened anew with @seed (the device stays open); consumed
+ * restarts at 0. */
+int noise_reseed(struct train_noise *n, uint64_t seed, char *msg,
+		 size_t msglen);
 /* The callback libdanp calls; @ctx is a struct train_noise. */
 int noise_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 	       size_t cols);

@@ -4,7 +4,8 @@
  * chunks (built with 64-byte chunks, so small inputs cross many chunk
  * boundaries), against the same bytes parsed in memory.  Any difference
  * aborts: the open error and its message, the moments, the values and
- * their order over a few wraps, and cond=binary's threshold.
+ * their order over a few wraps, and cond=binary's threshold; a reseed
+ * half-way goes back to start=.
  *
  * Input: byte 0 flags (bit 0 f32 else u16, bits 1-2 h - 1, bit 3
  * passes=2, bit 4 cond=binary, bit 5 scale=-0.5), bytes 1-2 start
@@ -108,6 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned int parts = rows % passes ? 1 : passes;
 		size_t n = rows / parts * cols;
 
+		if (call == 4) {
+			check(!smtj_noise_reseed(nz, call, &e1), "reseed failed");
+			pos = start;
+		}
 		check(!smtj_noise_fill(nz, call % 3, got, rows, cols, &e1), "fill failed");
 		for (unsigned int p = 0; p < parts; p++)
 			for (unsigned int k = 0; k < h; k++)

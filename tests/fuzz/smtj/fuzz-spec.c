@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the noise spec parser and source constructors, with a
- * small fill of whatever source comes out.  Sources that touch the file
+ * small fill of whatever source comes out, reseeded and filled again.  Sources that touch the file
  * system or devices (replay, device) are skipped: their parsers have
  * their own targets.
  */
@@ -29,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !smtj_noise_from_spec(&nz, s, 1, &err)) {
 		smtj_noise_fill(nz, 0, out, 3, 17, &err);
 		smtj_noise_fill(nz, 9, out, 1, 17, &err);
+		if (!smtj_noise_reseed(nz, 2, &err))
+			smtj_noise_fill(nz, 9, out, 3, 17, &err);
 		smtj_noise_destroy(nz);
 	}
 	free(s);

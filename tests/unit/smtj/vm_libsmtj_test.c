@@ -5,7 +5,7 @@
  * simulator's stream for the same seed; losses are reported per batch no
  * earlier than they happen and no later than the next batch; removing the
  * device ends every transport with -ENODEV; mmap spans hold at most the
- * stream's batch; the device noise source works;
+ * stream's batch; the device noise source works and reseeds;
  * io_uring_disabled makes "auto" fall back to read() with a note.
  * With SMTJ_PLAN_ONLY set it prints only its TAP plan.
  */
@@ -22,7 +22,7 @@
 #include "libsmtj.h"
 #include "../tap.h"
 
-#define PLAN 25
+#define PLAN 28
 #define SIM_DRIVER "/sys/bus/platform/drivers/smtj-sim"
 
 static const enum smtj_transport trs[3] = { SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING };
@@ -380,6 +380,30 @@ out:
 	sleep_ms(50);
 }
 
+/* Reseeding a device source keeps it open with its calibration (the
+ * same moments, no new calib= samples) and restarts the count. */
+static void test_noise_reseed(struct tap *t, struct smtj_noise *nz,
+			      const char *spec)
+{
+	double m0 = 0, sd0 = 0, m1 = 0, sd1 = 0;
+	struct smtj_err err = { 0 };
+	float out[64 * 10];
+	int known, ret;
+
+	if (!nz) {
+		tap_ok(t, 0, "noise %s: reseed (no source)", spec);
+		return;
+	}
+	known = !smtj_noise_moments(nz, &m0, &sd0);
+	ret = smtj_noise_reseed(nz, 7, &err);
+	if (!ret)
+		ret = smtj_noise_fill(nz, 1, out, 64, 10, &err);
+	tap_ok(t, !ret && smtj_noise_consumed(nz) == 640 &&
+	       known == !smtj_noise_moments(nz, &m1, &sd1) && m0 == m1 && sd0 == sd1,
+	       "noise %s: reseeded, still reads, same moments%s%s", spec,
+	       ret ? ": " : "", ret ? err.msg : "");
+}
+
 static void test_noise_source(struct tap *t)
 {
 	static const char *const specs[] = {
@@ -398,6 +422,7 @@ static void test_noise_source(struct tap *t)
 		tap_ok(t, !ret && smtj_noise_consumed(nz) == 640 && smtj_noise_lost(nz) < 1000000,
 		       "noise %s%s%s", specs[i],
 		       ret ? ": " : "", ret ? err.msg : "");
+		test_noise_reseed(t, ret ? NULL : nz, specs[i]);
 		smtj_noise_destroy(nz);
 	}
 }
