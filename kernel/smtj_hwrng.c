@@ -1246,7 +1246,7 @@ static ssize_t min_entropy_store(struct device *dev,
 				 const char *buf, size_t count)
 {
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
-	u32 me;
+	u32 me, nj;
 	int ret;
 
 	if (!capable(CAP_SYS_ADMIN))
@@ -1256,6 +1256,12 @@ static ssize_t min_entropy_store(struct device *dev,
 		return ret;
 	if (me > SMTJ_HWRNG_MIN_ENTROPY_MAX)
 		return -ERANGE;
+	/* more than the junctions can have: refused before anything restarts */
+	mutex_lock(&h->xlock);
+	nj = h->x->cfg.nr_junctions;
+	mutex_unlock(&h->xlock);
+	if (me > 1000 * nj)
+		return -EINVAL;
 	mutex_lock(&h->reg_lock);
 	ret = smtj_hwrng_set_conditioner(h, me ? SMTJ_COND_SHA256 :
 					 SMTJ_COND_PERES, me,
@@ -1300,6 +1306,8 @@ static ssize_t conditioner_store(struct device *dev,
 	cond = sysfs_match_string(smtj_hwrng_cond_name, buf);
 	if (cond < 0)
 		return cond;
+	if (cond == SMTJ_COND_SHA256 && !READ_ONCE(h->min_entropy))
+		return -EINVAL;		/* nothing to count */
 	mutex_lock(&h->reg_lock);
 	ret = smtj_hwrng_set_conditioner(h, cond, h->min_entropy,
 					 h->min_entropy_src);
