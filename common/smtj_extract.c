@@ -20,10 +20,19 @@
  *     decim_min so that the repetition count test trips quickly.
  *  3. Every D-th state of each junction goes through the SP 800-90B
  *     health tests of that junction.
- *  4. While every junction is healthy, blocks of block_bits decimated bits
- *     of one junction go through Peres' iterated von Neumann extractor and
- *     the output bits are packed into bytes, most significant bit first.
- *     Any failure discards all pending bits and bytes.
+ *  4. Peres (SMTJ_COND_PERES): while every junction is healthy, blocks of
+ *     block_bits decimated bits of one junction go through Peres' iterated
+ *     von Neumann extractor and the output bits are packed into bytes,
+ *     most significant bit first.
+ *     SHA-256 (SMTJ_COND_SHA256): while every junction is healthy, every
+ *     digitised array state (not only the decimated ones: the health tests
+ *     on those watch the source, the hash takes all it gives) is packed,
+ *     nr_junctions bits per state, into the input of SHA-256.  Each state
+ *     digitised from a resolved, in-range code counts min_entropy
+ *     milli-bits; when the count reaches 256 + 64 bits the digest is 32
+ *     output bytes, full entropy by SP 800-90B 3.1.5.1.1.
+ *     Any failure, and any state taken while a junction is not healthy,
+ *     discards all pending bits, hash input and bytes.
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
@@ -49,6 +58,7 @@ void smtj_extract_default_config(struct smtj_extract_config *cfg)
 	cfg->block_bits = SMTJ_EXTRACT_BLOCK_MAX;
 	cfg->peres_depth = SMTJ_EXTRACT_DEPTH_MAX;
 	cfg->resolve_ratio = 6;
+	cfg->conditioner = SMTJ_COND_PERES;
 	smtj_health_default_config(&cfg->health);
 }
 
@@ -83,6 +93,10 @@ int smtj_extract_check(const struct smtj_extract_config *cfg)
 	if (cfg->peres_depth < 1 || cfg->peres_depth > SMTJ_EXTRACT_DEPTH_MAX)
 		return -EINVAL;
 	if (cfg->resolve_ratio < 1 || cfg->resolve_ratio > 64)
+		return -EINVAL;
+	if (cfg->conditioner > SMTJ_COND_SHA256 ||
+	    cfg->min_entropy > 1000 * cfg->nr_junctions ||
+	    (cfg->conditioner == SMTJ_COND_SHA256 && !cfg->min_entropy))
 		return -EINVAL;
 	if (cfg->health.alphabet != 2 ||
 	    smtj_health_cutoffs(&cfg->health, &rct, &apt))
@@ -260,6 +274,7 @@ int smtj_extract_init(struct smtj_extract *x,
 		smtj_extract_table(x);
 	for (j = 0; j < cfg->nr_junctions; j++)
 		smtj_health_init(&x->j[j].health, &cfg->health);
+	sha256_init(&x->sha);
 	return 0;
 }
 
@@ -278,11 +293,25 @@ u32 smtj_extract_state(const struct smtj_extract *x)
 	return s;
 }
 
+/* SHA-256: forget what was hashed since the last output. */
+static void smtj_extract_sha_restart(struct smtj_extract *x)
+{
+	if (!x->nr_hashed && !x->sym_bits && !x->sym_len)
+		return;
+	sha256_init(&x->sha);
+	x->credit_mb = 0;
+	x->nr_hashed = 0;
+	x->sym_pack = 0;
+	x->sym_bits = 0;
+	x->sym_len = 0;
+}
+
 /* Drop every conditioned bit not yet read: a health test failed. */
 static void smtj_extract_discard(struct smtj_extract *x)
 {
 	u32 j;
 
+	smtj_extract_sha_restart(x);
 	for (j = 0; j < x->cfg.nr_junctions; j++)
 		x->j[j].nbits = 0;
 	x->stats.discarded_bits += 8ULL * x->out_len + x->pack_bits;
@@ -407,6 +436,53 @@ static void smtj_extract_block(struct smtj_extract *x,
 	}
 }
 
+static void smtj_extract_sha_bytes(struct smtj_extract *x)
+{
+	sha256_update(&x->sha, x->sym_buf, x->sym_len);
+	x->sym_len = 0;
+}
+
+/*
+ * SHA-256: one digitised array state; @credit: it was digitised from a
+ * resolved, in-range code (a stuck state counts nothing).
+ */
+static void smtj_extract_sha_state(struct smtj_extract *x, u32 state,
+				   bool credit)
+{
+	u32 nj = x->cfg.nr_junctions, i;
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	x->sym_pack = (x->sym_pack << nj | state) & 0xffff;
+	x->sym_bits += nj;
+	if (x->sym_bits >= 8) {
+		x->sym_bits -= 8;
+		x->sym_buf[x->sym_len++] = (u8)(x->sym_pack >> x->sym_bits);
+		if (x->sym_len == SHA256_BLOCK_SIZE)
+			smtj_extract_sha_bytes(x);
+	}
+	x->nr_hashed++;
+	if (credit)
+		x->credit_mb += x->cfg.min_entropy;
+	if (x->credit_mb < SMTJ_EXTRACT_SHA_CREDIT_MB)
+		return;
+	/* the states of a partial byte belong to this output, left-aligned */
+	if (x->sym_bits)
+		x->sym_buf[x->sym_len++] =
+			(u8)(x->sym_pack << (8 - x->sym_bits));
+	smtj_extract_sha_bytes(x);
+	sha256_final(&x->sha, digest);
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		smtj_extract_put_byte(x, digest[i]);
+	memset(digest, 0, sizeof(digest));
+	x->stats.out_bits += 8 * SHA256_DIGEST_SIZE;
+	x->stats.hashed += x->nr_hashed;
+	x->nr_hashed = 0;
+	x->sym_bits = 0;
+	x->sym_pack = 0;
+	x->credit_mb = 0;
+	sha256_init(&x->sha);
+}
+
 static void smtj_extract_decimated(struct smtj_extract *x,
 				   struct smtj_extract_junction *jn, u32 bit)
 {
@@ -422,6 +498,8 @@ static void smtj_extract_decimated(struct smtj_extract *x,
 		jn->nbits = 0;
 		return;
 	}
+	if (x->cfg.conditioner != SMTJ_COND_PERES)
+		return;
 	jn->block[jn->nbits++] = (u8)bit;
 	if (jn->nbits == x->cfg.block_bits)
 		smtj_extract_block(x, jn);
@@ -456,8 +534,11 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 	jn->decim = d;
 }
 
-/* Digitised array state of one code, or 0 (stuck) when unresolved. */
-static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
+/*
+ * Digitised array state of one code, or 0 (stuck) when unresolved; *ok:
+ * the code was in range and the levels resolved.
+ */
+static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code, bool *ok)
 {
 	s32 c = (s32)code << 8, r;
 	u32 state, gap, rail = code == 0 || code >= x->cfg.code_max;
@@ -495,6 +576,7 @@ static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
 	if (!rail)
 		x->mad_q8 += ((s32)(r < 0 ? -r : r) - (s32)x->mad_q8) >>
 			     SMTJ_EXTRACT_MAD_SHIFT;
+	*ok = false;
 	if (rail) {
 		x->stats.rail++;
 		return 0;
@@ -503,6 +585,7 @@ static u32 smtj_extract_digitise(struct smtj_extract *x, u16 code)
 		x->stats.unresolved++;
 		return 0;
 	}
+	*ok = true;
 	return state;
 }
 
@@ -537,20 +620,25 @@ size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
 			 u64 index)
 {
 	u32 nj = x->cfg.nr_junctions, j;
-	u32 room = SMTJ_EXTRACT_OUT_BYTES - x->cfg.block_bits / 8 - 1;
+	u32 chunk = x->cfg.conditioner == SMTJ_COND_SHA256 ?
+		    SHA256_DIGEST_SIZE : x->cfg.block_bits / 8;
+	u32 room = SMTJ_EXTRACT_OUT_BYTES - chunk - 1;
 	size_t i;
 
 	if (x->fed && index != x->next_index)
 		smtj_extract_gap(x, index - x->next_index);
 	x->fed = 1;
 	for (i = 0; i < n && x->out_len <= room; i++) {
-		u32 state = smtj_extract_digitise(x, code[i]);
+		bool ok, credit;
+		u32 state = smtj_extract_digitise(x, code[i], &ok);
 
 		x->stats.samples++;
+		credit = ok;
 		for (j = 0; j < nj; j++) {
 			struct smtj_extract_junction *jn = &x->j[j];
 			u32 bit = (state >> j) & 1;
 
+			credit &= !jn->slow;
 			if (bit != jn->sym) {
 				jn->transitions += !x->resync;
 				jn->sym = bit;
@@ -559,6 +647,12 @@ size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
 				jn->phase = jn->decim;
 				smtj_extract_decimated(x, jn, jn->slow ? 0 : bit);
 			}
+		}
+		if (x->cfg.conditioner == SMTJ_COND_SHA256) {
+			if (smtj_extract_state(x) == SMTJ_HEALTH_OK)
+				smtj_extract_sha_state(x, state, credit);
+			else
+				smtj_extract_sha_restart(x);
 		}
 		if (++x->block_pos == SMTJ_EXTRACT_DWELL_BLOCK) {
 			x->block_pos = 0;

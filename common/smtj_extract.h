@@ -3,15 +3,18 @@
  * The hwrng extraction pipeline: ADC codes of a junction array in,
  * conditioned bytes out.  Digitise each junction's state, measure its mean
  * dwell online, decimate well beyond it, run the SP 800-90B health tests on
- * the decimated bits, debias them with Peres' iterated von Neumann
- * extractor and pack the result.  Integer only; compiled by smtj.ko and by
- * the host tests.  Documentation/driver-api/smtj-hwrng.rst explains why the
+ * the decimated bits, then condition: debias the decimated bits with
+ * Peres' iterated von Neumann extractor, or hash every digitised state with
+ * SHA-256 until the assessed min-entropy of what was hashed reaches
+ * 256 + 64 bits (SP 800-90B 3.1.5.1.1).  Integer only; compiled by smtj.ko
+ * and by the host tests.  Documentation/driver-api/smtj-hwrng.rst explains why the
  * output may claim the quality it claims.
  */
 #ifndef SMTJ_EXTRACT_H
 #define SMTJ_EXTRACT_H
 
 #include "smtj_health.h"
+#include "smtj_sha256.h"
 
 #define SMTJ_EXTRACT_MAX_JUNCTIONS	8
 #define SMTJ_EXTRACT_MAX_LEVELS		256	/* 2^MAX_JUNCTIONS */
@@ -19,6 +22,14 @@
 #define SMTJ_EXTRACT_DEPTH_MAX		8	/* Peres recursion depth */
 #define SMTJ_EXTRACT_OUT_BYTES		1024	/* conditioned-byte buffer */
 #define SMTJ_EXTRACT_DWELL_BLOCK	4096	/* samples per dwell estimate */
+/* SHA-256: hash until the input's min-entropy reaches 256 + 64 bits */
+#define SMTJ_EXTRACT_SHA_CREDIT_MB	((256U + 64U) * 1000U)
+
+/* What turns the digitised states into output bytes. */
+enum smtj_conditioner {
+	SMTJ_COND_PERES = 0,	/* decimated bits, Peres; needs no estimate */
+	SMTJ_COND_SHA256,	/* every state, SHA-256; needs min_entropy */
+};
 
 struct smtj_extract_config {
 	u32 nr_junctions;	/* 1 .. SMTJ_EXTRACT_MAX_JUNCTIONS */
@@ -29,6 +40,12 @@ struct smtj_extract_config {
 	u32 block_bits;		/* Peres block, even, 2 .. BLOCK_MAX */
 	u32 peres_depth;	/* 1 (von Neumann) .. DEPTH_MAX */
 	u32 resolve_ratio;	/* levels resolved iff gap >= ratio * MAD */
+	u32 conditioner;	/* enum smtj_conditioner */
+	/*
+	 * Assessed min-entropy of one digitised array state in milli-bits,
+	 * 0 (none) .. 1000 * nr_junctions; SHA-256 needs one above 0.
+	 */
+	u32 min_entropy;
 	struct smtj_health_config health;	/* per junction, binary */
 	/* ADC code of each array state; nr_junctions > 1 only */
 	u16 level[SMTJ_EXTRACT_MAX_LEVELS];
@@ -56,6 +73,7 @@ struct smtj_extract_stats {
 	u64 out_bits;		/* conditioned bits produced */
 	u64 discarded_bits;	/* conditioned bits dropped at a failure */
 	u64 overrun_bytes;	/* bytes dropped: output buffer full */
+	u64 hashed;		/* SHA-256: samples hashed into output */
 };
 
 struct smtj_extract {
@@ -77,6 +95,13 @@ struct smtj_extract {
 	u8 arena[2 * SMTJ_EXTRACT_BLOCK_MAX];
 	u8 peres_out[SMTJ_EXTRACT_BLOCK_MAX];
 	struct smtj_extract_junction j[SMTJ_EXTRACT_MAX_JUNCTIONS];
+	/* SHA-256 conditioner: the states hashed since the last output */
+	struct sha256_state sha;
+	u32 credit_mb;		/* their assessed min-entropy, milli-bits */
+	u32 nr_hashed;		/* how many */
+	u32 sym_pack, sym_bits;	/* states not yet in a whole byte */
+	u32 sym_len;		/* bytes in sym_buf */
+	u8 sym_buf[SHA256_BLOCK_SIZE];
 	struct smtj_extract_stats stats;
 };
 

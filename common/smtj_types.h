@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #else
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/types.h>
 

@@ -2,7 +2,7 @@
 /*
  * smtj: the hwrng of a device with a physical noise source, fed by the
  * extraction pipeline of smtj_extract.c (digitise, decimate, SP 800-90B
- * health tests, Peres).
+ * health tests, then SHA-256 or Peres).
  *
  * A backend adds it to a device it registered (devm_smtj_hwrng_add());
  * the core knows nothing of it beyond a pointer and the hook that lets it
@@ -24,10 +24,16 @@
  * queues the hwrng's work; the work takes them out one chunk at a time
  * and feeds the extractor under a mutex.
  *
- * Quality: the device tree's "smtj,hwrng-quality", else the module
- * parameter hwrng_quality (default 0).  A source that states no entropy is
- * not registered (hw_random from 6.2 on would give it its default of
- * 1024).  Documentation/driver-api/smtj-hwrng.rst has the details.
+ * Conditioner and quality: with an assessed min-entropy per sample (the
+ * device tree's "smtj,min-entropy-per-sample", or root through sysfs) the
+ * conditioner is SHA-256 and the output is full entropy: quality 1024.
+ * Without one it is Peres, whose output nothing assessed backs: quality 0.
+ * A quality stated outright ("smtj,hwrng-quality", the module parameter
+ * hwrng_quality, sysfs) overrides that.  A source of quality 0 has its
+ * pipeline and sysfs but is not registered with hw_random (from 6.2 on
+ * hw_random would read 0 as its default of 1024); it is once a quality
+ * above 0 exists.  A simulated device never credits.
+ * Documentation/driver-api/smtj-hwrng.rst has the details.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -57,6 +63,7 @@
 #define SMTJ_HWRNG_IDLE_MS	200U	/* detach after this long unread */
 #define SMTJ_HWRNG_WAIT_MS	100U	/* longest wait inside one ->read */
 #define SMTJ_HWRNG_QUALITY_MAX	1024U
+#define SMTJ_HWRNG_MIN_ENTROPY_MAX	(1000U * SMTJ_EXTRACT_MAX_JUNCTIONS)
 #define SMTJ_HWRNG_NO_INDEX	U64_MAX
 /*
  * Samples between deliver and the work: eight of the simulator's batches,
@@ -118,6 +125,12 @@ struct smtj_hwrng_run {
  * @last_read: jiffies of the last read that wanted bytes
  * @reading: reads in progress: the sink stays attached while there are any
  * @quality: bits of entropy per 1024 output bits
+ * @reg_lock: serialises registration with hw_random and @quality's
+ *	inputs below (never held with @lock: hwrng_register() reads)
+ * @quality_set: a quality stated outright (DT, parameter, sysfs), or 0
+ * @min_entropy: assessed min-entropy per sample in milli-bits, or 0
+ * @min_entropy_src: where @min_entropy came from, enum smtj_hwrng_src
+ * @conditioner: enum smtj_conditioner the extractor is set up with
  * @fifo: SMTJ_HWRNG_FIFO samples: those delivered, not yet fed (device
  *	lock)
  * @fifo_head: index in @fifo of the oldest (device lock)
@@ -161,6 +174,11 @@ struct smtj_hwrng {
 	unsigned long last_read;
 	atomic_t reading;
 	unsigned int quality;
+	struct mutex reg_lock;	/* see above */
+	unsigned int quality_set;
+	u32 min_entropy;
+	u32 min_entropy_src;
+	u32 conditioner;
 
 	u16 *fifo;
 	u32 fifo_head;
@@ -182,6 +200,20 @@ struct smtj_hwrng {
 	u64 first_index;
 	u64 trip_index;
 	u64 bytes;
+};
+
+enum smtj_hwrng_src { SMTJ_HWRNG_SRC_NONE, SMTJ_HWRNG_SRC_DT,
+	SMTJ_HWRNG_SRC_SYSFS };
+
+static const char *const smtj_hwrng_src_name[] = {
+	[SMTJ_HWRNG_SRC_NONE] = "none",
+	[SMTJ_HWRNG_SRC_DT] = "dt",
+	[SMTJ_HWRNG_SRC_SYSFS] = "sysfs",
+};
+
+static const char *const smtj_hwrng_cond_name[] = {
+	[SMTJ_COND_PERES] = "peres",
+	[SMTJ_COND_SHA256] = "sha256",
 };
 
 static inline struct smtj_hwrng *to_smtj_hwrng(struct hwrng *rng)
@@ -413,15 +445,18 @@ static void smtj_hwrng_work(struct work_struct *work)
 /*
  * The extractor's configuration for samples of width @bits (@is_signed)
  * from @nj junctions with the level table @level (codes as the samples
- * carry them; @nj > 1 only); *sign as in struct smtj_hwrng.
+ * carry them; @nj > 1 only) and @h's conditioner; *sign as in struct
+ * smtj_hwrng.
  */
 static void smtj_hwrng_make_config(struct smtj_extract_config *c, u16 *sign,
 				   u32 bits, bool is_signed, u32 nj,
-				   const u16 *level)
+				   const u16 *level, const struct smtj_hwrng *h)
 {
 	u32 i;
 
 	smtj_extract_default_config(c);
+	c->conditioner = READ_ONCE(h->conditioner);
+	c->min_entropy = READ_ONCE(h->min_entropy);
 	c->code_max = bits >= 16 ? 0xffff : (1U << bits) - 1;
 	*sign = is_signed ? (u16)(1U << (min(bits, 16U) - 1)) : 0;
 	if (nj <= 1)
@@ -462,7 +497,7 @@ static void smtj_hwrng_config(struct smtj_hwrng *h,
 		ops->get_levels(sdev, &nj, level);
 	}
 	smtj_hwrng_make_config(c, sign, fmt.sample_bits, fmt.sample_signed,
-			       nj, level);
+			       nj, level, h);
 }
 
 /*
@@ -480,7 +515,8 @@ static int smtj_hwrng_check_config(struct smtj_config_hook *hook,
 
 	smtj_hwrng_make_config(&c, &sign, fmt->sample_bits,
 			       fmt->sample_signed, cfg->nr_junctions,
-			       cfg->level);
+			       cfg->level,
+			       container_of(hook, struct smtj_hwrng, hook));
 	return smtj_extract_check(&c);
 }
 
@@ -728,8 +764,8 @@ static const struct file_operations smtj_hwrng_test_fops = {
 	.llseek = noop_llseek,
 };
 
-/* Quality: DT "smtj,hwrng-quality", else the parameter. */
-static unsigned int smtj_hwrng_default_quality(struct smtj_hwrng *h)
+/* A quality stated outright: DT "smtj,hwrng-quality", else the parameter. */
+static unsigned int smtj_hwrng_stated_quality(struct smtj_hwrng *h)
 {
 	struct device *parent = h->sdev->dev.parent;
 	u32 q;
@@ -747,6 +783,72 @@ static unsigned int smtj_hwrng_default_quality(struct smtj_hwrng *h)
 	return READ_ONCE(hwrng_quality);
 }
 
+/*
+ * The board's assessment: DT "smtj,min-entropy-per-sample" (milli-bits per
+ * digitised sample), with the conditioner it implies unless DT
+ * "smtj,conditioner" names one.  A value out of range is ignored, loudly.
+ */
+static void smtj_hwrng_dt_assessment(struct smtj_hwrng *h)
+{
+	struct device *parent = h->sdev->dev.parent;
+	const char *name;
+	u32 me;
+
+	if (!parent)
+		return;
+	if (!device_property_read_u32(parent, "smtj,min-entropy-per-sample",
+				      &me)) {
+		if (me && me <= SMTJ_HWRNG_MIN_ENTROPY_MAX) {
+			h->min_entropy = me;
+			h->min_entropy_src = SMTJ_HWRNG_SRC_DT;
+			h->conditioner = SMTJ_COND_SHA256;
+		} else {
+			dev_warn(&h->sdev->dev,
+				 "smtj,min-entropy-per-sample %u is not in 1..%u: no assessment\n",
+				 me, SMTJ_HWRNG_MIN_ENTROPY_MAX);
+		}
+	}
+	if (!device_property_read_string(parent, "smtj,conditioner", &name)) {
+		if (!strcmp(name, "peres"))
+			h->conditioner = SMTJ_COND_PERES;
+		else if (strcmp(name, "sha256") || !h->min_entropy)
+			dev_warn(&h->sdev->dev,
+				 "smtj,conditioner \"%s\": not usable here, using %s\n",
+				 name, smtj_hwrng_cond_name[h->conditioner]);
+	}
+}
+
+/*
+ * @reg_lock held, not @lock: the quality the inputs give, and registered
+ * with hw_random exactly while it is above 0.
+ */
+static void smtj_hwrng_update_quality(struct smtj_hwrng *h)
+{
+	unsigned int q = h->quality_set;
+	int ret;
+
+	lockdep_assert_held(&h->reg_lock);
+	if (!q && h->conditioner == SMTJ_COND_SHA256)
+		q = SMTJ_HWRNG_QUALITY_MAX;	/* full entropy, 90B 3.1.5.1.1 */
+	if (h->test_only)
+		q = 0;		/* simulation is never entropy */
+	WRITE_ONCE(h->quality, q);
+	WRITE_ONCE(h->rng.quality, q);
+	if (h->test_only || READ_ONCE(h->gone))
+		return;
+	if (q && !h->registered) {
+		ret = hwrng_register(&h->rng);
+		if (ret)
+			dev_warn(&h->sdev->dev, "hwrng not registered (%d)\n",
+				 ret);
+		else
+			h->registered = true;
+	} else if (!q && h->registered) {
+		hwrng_unregister(&h->rng);
+		h->registered = false;
+	}
+}
+
 static const struct attribute_group smtj_hwrng_group;
 
 /* Unhook from the device and free; nothing may use @h any more. */
@@ -754,6 +856,7 @@ static void smtj_hwrng_free(struct smtj_hwrng *h)
 {
 	smtj_core_clear_config_hook(h->sdev, &h->hook);
 	mutex_destroy(&h->xlock);
+	mutex_destroy(&h->reg_lock);
 	mutex_destroy(&h->lock);
 	kvfree(h->fifo);
 	kfree(h->x);
@@ -766,18 +869,22 @@ static void smtj_hwrng_remove(void *data)
 	struct smtj_hwrng *h = data;
 	struct smtj_device *sdev = h->sdev;
 
+	/* no sysfs write registers it again after this */
+	sysfs_remove_group(&sdev->dev.kobj, &smtj_hwrng_group);
 	WRITE_ONCE(h->gone, true);
 	wake_up_all(&h->wq);
 	/* waits until no read is in progress and the source is cleaned up */
+	mutex_lock(&h->reg_lock);
 	if (h->registered)
 		hwrng_unregister(&h->rng);
+	h->registered = false;
+	mutex_unlock(&h->reg_lock);
 	debugfs_remove(h->debugfs);
 	cancel_delayed_work_sync(&h->idle);
 	mutex_lock(&h->lock);
 	smtj_hwrng_detach(h);
 	mutex_unlock(&h->lock);
 	cancel_work_sync(&h->work);	/* a last read may have queued it */
-	sysfs_remove_group(&sdev->dev.kobj, &smtj_hwrng_group);
 	smtj_hwrng_free(h);
 }
 
@@ -787,7 +894,7 @@ static void smtj_hwrng_remove(void *data)
  *	the smtj device)
  * @sdev: the device, registered with devm_smtj_core_register(@parent, ...)
  * @kind: SMTJ_HWRNG_PHYSICAL: registered with hw_random, named after the
- *	device, if its quality is above 0; SMTJ_HWRNG_TEST_ONLY: never
+ *	device, while its quality is above 0; SMTJ_HWRNG_TEST_ONLY: never
  *	registered, output in debugfs smtj/smtjN-hwrng
  *
  * Also creates /sys/class/smtj/smtjN/hwrng/.
@@ -817,6 +924,7 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	h->sink.ops = &smtj_hwrng_sink_ops;
 	h->hook.check = smtj_hwrng_check_config;
 	mutex_init(&h->lock);
+	mutex_init(&h->reg_lock);
 	mutex_init(&h->xlock);
 	init_waitqueue_head(&h->wq);
 	INIT_DELAYED_WORK(&h->idle, smtj_hwrng_idle);
@@ -825,19 +933,25 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	h->first_index = SMTJ_HWRNG_NO_INDEX;
 	h->trip_index = SMTJ_HWRNG_NO_INDEX;
 	strscpy(h->name, dev_name(&sdev->dev), sizeof(h->name));
-	h->quality = smtj_hwrng_default_quality(h);
-	if (!h->test_only && !h->quality) {
-		dev_info(&sdev->dev,
-			 "no hwrng: no entropy stated (smtj,hwrng-quality, hwrng_quality)\n");
-		smtj_hwrng_free(h);
-		return 0;
-	}
+	h->quality_set = smtj_hwrng_stated_quality(h);
+	if (!h->test_only)
+		smtj_hwrng_dt_assessment(h);
 
 	ret = smtj_core_set_config_hook(sdev, &h->hook);
 	if (!ret) {
 		/* the extractor must take the device as its backend has it */
 		mutex_lock(&h->lock);
 		ret = smtj_hwrng_refresh(h, true);
+		if (ret && h->min_entropy) {
+			/* e.g. more min-entropy than the junctions can have */
+			dev_warn(&sdev->dev,
+				 "smtj,min-entropy-per-sample %u does not fit the device: no assessment\n",
+				 h->min_entropy);
+			h->min_entropy = 0;
+			h->min_entropy_src = SMTJ_HWRNG_SRC_NONE;
+			h->conditioner = SMTJ_COND_PERES;
+			ret = smtj_hwrng_refresh(h, true);
+		}
 		mutex_unlock(&h->lock);
 	}
 	if (!ret)
@@ -861,13 +975,13 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	h->rng.name = h->name;
 	h->rng.read = smtj_hwrng_read;
 	h->rng.cleanup = smtj_hwrng_cleanup;
-	h->rng.quality = h->quality;
-	ret = hwrng_register(&h->rng);
-	if (ret) {
-		dev_warn(&sdev->dev, "hwrng not registered (%d)\n", ret);
-		return 0;	/* the device works without it */
-	}
-	h->registered = true;
+	mutex_lock(&h->reg_lock);
+	smtj_hwrng_update_quality(h);	/* the device works without it */
+	mutex_unlock(&h->reg_lock);
+	if (!h->registered)
+		dev_info(&sdev->dev,
+			 "hwrng not registered: quality %u (no assessed min-entropy, no smtj,hwrng-quality)\n",
+			 h->quality);
 	return 0;
 }
 
@@ -1080,11 +1194,127 @@ static ssize_t quality_store(struct device *dev, struct device_attribute *attr,
 		return q ? -EPERM : (ssize_t)count;
 	if (!q)		/* hw_random would read 0 as its default, 1024 */
 		return -EINVAL;
-	WRITE_ONCE(h->quality, q);
-	WRITE_ONCE(h->rng.quality, q);
+	mutex_lock(&h->reg_lock);
+	h->quality_set = q;
+	smtj_hwrng_update_quality(h);
+	mutex_unlock(&h->reg_lock);
 	return count;
 }
 static DEVICE_ATTR_RW(quality);
+
+/*
+ * @reg_lock held: set the extractor up with @conditioner and @min_entropy
+ * and, if it takes them, keep them; else nothing changes.
+ */
+static int smtj_hwrng_set_conditioner(struct smtj_hwrng *h, u32 conditioner,
+				      u32 min_entropy, u32 src)
+{
+	u32 old_cond = h->conditioner, old_me = h->min_entropy;
+	int ret;
+
+	lockdep_assert_held(&h->reg_lock);
+	mutex_lock(&h->lock);
+	WRITE_ONCE(h->conditioner, conditioner);
+	WRITE_ONCE(h->min_entropy, min_entropy);
+	ret = smtj_hwrng_refresh(h, true);
+	if (ret) {
+		WRITE_ONCE(h->conditioner, old_cond);
+		WRITE_ONCE(h->min_entropy, old_me);
+		smtj_hwrng_refresh(h, true);
+	} else {
+		h->min_entropy_src = src;
+	}
+	mutex_unlock(&h->lock);
+	if (!ret)
+		smtj_hwrng_update_quality(h);
+	return ret;
+}
+
+static ssize_t min_entropy_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_hwrng(dev)->min_entropy));
+}
+
+/*
+ * Root sets the assessed min-entropy per sample (milli-bits): the
+ * conditioner becomes SHA-256 and the quality what it claims; 0 withdraws
+ * the assessment (Peres, quality 0 unless stated outright).
+ */
+static ssize_t min_entropy_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	u32 me, nj;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtou32(buf, 0, &me);
+	if (ret)
+		return ret;
+	if (me > SMTJ_HWRNG_MIN_ENTROPY_MAX)
+		return -ERANGE;
+	/* more than the junctions can have: refused before anything restarts */
+	mutex_lock(&h->xlock);
+	nj = h->x->cfg.nr_junctions;
+	mutex_unlock(&h->xlock);
+	if (me > 1000 * nj)
+		return -EINVAL;
+	mutex_lock(&h->reg_lock);
+	ret = smtj_hwrng_set_conditioner(h, me ? SMTJ_COND_SHA256 :
+					 SMTJ_COND_PERES, me,
+					 me ? SMTJ_HWRNG_SRC_SYSFS :
+					 SMTJ_HWRNG_SRC_NONE);
+	mutex_unlock(&h->reg_lock);
+	return ret ? ret : (ssize_t)count;
+}
+static DEVICE_ATTR_RW(min_entropy);
+
+static ssize_t min_entropy_source_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	u32 src;
+
+	mutex_lock(&h->reg_lock);
+	src = h->min_entropy_src;
+	mutex_unlock(&h->reg_lock);
+	return sysfs_emit(buf, "%s\n", smtj_hwrng_src_name[src]);
+}
+static DEVICE_ATTR_RO(min_entropy_source);
+
+static ssize_t conditioner_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  smtj_hwrng_cond_name[READ_ONCE(dev_to_hwrng(dev)->conditioner)]);
+}
+
+/* Root selects "sha256" (needs an assessment) or "peres". */
+static ssize_t conditioner_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	int cond, ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	cond = sysfs_match_string(smtj_hwrng_cond_name, buf);
+	if (cond < 0)
+		return cond;
+	if (cond == SMTJ_COND_SHA256 && !READ_ONCE(h->min_entropy))
+		return -EINVAL;		/* nothing to count */
+	mutex_lock(&h->reg_lock);
+	ret = smtj_hwrng_set_conditioner(h, cond, h->min_entropy,
+					 h->min_entropy_src);
+	mutex_unlock(&h->reg_lock);
+	return ret ? ret : (ssize_t)count;
+}
+static DEVICE_ATTR_RW(conditioner);
 
 /*
  * Writing 1 leaves a permanent failure: start-up again, dwell afresh, from
@@ -1119,6 +1349,9 @@ static DEVICE_ATTR_WO(reset);
 static struct attribute *smtj_hwrng_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_quality.attr,
+	&dev_attr_min_entropy.attr,
+	&dev_attr_min_entropy_source.attr,
+	&dev_attr_conditioner.attr,
 	&dev_attr_reset.attr,
 	&dev_attr_dwell.attr,
 	&dev_attr_junctions.attr,

@@ -4,9 +4,11 @@
  * the shared junction model at the paper's parameters.  Reports output
  * bits per input sample, conditioned bytes per CPU second of the extractor
  * and per second at the device's sample rate, for von Neumann and Peres
- * debiasing; with --rngtest N also pipes N conditioned bytes and N bytes of
- * raw thresholded states through rngtest (FIPS 140-2) and records the
- * failed blocks of each.  JSON to the file named by --json (or stdout).
+ * debiasing and for the SHA-256 conditioner at the assessed min-entropy
+ * per state of --min-entropy (milli-bits, default 60), with the ratio of
+ * SHA-256 to Peres; with --rngtest N also pipes N bytes of each
+ * conditioner's output and N bytes of raw thresholded states through
+ * rngtest (FIPS 140-2) and records the failed blocks of each.  JSON to the file named by --json (or stdout).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,12 +38,13 @@ static double cpu_now(void)
 struct result {
 	const char *name;
 	u32 depth;
+	u32 cond;		/* enum smtj_conditioner */
 	unsigned long long samples, out_bytes;
 	double cpu_s, model_cpu_s;
 };
 
 static void measure(struct result *r, const struct smtj_sim_config *sc,
-		    unsigned long long nsamples)
+		    unsigned long long nsamples, u32 min_entropy)
 {
 	struct smtj_extract_config c;
 	struct smtj_model m;
@@ -51,6 +54,8 @@ static void measure(struct result *r, const struct smtj_sim_config *sc,
 	smtj_model_init(&m, sc);
 	smtj_extract_default_config(&c);
 	c.peres_depth = r->depth;
+	c.conditioner = r->cond;
+	c.min_entropy = min_entropy;
 	if (smtj_extract_init(&ex, &c)) {
 		fprintf(stderr, "hwrng-bench: bad extractor configuration\n");
 		exit(1);
@@ -75,9 +80,13 @@ static void measure(struct result *r, const struct smtj_sim_config *sc,
 	}
 }
 
-/* Pipe @n conditioned (or raw) bytes through rngtest; failed, total blocks. */
-static int rngtest(unsigned long long n, int raw, const struct smtj_sim_config *sc,
-		   unsigned int *failed, unsigned int *blocks)
+/*
+ * Pipe @n bytes through rngtest: raw thresholded states (@raw), else the
+ * output of conditioner @cond; failed, total blocks.
+ */
+static int rngtest(unsigned long long n, int raw, u32 cond, u32 min_entropy,
+		   const struct smtj_sim_config *sc, unsigned int *failed,
+		   unsigned int *blocks)
 {
 	char tmp[] = "/tmp/hwrng-bench-XXXXXX", cmd[128], line[256];
 	struct smtj_extract_config c;
@@ -96,7 +105,10 @@ static int rngtest(unsigned long long n, int raw, const struct smtj_sim_config *
 		return -errno;
 	smtj_model_init(&m, sc);
 	smtj_extract_default_config(&c);
-	smtj_extract_init(&ex, &c);
+	c.conditioner = cond;
+	c.min_entropy = min_entropy;
+	if (smtj_extract_init(&ex, &c))
+		return -EINVAL;
 	while (n) {
 		size_t k, i;
 
@@ -146,22 +158,27 @@ int main(int argc, char **argv)
 		{ "samples", required_argument, NULL, 's' },
 		{ "rngtest", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "min-entropy", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct result res[2] = {
+	struct result res[] = {
 		{ .name = "von-neumann", .depth = 1 },
 		{ .name = "peres", .depth = SMTJ_EXTRACT_DEPTH_MAX },
+		{ .name = "sha256", .depth = SMTJ_EXTRACT_DEPTH_MAX,
+		  .cond = SMTJ_COND_SHA256 },
 	};
+	const int nres = sizeof(res) / sizeof(res[0]);
 	unsigned long long nsamples = 200000000ULL, rbytes = 0, seed = 42;
-	unsigned int cf = 0, cb = 0, rf = 0, rb = 0;
+	unsigned int cf = 0, cb = 0, rf = 0, rb = 0, sf = 0, sb = 0;
+	u32 min_entropy = 60;
 	struct smtj_extract_config c;
 	struct smtj_sim_config sc;
 	const char *json = NULL;
 	FILE *out = stdout;
 	int opt, i;
 
-	while ((opt = getopt_long(argc, argv, "j:s:r:S:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:s:r:S:m:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = optarg;
@@ -175,8 +192,15 @@ int main(int argc, char **argv)
 		case 'S':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'm':
+			min_entropy = (u32)strtoul(optarg, NULL, 0);
+			if (!min_entropy || min_entropy > 1000) {
+				fprintf(stderr, "hwrng-bench: --min-entropy: 1..1000 milli-bits\n");
+				return 2;
+			}
+			break;
 		default:
-			printf("usage: hwrng-bench [--json FILE] [--samples N] [--rngtest BYTES] [--seed N]\n");
+			printf("usage: hwrng-bench [--json FILE] [--samples N] [--rngtest BYTES] [--seed N] [--min-entropy MBITS]\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -184,10 +208,12 @@ int main(int argc, char **argv)
 	smtj_model_default_config(&sc);
 	sc.seed = seed;
 	smtj_extract_default_config(&c);
-	for (i = 0; i < 2; i++)
-		measure(&res[i], &sc, nsamples);
-	if (rbytes && (rngtest(rbytes, 0, &sc, &cf, &cb) ||
-		       rngtest(rbytes, 1, &sc, &rf, &rb))) {
+	for (i = 0; i < nres; i++)
+		measure(&res[i], &sc, nsamples, min_entropy);
+	if (rbytes && (rngtest(rbytes, 0, SMTJ_COND_PERES, 0, &sc, &cf, &cb) ||
+		       rngtest(rbytes, 0, SMTJ_COND_SHA256, min_entropy, &sc,
+			       &sf, &sb) ||
+		       rngtest(rbytes, 1, 0, 0, &sc, &rf, &rb))) {
 		fprintf(stderr, "hwrng-bench: rngtest did not run\n");
 		return 1;
 	}
@@ -207,8 +233,10 @@ int main(int argc, char **argv)
 	fprintf(out, "  \"extractor\": {\"dwell_mult\": %u, \"decim_min\": %u, \"decim_max\": %u, \"block_bits\": %u, \"h_claimed\": %.4f, \"alpha_log2\": %u},\n",
 		c.dwell_mult, c.decim_min, c.decim_max, c.block_bits,
 		c.health.h_q16 / 65536.0, c.health.alpha_log2);
+	fprintf(out, "  \"sha256\": {\"min_entropy_mbits_per_state\": %u, \"credit_bits\": %u},\n",
+		min_entropy, SMTJ_EXTRACT_SHA_CREDIT_MB / 1000);
 	fprintf(out, "  \"results\": [\n");
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nres; i++) {
 		struct result *r = &res[i];
 		double bps = 8.0 * r->out_bytes / r->samples;
 
@@ -216,12 +244,15 @@ int main(int argc, char **argv)
 			r->name, r->depth, r->samples, r->out_bytes, bps,
 			r->samples / r->cpu_s / 1e6, r->out_bytes / r->cpu_s,
 			bps * sc.rate_hz / 8, r->samples / r->model_cpu_s / 1e6,
-			i ? "" : ",");
+			i == nres - 1 ? "" : ",");
 	}
-	fprintf(out, "  ]");
+	fprintf(out, "  ],\n  \"ratio_sha256_vs_peres_bits_per_sample\": %.3f",
+		(double)res[2].out_bytes / res[2].samples /
+		((double)res[1].out_bytes / res[1].samples));
 	if (rbytes)
-		fprintf(out, ",\n  \"rngtest\": {\"bytes\": %llu, \"gate_failed_blocks_max\": 3, \"conditioned\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}, \"raw_thresholded\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}}",
-			rbytes, cb, cf, cf <= 3 ? "true" : "false", rb, rf,
+		fprintf(out, ",\n  \"rngtest\": {\"bytes\": %llu, \"gate_failed_blocks_max\": 3, \"conditioned\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}, \"sha256\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}, \"raw_thresholded\": {\"blocks\": %u, \"failed\": %u, \"pass\": %s}}",
+			rbytes, cb, cf, cf <= 3 ? "true" : "false", sb, sf,
+			sf <= 3 ? "true" : "false", rb, rf,
 			rf <= 3 ? "true" : "false");
 	fprintf(out, "\n}\n");
 	if (json)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # hwrng extraction pipeline on the junction model (JSON): output bits per
-# input sample, conditioned bytes/s, rngtest on 2.5 MB conditioned vs raw
+# input sample, conditioned bytes/s for Peres and SHA-256 (0.060 assessed
+# bits per state) and their ratio, rngtest on 2.5 MB of each vs raw
 # (seed 42, and seed 0x5eed: the stream the VM selftest compares with /dev/hwrng).
 
 HWRNG_BENCH := $(O)/bench/hwrng/hwrng-bench

@@ -19,6 +19,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <pthread.h>
+#include <sys/wait.h>
 
 #include "smtj_test.h"
 
@@ -286,9 +287,14 @@ TEST_F(iio, info_describes_the_adc)
 	EXPECT_EQ(0, info.sample_signed);
 	EXPECT_EQ(ADC_SCALE_FV, info.scale_fv);
 	EXPECT_LT(0, info.rate_hz);
-	/* no entropy stated (smtj,hwrng-quality 0): no hwrng at all */
+	/*
+	 * No assessment and no quality stated: the pipeline and its sysfs
+	 * exist (root can assess), quality 0, not known to hw_random.
+	 */
 	snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/hwrng", self->n);
-	EXPECT_NE(0, access(path, F_OK));
+	EXPECT_EQ(0, access(path, F_OK));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/min_entropy"));
 	snprintf(name, sizeof(name), "smtj%d", self->n);
 	EXPECT_EQ(0, rng_available(name));
 	EXPECT_EQ(0, info.flags & (SMTJ_INFO_F_PATTERN | SMTJ_INFO_F_UNTHROTTLED));
@@ -298,6 +304,88 @@ TEST_F(iio, info_describes_the_adc)
 	ASSERT_EQ(0, smtj_sysfs_read(self->n, "scale", buf, sizeof(buf)));
 	EXPECT_STREQ("0.000201416015625", buf);
 	EXPECT_NE(UINT64_MAX, smtj_sysfs_u64(self->n, "read_errors"));
+}
+
+/* Write @val to hwrng/@attr of smtj@n; 0 or -errno. */
+static int hwrng_write(int n, const char *attr, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SMTJ_SYSFS_CLASS "/smtj%d/hwrng/%s", n,
+		 attr);
+	return smtj_sysfs_write(path, val);
+}
+
+/* hwrng/@attr of smtj@n as text, or "" */
+static const char *hwrng_text(int n, const char *attr)
+{
+	static char buf[64];
+	char path[64];
+
+	snprintf(path, sizeof(path), "hwrng/%s", attr);
+	if (smtj_sysfs_read(n, path, buf, sizeof(buf)))
+		buf[0] = 0;
+	return buf;
+}
+
+/*
+ * Quality from measurement: a board without an assessment credits
+ * nothing; root's assessed min-entropy makes the conditioner SHA-256,
+ * the quality 1024 and the source known to hw_random; withdrawing it
+ * undoes all three.  Only root writes; nonsense gives an errno and
+ * changes nothing.
+ */
+TEST_F(iio, quality_from_assessment)
+{
+	char name[16];
+	pid_t pid;
+	int st;
+
+	snprintf(name, sizeof(name), "smtj%d", self->n);
+	EXPECT_STREQ("none", hwrng_text(self->n, "min_entropy_source"));
+	EXPECT_STREQ("peres", hwrng_text(self->n, "conditioner"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(0, rng_available(name));
+	/* nothing assessed: SHA-256 has nothing to count */
+	EXPECT_EQ(-EINVAL, hwrng_write(self->n, "conditioner", "sha256"));
+	EXPECT_EQ(-EINVAL, hwrng_write(self->n, "conditioner", "md5"));
+	EXPECT_EQ(-EINVAL, hwrng_write(self->n, "min_entropy", "lots"));
+	EXPECT_EQ(-ERANGE, hwrng_write(self->n, "min_entropy", "8001"));
+	/* one junction: at most one bit per sample */
+	EXPECT_EQ(-EINVAL, hwrng_write(self->n, "min_entropy", "1001"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/min_entropy"));
+	EXPECT_EQ(0, rng_available(name));
+	/* not root: the files are root's */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(hwrng_write(self->n, "min_entropy", "60") == -EACCES &&
+		      hwrng_write(self->n, "conditioner", "peres") == -EACCES ?
+		      0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	ASSERT_EQ(0, hwrng_write(self->n, "min_entropy", "60"));
+	EXPECT_EQ(60, smtj_sysfs_u64(self->n, "hwrng/min_entropy"));
+	EXPECT_STREQ("sysfs", hwrng_text(self->n, "min_entropy_source"));
+	EXPECT_STREQ("sha256", hwrng_text(self->n, "conditioner"));
+	EXPECT_EQ(1024, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(1, rng_available(name));
+	/* Peres claims nothing: quality 0, gone from hw_random */
+	ASSERT_EQ(0, hwrng_write(self->n, "conditioner", "peres"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(0, rng_available(name));
+	ASSERT_EQ(0, hwrng_write(self->n, "conditioner", "sha256"));
+	EXPECT_EQ(1024, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(1, rng_available(name));
+	ASSERT_EQ(0, hwrng_write(self->n, "min_entropy", "0"));
+	EXPECT_STREQ("none", hwrng_text(self->n, "min_entropy_source"));
+	EXPECT_STREQ("peres", hwrng_text(self->n, "conditioner"));
+	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	EXPECT_EQ(0, rng_available(name));
 }
 
 TEST_F(iio, simulator_ioctls_enodev)
@@ -473,6 +561,29 @@ TEST_F(iio_array, levels_in_adc_codes)
 	EXPECT_STREQ("496 745 1241 1489", buf);
 }
 
+/* Up to @len bytes of /dev/hwrng within 25 s: how many, or -errno. */
+static ssize_t read_dev_hwrng(unsigned char *buf, size_t len)
+{
+	uint64_t end = smtj_now_ns() + 25000000000ULL;
+	size_t got = 0;
+	int fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (got < len && smtj_now_ns() < end) {
+		ssize_t r = read(fd, buf + got, len - got);
+
+		if (r <= 0) {
+			r = r ? -errno : -EIO;
+			close(fd);
+			return r;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	return (ssize_t)got;
+}
+
 /*
  * /dev/hwrng from the array: the extractor decodes each sample into two
  * bits, so each junction shows its own mean dwell, 1 / p of its flip
@@ -489,7 +600,7 @@ TEST_F(iio_array, hwrng_decodes_each_junction)
 	double d[2];
 	unsigned int decim[2];
 	uint64_t end;
-	size_t got = 0;
+	ssize_t got;
 	int fd, j, ones = 0;
 
 	/* the hwrng alone: an open file would take every other chunk */
@@ -502,17 +613,8 @@ TEST_F(iio_array, hwrng_decodes_each_junction)
 	ASSERT_LT(0, read(fd, cur, sizeof(cur) - 1));
 	close(fd);
 	ASSERT_EQ(0, strncmp(cur, name, strlen(name)));
-	fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	end = smtj_now_ns() + 25000000000ULL;
-	while (got < sizeof(buf) && smtj_now_ns() < end) {
-		ssize_t r = read(fd, buf + got, sizeof(buf) - got);
-
-		ASSERT_LT(0, r) TH_LOG("read: %s", strerror(errno));
-		got += (size_t)r;
-	}
-	close(fd);
-	ASSERT_EQ(sizeof(buf), got) TH_LOG("no bytes from the array in 25 s");
+	got = read_dev_hwrng(buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), got) TH_LOG("no bytes from the array in 25 s (%zd)", got);
 	ASSERT_EQ(0, smtj_sysfs_read(self->n, "hwrng/dwell", dwell, sizeof(dwell)));
 	ASSERT_EQ(4, sscanf(dwell, "%lf/%u %lf/%u", &d[0], &decim[0], &d[1],
 			    &decim[1])) TH_LOG("dwell: '%s'", dwell);
@@ -531,7 +633,7 @@ TEST_F(iio_array, hwrng_decodes_each_junction)
 		ones += __builtin_popcount(buf[j]);
 	/* 512 fair bits: within 6 sigma (11.3) of 256 */
 	EXPECT_GT(68, abs(ones - 256)) TH_LOG("%d ones in 512 bits", ones);
-	ksft_print_msg("array: %zu bytes from /dev/hwrng, dwell/decimation %s, %llu samples, %llu decimated bits\n",
+	ksft_print_msg("array: %zd bytes from /dev/hwrng, dwell/decimation %s, %llu samples, %llu decimated bits\n",
 		       got, dwell,
 		       (unsigned long long)smtj_sysfs_u64(self->n, "hwrng/samples"),
 		       (unsigned long long)smtj_sysfs_u64(self->n, "hwrng/decimated_bits"));
@@ -540,6 +642,47 @@ TEST_F(iio_array, hwrng_decodes_each_junction)
 	while (smtj_sysfs_u64(self->n, "consumers") && smtj_now_ns() < end)
 		smtj_sleep_ms(10);
 	EXPECT_EQ(0, smtj_sysfs_u64(self->n, "consumers"));
+}
+
+/*
+ * The SHA-256 conditioner through the IIO path: with an assessed 1.5 bits
+ * per array state (a test figure: 320 / 1.5 = 214 samples an output),
+ * /dev/hwrng gives whole digests (output_bits a multiple of 256) that
+ * look fair, while the quality stated in the device tree (256) stays.
+ */
+TEST_F(iio_array, hwrng_sha256_conditioner)
+{
+	unsigned char buf[256];
+	char name[16];
+	uint64_t bits;
+	ssize_t got;
+	int j, ones = 0;
+
+	close(self->fd);
+	self->fd = -1;
+	snprintf(name, sizeof(name), "smtj%d", self->n);
+	/* two junctions: up to two bits per state */
+	EXPECT_EQ(-EINVAL, hwrng_write(self->n, "min_entropy", "2001"));
+	ASSERT_EQ(0, hwrng_write(self->n, "min_entropy", "1500"));
+	EXPECT_STREQ("sha256", hwrng_text(self->n, "conditioner"));
+	EXPECT_EQ(256, smtj_sysfs_u64(self->n, "hwrng/quality"));
+	ASSERT_EQ(0, smtj_sysfs_write(HWRNG_SYSFS "/rng_current", name));
+	got = read_dev_hwrng(buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), got) TH_LOG("no SHA-256 output in 25 s (%zd)", got);
+	bits = smtj_sysfs_u64(self->n, "hwrng/output_bits");
+	EXPECT_LE(8 * sizeof(buf), bits);
+	EXPECT_EQ(0, bits % 256) TH_LOG("output_bits %llu", (unsigned long long)bits);
+	EXPECT_STREQ("ok", hwrng_text(self->n, "state"));
+	for (j = 0; j < (int)sizeof(buf); j++)
+		ones += __builtin_popcount(buf[j]);
+	/* 2048 fair bits: within 6 sigma (22.6) of 1024 */
+	EXPECT_GT(136, abs(ones - 1024)) TH_LOG("%d ones in 2048 bits", ones);
+	ksft_print_msg("array, sha256 at 1.5 bits/state: %zd bytes, %llu samples, %llu output bits\n",
+		       got, (unsigned long long)smtj_sysfs_u64(self->n, "hwrng/samples"),
+		       (unsigned long long)bits);
+	ASSERT_EQ(0, hwrng_write(self->n, "min_entropy", "0"));
+	EXPECT_STREQ("peres", hwrng_text(self->n, "conditioner"));
+	EXPECT_EQ(256, smtj_sysfs_u64(self->n, "hwrng/quality"));
 }
 
 /*
