@@ -10,6 +10,7 @@ set -eu
 PKGS="make gcc libc6-dev pkg-config perl python3 cpio gzip
 busybox-static qemu-system-x86 sparse dwarves
 linux-headers-amd64 linux-image-amd64 linux-source-6.1
+flex bison bc libelf-dev libssl-dev
 liburing-dev libopenblas-dev libfftw3-dev zlib1g-dev
 clang libclang-rt-14-dev
 rng-tools5 device-tree-compiler dt-schema
@@ -21,6 +22,9 @@ nodejs npm
 debhelper dh-dkms dh-python dpkg-dev lintian
 parallel slurm-wlm munge gnuplot-nox"
 
+# flex, bison, bc, libelf-dev, libssl-dev: the in-tree check configures and
+# builds linux-source-6.1 (kconfig's parser, timeconst.bc, objtool, certs);
+# check-fresh found them missing on a new root (flex: not found).
 # parallel, slurm-wlm and munge: the smtj-sweep test runs a sweep on both
 # (its own munged/slurmctld/slurmd on a socket and ports of its own, so
 # services the packages may start are not used); gnuplot-nox: make demo's
