@@ -16,7 +16,7 @@
 
 #include "smtj_extract.h"
 #include "smtj_model.h"
-#include "../smtj/tap.h"
+#include "../tap.h"
 #include "rnd.h"
 
 #define LO	4000
