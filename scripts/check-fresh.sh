@@ -84,6 +84,13 @@ echo "check-fresh: commit $(git -C "$top" log -1 --format='%h %s' "$rev")"
 trap umount_all EXIT
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
+# The cgroup hierarchies a booted machine has mounted (slurmd of the sweep
+# test refuses to start without them: "No filesystem mounted on
+# /sys/fs/cgroup").  A slave copy: unmounting it never reaches the host's.
+if mountpoint -q /sys/fs/cgroup; then
+	mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
+	mount --make-rslave "$root/sys/fs/cgroup"
+fi
 mount -t tmpfs -o mode=0755,size=64m dev "$root/dev"
 for n in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
 	IFS=: read -r name major minor <<<"$n"
