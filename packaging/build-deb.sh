@@ -24,9 +24,13 @@ SRC=$WORK/smtj-$VERSION
 # The build dependencies for ARCH: what debian/control names, resolved by
 # apt (for a cross-build apt picks the ARCH variants and the cross
 # toolchain).  Only when something is missing.
-if ! (cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" >/dev/null 2>&1); then
+# A cross-build uses the cross and nocheck profiles (below), so their
+# build dependencies are the ones to check: python3-dev is <!cross>.
+profiles=()
+[ "$ARCH" != "$BUILD_ARCH" ] && profiles=(-P cross,nocheck)
+if ! (cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" "${profiles[@]}" >/dev/null 2>&1); then
 	if [ "$(id -u)" -ne 0 ]; then
-		(cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH") || true
+		(cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" "${profiles[@]}") || true
 		echo "build-deb: install the build dependencies above (as root: apt-get build-dep -a $ARCH ./)" >&2
 		exit 1
 	fi
@@ -37,7 +41,7 @@ if ! (cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" >/dev/null 2>&1); then
 	fi
 	echo "build-deb: installing the build dependencies for $ARCH"
 	(cd "$TOP" && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
-		build-dep -y -qq --no-install-recommends -a "$ARCH" ./ >/dev/null)
+		build-dep -y -qq --no-install-recommends -a "$ARCH" "${profiles[@]}" ./ >/dev/null)
 fi
 
 # The copy: the files git knows (tracked, and new ones not ignored), or
