@@ -39,9 +39,17 @@ if ! (cd "$TOP" && dpkg-checkbuilddeps -a "$ARCH" "${profiles[@]}" >/dev/null 2>
 		dpkg --add-architecture "$ARCH"
 		apt-get -o DPkg::Lock::Timeout=900 update -qq
 	fi
+	# --no-remove: a foreign build dependency that is not co-installable
+	# (python3-dev:arm64 was, before it became <!cross>) makes apt replace
+	# the host's packages with ARCH ones; here it removed python3,
+	# clang-tidy and nodejs.  Better to stop and say so.
 	echo "build-deb: installing the build dependencies for $ARCH"
 	(cd "$TOP" && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
-		build-dep -y -qq --no-install-recommends -a "$ARCH" "${profiles[@]}" ./ >/dev/null)
+		build-dep -y -qq --no-install-recommends --no-remove \
+		-a "$ARCH" "${profiles[@]}" ./ >/dev/null) || {
+		echo "build-deb: apt cannot add the $ARCH build dependencies without removing packages; nothing was changed" >&2
+		exit 1
+	}
 fi
 
 # The copy: the files git knows (tracked, and new ones not ignored), or

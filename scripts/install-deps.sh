@@ -65,7 +65,28 @@ fi
 missing=$(echo $missing)
 [ -z "$missing" ] && exit 0
 
+# A healthy package database: install without removing anything (a
+# package that conflicts with one of the machine's stops the run, with
+# apt's reason).  A broken one (unmet dependencies left by an earlier,
+# interrupted or foreign-architecture install: apt then refuses every
+# install) is repaired by apt in the same run (-f); that may remove the
+# half-installed packages (apt's history.log lists them).
+mode=--no-remove
+if ! apt-get check -qq >/dev/null 2>&1; then
+	echo "install-deps: the package database has unmet dependencies; apt repairs them (-f):" >&2
+	apt-get check 2>&1 | sed -n 's/^ /install-deps:   /p' >&2
+	mode=--fix-broken
+fi
+
 echo "install-deps: installing $missing"
 $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $missing >/dev/null
+if ! $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+	--no-install-recommends $mode $missing >"${TMPDIR:-/tmp}/install-deps.$$.log" 2>&1; then
+	grep -v '^\(Selecting\|Preparing\|Unpacking\|Setting up\|Processing\)' \
+		"${TMPDIR:-/tmp}/install-deps.$$.log" | tail -30 >&2
+	rm -f "${TMPDIR:-/tmp}/install-deps.$$.log"
+	echo "install-deps: apt could not install: $missing" >&2
+	exit 1
+fi
+rm -f "${TMPDIR:-/tmp}/install-deps.$$.log"
