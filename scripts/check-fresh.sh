@@ -18,9 +18,9 @@
 # ~/.cache/smtj instead (faster, but then the run no longer proves that the
 # downloads work from nothing).
 #
-# /dev inside the root is a small tmpfs with the usual character devices,
-# not a bind of the host's /dev: `make clean` (rm -rf build/) during a run
-# must not be able to reach the host's device nodes.  There is no /dev/kvm,
+# /dev inside the root is a small tmpfs with the usual character devices
+# and the loop devices, not a bind of the host's /dev: `make clean` (rm -rf
+# build/) during a run must not be able to reach the host's device nodes.  There is no /dev/kvm,
 # so the VM stages use TCG, as they do on the project's machines anyway.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -96,6 +96,11 @@ for n in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
 	IFS=: read -r name major minor <<<"$n"
 	mknod -m 0666 "$root/dev/$name" c "$major" "$minor"
 done
+# The loop devices a machine has (the system stage mounts its cached image
+# read-only through one): /dev/loop-control and loop0..63.  The host's
+# loop driver allocates them; the nodes only name them.
+mknod -m 0660 "$root/dev/loop-control" c 10 237
+for i in $(seq 0 63); do mknod -m 0660 "$root/dev/loop$i" b 7 "$i"; done
 mkdir -p "$root/dev/pts" "$root/dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
 ln -s pts/ptmx "$root/dev/ptmx"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# `make check`: every stage of the project's test, in order.  A stage that
+# `make check`: every stage of the project's test: deps, build and data
+# in order, then the rest in two lanes side by side (below).  A stage that
 # runs several tests writes "PASSED FAILED" to $SMTJ_COUNTS/<stage>; a stage
 # that does not counts as one test.  Ends with one line "N passed, M failed"
 # and exits nonzero when anything failed.
@@ -34,17 +35,48 @@ child_cpu() {
 	}')
 }
 
+# stage NAME COMMAND...: run one stage; its exit status goes to
+# $SMTJ_COUNTS/.rc-NAME for the tally.  In a lane (below) its output goes
+# to $logs/NAME.log and is printed whole when it ends, under a lock, so
+# that two lanes never interleave their lines.
 stage() {
 	local name=$1
 	shift
-	local start=$SECONDS cpu rc
+	local start=$SECONDS cpu rc result
 	child_cpu
 	cpu=$cpu_now
-	echo "==> $name"
-	"$@"
-	rc=$?
+	if [ -n "${lane:-}" ]; then
+		echo "==> $name (lane $lane; log: $logs/$name.log)"
+		"$@" >"$logs/$name.log" 2>&1
+		rc=$?
+	else
+		echo "==> $name"
+		"$@"
+		rc=$?
+	fi
 	child_cpu
-	# a stage may write several counts files: <name> and <name>-*
+	echo "$rc" >"$SMTJ_COUNTS/.rc-$name"
+	# CPU seconds against wall seconds: how much of the 2 cores a stage uses
+	result="<== $name: $([ $rc -eq 0 ] && echo ok || echo FAILED) ($((SECONDS - start)) s, $((cpu_now - cpu)) CPU s)"
+	if [ -n "${lane:-}" ]; then
+		{
+			flock 9
+			echo "==> $name: output"
+			cat "$logs/$name.log"
+			echo "$result"
+		} 9>"$logs/.print-lock"
+	else
+		echo "$result"
+	fi
+	return $rc
+}
+
+# tally NAME: add a finished stage's counts.  A stage may write several
+# counts files, <name> and <name>-*; one that writes none counts as one
+# test.  A stage that failed without a failed count counts one failure.
+tally() {
+	local name=$1 rc p f
+	rc=$(cat "$SMTJ_COUNTS/.rc-$name" 2>/dev/null || echo 1)
 	if compgen -G "$SMTJ_COUNTS/$name" >/dev/null ||
 	   compgen -G "$SMTJ_COUNTS/$name-*" >/dev/null; then
 		read -r p f < <(cat "$SMTJ_COUNTS/$name" "$SMTJ_COUNTS/$name"-* 2>/dev/null |
@@ -58,29 +90,61 @@ stage() {
 		failed=$((failed + 1))
 	fi
 	[ "$rc" -ne 0 ] && failed_stages="$failed_stages $name"
-	# CPU seconds against wall seconds: how much of the 2 cores a stage uses
-	echo "<== $name: $([ $rc -eq 0 ] && echo ok || echo FAILED) ($((SECONDS - start)) s, $((cpu_now - cpu)) CPU s)"
-	return $rc
+	return 0
 }
 
-# Later stages need the earlier ones: stop at a failed install or build.
-stage deps "$top/scripts/install-deps.sh" &&
-stage build $MAKE -s all &&
-{
-	stage data $MAKE -s check-data
+# The stages after the build are independent of each other (each builds
+# into its own directories; kernels and images are fetched under a lock),
+# and each keeps about one core busy at most: most of the VM stages is
+# one emulated CPU, and much of the rest waits for it.  So they run in two
+# lanes, one per core, balanced by the time each took here (in seconds of
+# wall time on a loaded 2-core machine: system 690-760, vm 470-520,
+# static 260-310, cross 140-280, unit 90-210, fuzz 135-150).
+# SMTJ_CHECK_LANES=1 runs them one after the other, output unbuffered.
+lane_a="static system bindings"
+lane_b="unit fuzz cross vm"
+stage_cmd() {
+	case $1 in
+	data) $MAKE -s check-data ;;
 	# two jobs for the kernel builds of its matrix (arm64, 6.12)
-	stage static $MAKE -s -j2 check-static
-	stage unit $MAKE -s check-unit
-	stage fuzz $MAKE -s check-fuzz
-	stage cross env CROSS_REQUIRED=1 $MAKE -s check-aarch64
-	stage bindings $MAKE -s check-bindings
-	stage vm $MAKE -s check-vm
-	# stage system $MAKE -s check-system: not yet.  It passed 16/16 on the
-	# python branch, but on this session's final tree it is unverified, and
-	# the new package list (python3-numpy, ...) means an image rebuild
-	# (1025 s here at load ~12) on every machine that ran it before, on top
-	# of the VM's 430-900 s: over the check's budget.
+	static) $MAKE -s -j2 check-static ;;
+	unit) $MAKE -s check-unit ;;
+	fuzz) $MAKE -s check-fuzz ;;
+	cross) env CROSS_REQUIRED=1 $MAKE -s check-aarch64 ;;
+	bindings) $MAKE -s check-bindings ;;
+	vm) $MAKE -s check-vm ;;
+	system) $MAKE -s check-system ;;
+	esac
 }
+run_lane() {	# run_lane N STAGES...
+	local lane=$1 name
+	shift
+	for name in "$@"; do stage "$name" stage_cmd "$name"; done
+}
+logs=$build/check-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+lanes=${SMTJ_CHECK_LANES:-2}
+[ "$(nproc)" -lt 2 ] && lanes=1
+
+# Later stages need the earlier ones: stop at a failed install or build.
+all="deps build"
+if stage deps "$top/scripts/install-deps.sh" && stage build $MAKE -s all; then
+	all="$all data $lane_a $lane_b"
+	stage data stage_cmd data
+	if [ "$lanes" -ge 2 ]; then
+		# shellcheck disable=SC2086 # the lists split into stage names
+		run_lane a $lane_a &
+		a=$!
+		# shellcheck disable=SC2086
+		run_lane b $lane_b &
+		b=$!
+		wait "$a" "$b"
+	else
+		for name in $lane_a $lane_b; do stage "$name" stage_cmd "$name"; done
+	fi
+fi
+for name in $all; do tally "$name"; done
 
 [ -n "$failed_stages" ] && echo "failed stages:$failed_stages"
 echo "$passed passed, $failed failed"

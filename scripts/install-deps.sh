@@ -17,7 +17,7 @@ rng-tools5 device-tree-compiler dt-schema
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static
 gcc-12-multilib
 xz-utils zstd python3-docutils groff-base mmdebstrap e2fsprogs
-python3-dev python3-numpy python3-pytest
+python3-dev python3-numpy python3-pytest python3-torch
 nodejs npm
 debhelper dh-dkms dh-python dpkg-dev lintian
 parallel slurm-wlm munge gnuplot-nox"
@@ -29,9 +29,9 @@ parallel slurm-wlm munge gnuplot-nox"
 # (its own munged/slurmctld/slurmd on a socket and ports of its own, so
 # services the packages may start are not used); gnuplot-nox: make demo's
 # learning curve and make figures' PNGs (whose fig3 and fig4 run on parallel).
-# python3-dev, python3-numpy, python3-pytest: the smtj Python module and
-# its tests (python3-torch, ~800 MB with what it pulls in, is not
-# installed: the PyTorch test is skipped without it).
+# python3-dev, python3-numpy, python3-pytest, python3-torch: the smtj
+# Python module and its tests, the PyTorch example's among them
+# (python3-torch without recommends: 48 MB to download here, 168 packages).
 [ -n "${SMTJ_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SMTJ_EXTRA_PKGS"
 
 SUDO=
