@@ -80,6 +80,29 @@ BENCH_STEPS :=	# phony steps of `make bench`, JSON under $(BUILD)/bench
 BENCH_BINS  :=	# benchmark programs: built by `all`, so make check compiles them
 DEMO_STEPS  :=	# `make demo`
 
+# $(eval $(call library_rules,name,NAME)): the rules of libname from the
+# variables its fragment sets (NAME_OBJS, NAME_LDLIBS, LIBNAME_A,
+# LIBNAME_SO, LIBNAME_PC, LIBNAME_DESC): the archive, the version script
+# LIBNAME_MAP made from lib/include/libname.h, the shared library, and the
+# pkg-config file, remade when lib/name/name.mk or VERSION changes.
+define library_rules
+LIB$(2)_MAP := $$(O)/lib/lib$(1).map
+
+$$(LIB$(2)_A): $$($(2)_OBJS)
+	@mkdir -p $$(dir $$@)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+$$(LIB$(2)_MAP): lib/include/lib$(1).h
+	$$(call shlib_map,LIB$(2)_$$(VERSION_MAJOR),$(1),$$<)
+
+$$(LIB$(2)_SO): $$($(2)_OBJS) $$(LIB$(2)_MAP)
+	$$(call shlib_link,$$($(2)_OBJS),$$(LIB$(2)_MAP),$$($(2)_LDLIBS))
+
+$$(LIB$(2)_PC): lib/$(1)/$(1).mk $$(TOP)/VERSION
+	$$(call pc_file,$$@,lib$(1),$$(LIB$(2)_DESC),$$($(2)_LDLIBS))
+endef
+
 # Every area's fragment, wherever it sits (up to three levels deep);
 # common/'s first, because the others name its objects.
 MK_FRAGMENTS := $(wildcard common/*.mk) $(sort $(wildcard kernel/*.mk lib/*/*.mk utils/*/*.mk \

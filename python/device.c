@@ -218,16 +218,7 @@ PyTypeObject SmtjBatch_Type = {
 
 static int device_check(DeviceObject *d)
 {
-	if (!d->stream) {
-		PyErr_SetString(PyExc_ValueError, "smtj device: closed");
-		return -1;
-	}
-	if (d->busy) {
-		PyErr_SetString(PyExc_RuntimeError,
-				"smtj device: in use by another thread");
-		return -1;
-	}
-	return 0;
+	return smtjpy_check_usable("device", d->stream != NULL, d->busy);
 }
 
 /* The batch lent out, if any, given back (before the stream moves on). */
@@ -321,12 +312,7 @@ static int device_init(DeviceObject *d, PyObject *args, PyObject *kw)
 
 static int device_close(DeviceObject *d)
 {
-	if (d->busy) {
-		PyErr_SetString(PyExc_RuntimeError,
-				"smtj device: in use by another thread");
-		return -1;
-	}
-	if (device_release_batch(d))
+	if (smtjpy_check_idle("device", d->busy) || device_release_batch(d))
 		return -1;
 	smtj_stream_close(d->stream);
 	d->stream = NULL;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The smtj module: its types and submodule registered, library errors
- * turned into Python exceptions, buffers of a given item type.
+ * turned into Python exceptions, the checks before a call on an object,
+ * buffers of a given item type.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,6 +30,25 @@ PyObject *smtjpy_raise(int code, const struct smtj_err *err)
 		Py_DECREF(args);
 	}
 	return NULL;
+}
+
+int smtjpy_check_idle(const char *what, int busy)
+{
+	if (busy) {
+		PyErr_Format(PyExc_RuntimeError,
+			     "smtj %s: in use by another thread", what);
+		return -1;
+	}
+	return 0;
+}
+
+int smtjpy_check_usable(const char *what, int open, int busy)
+{
+	if (!open) {
+		PyErr_Format(PyExc_ValueError, "smtj %s: closed", what);
+		return -1;
+	}
+	return smtjpy_check_idle(what, busy);
 }
 
 PyObject *smtjpy_numpy(void)

@@ -43,16 +43,7 @@ static void noise_dealloc(NoiseObject *nz)
 
 static int noise_check(NoiseObject *nz)
 {
-	if (!nz->src) {
-		PyErr_SetString(PyExc_ValueError, "smtj noise: closed");
-		return -1;
-	}
-	if (nz->busy) {
-		PyErr_SetString(PyExc_RuntimeError,
-				"smtj noise: in use by another thread");
-		return -1;
-	}
-	return 0;
+	return smtjpy_check_usable("noise", nz->src != NULL, nz->busy);
 }
 
 /* rows x cols of an array: the last axis is the nodes (columns), the
@@ -158,11 +149,8 @@ static PyObject *noise_reseed(NoiseObject *nz, PyObject *args, PyObject *kw)
 static PyObject *noise_close(NoiseObject *nz, PyObject *unused)
 {
 	(void)unused;
-	if (nz->busy) {
-		PyErr_SetString(PyExc_RuntimeError,
-				"smtj noise: in use by another thread");
+	if (smtjpy_check_idle("noise", nz->busy))
 		return NULL;
-	}
 	smtj_noise_destroy(nz->src);
 	nz->src = NULL;
 	Py_RETURN_NONE;

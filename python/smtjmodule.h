@@ -23,6 +23,14 @@ extern PyTypeObject SmtjNoise_Type;
  * -ENODEV is an OSError with errno ENODEV).  Returns NULL. */
 PyObject *smtjpy_raise(int code, const struct smtj_err *err);
 
+/*
+ * Before a call on a Device or Noise (@what: "device", "noise"): 0, or -1
+ * with RuntimeError while another thread runs a call without the GIL
+ * (@busy), or ValueError once the object is closed (!@open).
+ */
+int smtjpy_check_idle(const char *what, int busy);
+int smtjpy_check_usable(const char *what, int open, int busy);
+
 /* numpy, imported when first needed (a new reference, or NULL). */
 PyObject *smtjpy_numpy(void);
 /* numpy.empty(shape, dtype) (a new reference, or NULL). */

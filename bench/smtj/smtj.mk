@@ -1,19 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # libsmtj host benchmarks: values/s of every noise source (JSON).
 
-SMTJ_BENCH := $(O)/bench/smtj/bench-noise
-BENCH_BINS += $(SMTJ_BENCH)
-BENCH_STEPS += bench-smtj-noise
-.PHONY: bench-smtj-noise
+# $(eval $(call smtj_host_bench,name)): make bench runs bench-smtj-name,
+# the program bench/smtj/bench-name.c linked with libsmtj, which writes
+# build/bench/smtj-name.json.  (This fragment is read before
+# lib/smtj/smtj.mk: the library is named directly.)
+define smtj_host_bench
+BENCH_BINS += $$(O)/bench/smtj/bench-$(1)
+BENCH_STEPS += bench-smtj-$(1)
+.PHONY: bench-smtj-$(1)
 
-# (this fragment is read before lib/smtj/smtj.mk: name the library directly)
-$(SMTJ_BENCH): $(O)/bench/smtj/bench-noise.o $(O)/lib/libsmtj.a
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
+$$(O)/bench/smtj/bench-$(1): $$(O)/bench/smtj/bench-$(1).o $$(O)/lib/libsmtj.a
+	$$(CC) -o $$@ $$^ $$(SMTJ_LDLIBS)
 
-bench-smtj-noise: $(SMTJ_BENCH)
-	@mkdir -p $(BUILD)/bench
-	$(SMTJ_BENCH) $(BUILD)/bench/smtj-noise.json
-	@cat $(BUILD)/bench/smtj-noise.json
+bench-smtj-$(1): $$(O)/bench/smtj/bench-$(1)
+	@mkdir -p $$(BUILD)/bench
+	$$< $$(BUILD)/bench/smtj-$(1).json
+	@cat $$(BUILD)/bench/smtj-$(1).json
+endef
+
+# Values/s of every noise source.
+$(eval $(call smtj_host_bench,noise))
 
 # Transports in the VM: samples/s and production-to-arrival latency at
 # several batch sizes (bench/smtj/vm-transport.c, run by vm-bench.sh).
@@ -34,14 +41,4 @@ bench-smtj-vm: $(SMTJ_VM_BENCH)
 		$(BUILD)/bench/smtj-transport.json
 
 # SP 800-90B assessment of 1 M samples: CPU seconds and peak memory.
-SMTJ_ENTROPY_BENCH := $(O)/bench/smtj/bench-entropy
-BENCH_BINS += $(SMTJ_ENTROPY_BENCH)
-BENCH_STEPS += bench-smtj-entropy
-.PHONY: bench-smtj-entropy
-$(SMTJ_ENTROPY_BENCH): $(O)/bench/smtj/bench-entropy.o $(O)/lib/libsmtj.a
-	$(CC) -o $@ $^ $(SMTJ_LDLIBS)
-
-bench-smtj-entropy: $(SMTJ_ENTROPY_BENCH)
-	@mkdir -p $(BUILD)/bench
-	$(SMTJ_ENTROPY_BENCH) $(BUILD)/bench/smtj-entropy.json
-	@cat $(BUILD)/bench/smtj-entropy.json
+$(eval $(call smtj_host_bench,entropy))

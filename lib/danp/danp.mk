@@ -19,18 +19,5 @@ LIBS += $(LIBDANP_A) $(LIBDANP_SO) $(LIBDANP_PC)
 $(filter $(O)/lib/%,$(DANP_OBJS)): OPT := -O3 -g -ffp-contract=fast -fno-math-errno -fno-trapping-math
 $(DANP_OBJS): CPPFLAGS += $(COMMON_CPPFLAGS)
 
-$(LIBDANP_A): $(DANP_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-LIBDANP_MAP := $(O)/lib/libdanp.map
-$(LIBDANP_MAP): lib/include/libdanp.h
-	$(call shlib_map,LIBDANP_$(VERSION_MAJOR),danp,$<)
-
-$(LIBDANP_SO): $(DANP_OBJS) $(LIBDANP_MAP)
-	$(call shlib_link,$(DANP_OBJS),$(LIBDANP_MAP),$(DANP_LDLIBS))
-
 LIBDANP_DESC := DANP: on-device learning by node perturbation
-$(LIBDANP_PC): lib/danp/danp.mk $(TOP)/VERSION
-	$(call pc_file,$@,libdanp,$(LIBDANP_DESC),$(DANP_LDLIBS))
+$(eval $(call library_rules,danp,DANP))

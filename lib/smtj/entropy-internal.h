@@ -85,25 +85,19 @@ int ent_dict_count(struct ent_dict *d, int64_t ctx, uint8_t y,
 		   struct smtj_err *err);
 const struct ent_ctx *ent_dict_ctx(const struct ent_dict *d, int64_t ctx);
 
-int ent_mcv(const struct ent_input *in, struct smtj_entropy_est *e,
-	    struct smtj_err *err);
-int ent_collision(const struct ent_input *in, struct smtj_entropy_est *e,
-		  struct smtj_err *err);
-int ent_markov(const struct ent_input *in, struct smtj_entropy_est *e,
-	       struct smtj_err *err);
-int ent_compression(const struct ent_input *in, struct smtj_entropy_est *e,
-		    struct smtj_err *err);
+/*
+ * The section 6.3 estimators on the symbols alone: @e filled, 0 or a
+ * negative errno with @err set.
+ */
+typedef int ent_estimator_fn(const struct ent_input *in,
+			     struct smtj_entropy_est *e, struct smtj_err *err);
+ent_estimator_fn ent_mcv, ent_collision, ent_markov, ent_compression,
+	ent_multi_mcw, ent_lag, ent_multi_mmc, ent_lz78y;
+
+/* t-tuple and LRS share the counts of repeated tuples @t. */
 int ent_tuple(const struct ent_input *in, const struct ent_tuples *t,
 	      struct smtj_entropy_est *e, struct smtj_err *err);
 int ent_lrs(const struct ent_input *in, const struct ent_tuples *t,
 	    struct smtj_entropy_est *e, struct smtj_err *err);
-int ent_multi_mcw(const struct ent_input *in, struct smtj_entropy_est *e,
-		  struct smtj_err *err);
-int ent_lag(const struct ent_input *in, struct smtj_entropy_est *e,
-	    struct smtj_err *err);
-int ent_multi_mmc(const struct ent_input *in, struct smtj_entropy_est *e,
-		  struct smtj_err *err);
-int ent_lz78y(const struct ent_input *in, struct smtj_entropy_est *e,
-	      struct smtj_err *err);
 
 #endif /* SMTJ_ENTROPY_INTERNAL_H */

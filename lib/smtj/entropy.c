@@ -16,6 +16,18 @@ static const char *const names[SMTJ_ENT_COUNT] = {
 	"multi_mcw", "lag", "multi_mmc", "lz78y",
 };
 
+/* The estimators on symbols alone; t-tuple and LRS share tuple counts. */
+static ent_estimator_fn *const estimators[SMTJ_ENT_COUNT] = {
+	[SMTJ_ENT_MCV] = ent_mcv,
+	[SMTJ_ENT_COLLISION] = ent_collision,
+	[SMTJ_ENT_MARKOV] = ent_markov,
+	[SMTJ_ENT_COMPRESSION] = ent_compression,
+	[SMTJ_ENT_MULTI_MCW] = ent_multi_mcw,
+	[SMTJ_ENT_LAG] = ent_lag,
+	[SMTJ_ENT_MULTI_MMC] = ent_multi_mmc,
+	[SMTJ_ENT_LZ78Y] = ent_lz78y,
+};
+
 const char *smtj_entropy_name(enum smtj_entropy_estimator e)
 {
 	return (unsigned int)e < SMTJ_ENT_COUNT ? names[e] : "?";
@@ -85,17 +97,7 @@ static int run_one(enum smtj_entropy_estimator which,
 		return smtj_seterr(err, -EINVAL,
 				   "%s: defined on bits only, the data holds values up to %u",
 				   names[which], in->maxsym);
-	switch (which) {
-	case SMTJ_ENT_MCV:
-		return ent_mcv(in, e, err);
-	case SMTJ_ENT_COLLISION:
-		return ent_collision(in, e, err);
-	case SMTJ_ENT_MARKOV:
-		return ent_markov(in, e, err);
-	case SMTJ_ENT_COMPRESSION:
-		return ent_compression(in, e, err);
-	case SMTJ_ENT_TUPLE:
-	case SMTJ_ENT_LRS:
+	if (which == SMTJ_ENT_TUPLE || which == SMTJ_ENT_LRS) {
 		if (!tup) {
 			if ((ret = ent_tuples_count(&own, in->s, in->n, err)))
 				return ret;
@@ -106,17 +108,10 @@ static int run_one(enum smtj_entropy_estimator which,
 		if (tup == &own)
 			ent_tuples_free(&own);
 		return ret;
-	case SMTJ_ENT_MULTI_MCW:
-		return ent_multi_mcw(in, e, err);
-	case SMTJ_ENT_LAG:
-		return ent_lag(in, e, err);
-	case SMTJ_ENT_MULTI_MMC:
-		return ent_multi_mmc(in, e, err);
-	case SMTJ_ENT_LZ78Y:
-		return ent_lz78y(in, e, err);
-	default:
-		return smtj_seterr(err, -EINVAL, "entropy: no estimator %d", (int)which);
 	}
+	if ((unsigned int)which >= SMTJ_ENT_COUNT || !estimators[which])
+		return smtj_seterr(err, -EINVAL, "entropy: no estimator %d", (int)which);
+	return estimators[which](in, e, err);
 }
 
 int smtj_entropy_estimate(enum smtj_entropy_estimator which,

@@ -16,18 +16,5 @@ LIBS += $(LIBSMTJ_A) $(LIBSMTJ_SO) $(LIBSMTJ_PC)
 $(SMTJ_OBJS): OPT := -O3 -g
 $(SMTJ_OBJS): CPPFLAGS += $(COMMON_CPPFLAGS)
 
-$(LIBSMTJ_A): $(SMTJ_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-LIBSMTJ_MAP := $(O)/lib/libsmtj.map
-$(LIBSMTJ_MAP): lib/include/libsmtj.h
-	$(call shlib_map,LIBSMTJ_$(VERSION_MAJOR),smtj,$<)
-
-$(LIBSMTJ_SO): $(SMTJ_OBJS) $(LIBSMTJ_MAP)
-	$(call shlib_link,$(SMTJ_OBJS),$(LIBSMTJ_MAP),$(SMTJ_LDLIBS))
-
 LIBSMTJ_DESC := sMTJ noise devices, noise sources and statistics
-$(LIBSMTJ_PC): lib/smtj/smtj.mk $(TOP)/VERSION
-	$(call pc_file,$@,libsmtj,$(LIBSMTJ_DESC),$(SMTJ_LDLIBS))
+$(eval $(call library_rules,smtj,SMTJ))

@@ -40,22 +40,22 @@
 #define MAIN_DEV	"smtj", "rng"
 #define ARRAY_DEV	"smtj.1", "rng-array"
 
+/* A parameter of the test ADC as text into @buf; 0, or -1 if unreadable. */
+static int adc_param_text(const char *name, char *buf, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), ADC_PARAMS "%s", name);
+	return smtj_read_text(path, buf, len) || !buf[0] ? -1 : 0;
+}
+
 /* A numeric parameter of the test ADC; -1 if unreadable. */
 static long adc_param(const char *name)
 {
-	char path[128], buf[32];
-	ssize_t r;
-	int fd;
+	char buf[32];
 
-	snprintf(path, sizeof(path), ADC_PARAMS "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (adc_param_text(name, buf, sizeof(buf)))
 		return -1;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return -1;
-	buf[r] = 0;
 	return strtol(buf, NULL, 0);
 }
 
@@ -65,19 +65,11 @@ static long adc_param(const char *name)
  */
 static int adc_param_list(const char *name, long *v, int max)
 {
-	char path[128], buf[256], *p, *end;
-	ssize_t r;
-	int fd, n = 0;
+	char buf[256], *p, *end;
+	int n = 0;
 
-	snprintf(path, sizeof(path), ADC_PARAMS "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (adc_param_text(name, buf, sizeof(buf)))
 		return -1;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return -1;
-	buf[r] = 0;
 	for (p = buf; n < max; p = end + 1) {
 		v[n++] = strtol(p, &end, 0);
 		if (end == p)

@@ -61,6 +61,20 @@ FIXTURE(mem) {
 	uint64_t budget_kib;
 };
 
+/* One more file of /dev/smtj0 held by the fixture: its fd, or -errno. */
+static int keep_open(FIXTURE_DATA(mem) *self)
+{
+	int fd;
+
+	if (self->nr >= MAX_FILES)
+		return -EMFILE;
+	fd = smtj_open(0, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	self->fds[self->nr++] = fd;
+	return fd;
+}
+
 FIXTURE_SETUP(mem)
 {
 	ASSERT_EQ(0, smtj_module_ensure());
@@ -91,13 +105,10 @@ TEST_F(mem, device_budget)
 	int ret, fd;
 
 	for (;;) {
-		ASSERT_GT(MAX_FILES, self->nr);
-		fd = smtj_open(0, O_RDONLY);
-		if (fd < 0) {
-			ret = -errno;
+		ret = keep_open(self);
+		if (ret < 0)
 			break;
-		}
-		self->fds[self->nr++] = fd;
+		fd = ret;
 		held += ring_size(65536);
 		ret = smtj_set_consumer(fd, SMTJ_RING_MAX, 1);
 		if (ret)
@@ -116,16 +127,8 @@ TEST_F(mem, device_budget)
 	EXPECT_EQ(65536, c.ring_samples);
 
 	/* default rings from open() until the budget refuses open() */
-	for (;;) {
-		ASSERT_GT(MAX_FILES, self->nr);
-		fd = smtj_open(0, O_RDONLY);
-		if (fd < 0) {
-			ret = -errno;
-			break;
-		}
-		self->fds[self->nr++] = fd;
+	while ((ret = keep_open(self)) >= 0)
 		held += ring_size(65536);
-	}
 	EXPECT_EQ(-ENOSPC, ret);
 	EXPECT_EQ(held, smtj_sysfs_u64(0, "ring_bytes"));
 	EXPECT_GT(held + ring_size(65536), budget);
@@ -152,15 +155,13 @@ TEST_F(mem, budget_parameter)
 	uint16_t buf[100];
 	int fd, fd2;
 
-	fd = smtj_open(0, O_RDONLY);
+	fd = keep_open(self);
 	ASSERT_LE(0, fd);
-	self->fds[self->nr++] = fd;
 	ASSERT_EQ(0, write_u64(BUDGET_PARAM, 1024));	/* 1 MiB */
 	EXPECT_EQ(-ENOSPC, smtj_set_consumer(fd, 1U << 19, 1));	/* 1 MiB + 1 page */
 	EXPECT_EQ(0, smtj_set_consumer(fd, 1U << 18, 1));	/* 512 KiB + 1 page */
-	fd2 = smtj_open(0, O_RDONLY);
+	fd2 = keep_open(self);
 	ASSERT_LE(0, fd2);
-	self->fds[self->nr++] = fd2;
 	EXPECT_EQ(-ENOSPC, smtj_set_consumer(fd2, 1U << 18, 1));
 	EXPECT_EQ(ring_size(1U << 18) + ring_size(65536),
 		  smtj_sysfs_u64(0, "ring_bytes"));

@@ -73,18 +73,34 @@ TEST_F(rd, nonblock_eagain)
 	EXPECT_GE(2, drained);
 }
 
-TEST_F(rd, blocking_waits_for_watermark)
+/*
+ * The counting pattern (sample i is i) at @rate_hz, read by a consumer
+ * woken at @watermark; the stream starts at *@t0 (when not NULL).  0 or
+ * -errno.
+ */
+static int start_counting(int fd, uint32_t watermark, uint32_t rate_hz,
+			  uint64_t *t0)
 {
 	struct smtj_sim_config cfg;
+	int ret;
+
+	ret = smtj_set_consumer(fd, 65536, watermark);
+	if (ret)
+		return ret;
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, rate_hz, 3);
+	if (t0)
+		*t0 = smtj_now_ns();
+	return smtj_set_sim(fd, &cfg);
+}
+
+TEST_F(rd, blocking_waits_for_watermark)
+{
 	uint16_t buf[400];
 	uint64_t t0, dt;
 	ssize_t r;
 	int i;
 
-	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 200));
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 2000, 3);
-	t0 = smtj_now_ns();
-	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, start_counting(self->fd, 200, 2000, &t0));
 	r = read(self->fd, buf, sizeof(buf));
 	dt = smtj_now_ns() - t0;
 	ASSERT_LE(400, r) TH_LOG("read: %zd (%s)", r, r < 0 ? strerror(errno) : "");
@@ -98,16 +114,12 @@ TEST_F(rd, blocking_waits_for_watermark)
 
 TEST_F(rd, blocking_waits_for_count)
 {
-	struct smtj_sim_config cfg;
 	uint16_t buf[100];
 	uint64_t t0, dt;
 	ssize_t r;
 
 	/* watermark above the request: the request decides */
-	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 1000));
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 2000, 3);
-	t0 = smtj_now_ns();
-	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, start_counting(self->fd, 1000, 2000, &t0));
 	r = read(self->fd, buf, sizeof(buf));
 	dt = smtj_now_ns() - t0;
 	ASSERT_EQ(sizeof(buf), r) TH_LOG("read: %zd (%s)", r, r < 0 ? strerror(errno) : "");
@@ -124,16 +136,12 @@ TEST_F(rd, blocking_waits_for_count)
 TEST_F(rd, poll_watermark)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN };
-	struct smtj_sim_config cfg;
 	struct smtj_info info;
 	uint16_t buf[2048];
 	uint64_t t0, dt;
 	ssize_t r;
 
-	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 500));
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1000, 3);
-	t0 = smtj_now_ns();
-	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, start_counting(self->fd, 500, 1000, &t0));
 	/* 500 samples at 1 kHz take half a second */
 	EXPECT_EQ(0, poll(&p, 1, 0));
 	ASSERT_EQ(1, poll(&p, 1, 5000));
@@ -155,12 +163,9 @@ TEST_F(rd, poll_watermark)
 TEST_F(rd, poll_wakes_blocked_poller)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN };
-	struct smtj_sim_config cfg;
 
 	/* a watermark far away, then one that the stream reaches */
-	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 65536));
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1000, 3);
-	ASSERT_EQ(0, smtj_set_sim(self->fd, &cfg));
+	ASSERT_EQ(0, start_counting(self->fd, 65536, 1000, NULL));
 	EXPECT_EQ(0, poll(&p, 1, 200));
 	ASSERT_EQ(0, smtj_set_consumer(self->fd, 65536, 100));
 	ASSERT_EQ(1, poll(&p, 1, 5000));

@@ -53,13 +53,38 @@ static int wait_done(volatile int *done, unsigned int ms)
 	return *done;
 }
 
+/*
+ * /dev/smtj<n> streaming one sample a second, its first sample taken: the
+ * next read waits a second.  The fd, or -errno.
+ */
+static int open_waiting_stream(int n, uint32_t watermark)
+{
+	struct smtj_sim_config cfg;
+	uint16_t first;
+	int fd, ret;
+
+	fd = smtj_open(n, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 9);
+	ret = smtj_set_consumer(fd, 65536, watermark);
+	if (!ret)
+		ret = smtj_set_sim(fd, &cfg);
+	if (!ret && read(fd, &first, sizeof(first)) != sizeof(first))
+		ret = -EIO;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 TEST(unbind_while_in_use)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
 	struct __kernel_timespec ts = { 3, 0 };
 	struct blocked_read b = { 0 };
-	struct smtj_sim_config cfg;
 	struct smtj_info info;
 	struct smtj_map m = { 0 };
 	struct pollfd p;
@@ -75,13 +100,8 @@ TEST(unbind_while_in_use)
 	TH_LOG("/dev/smtj1 is %s", name);
 
 	/* a stream so slow that every reader waits */
-	fd = smtj_open(1, O_RDWR);
+	fd = open_waiting_stream(1, 1024);
 	ASSERT_LE(0, fd);
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 9);
-	ASSERT_EQ(0, smtj_set_consumer(fd, 65536, 1024));
-	ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
-	/* take sample 0 (waiting for it): the next one comes 1 s later */
-	ASSERT_EQ(2, read(fd, buf, 2));
 	fd_map = smtj_open(1, O_RDWR);
 	ASSERT_LE(0, fd_map);
 	ASSERT_EQ(0, smtj_get_info(fd_map, &info));
@@ -224,19 +244,13 @@ TEST(rmmod_while_io_uring_holds_file)
 {
 	struct io_uring ring;
 	static uint16_t buf[4096];
-	struct smtj_sim_config cfg;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
 	int fd;
 
 	ASSERT_EQ(0, smtj_module_ensure());
-	fd = smtj_open(0, O_RDWR);
+	fd = open_waiting_stream(0, 4096);
 	ASSERT_LE(0, fd);
-	smtj_cfg(&cfg, SMTJ_SIM_F_PATTERN, 1, 9);
-	ASSERT_EQ(0, smtj_set_consumer(fd, 65536, 4096));
-	ASSERT_EQ(0, smtj_set_sim(fd, &cfg));
-	/* take sample 0 (waiting for it), so that the next read has to wait 1 s */
-	ASSERT_EQ(2, read(fd, buf, 2));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
 	ASSERT_NE(NULL, sqe);

@@ -5,6 +5,8 @@
 #   skip REASON             "ok N # SKIP REASON"
 #   tap_done                the plan; its status is the script's result
 #                           (call it last)
+#   tap_tmpdir NAME         D: a new directory /tmp/NAME.XXXXXX, removed
+#                           when the script exits
 tap_n=0
 tap_fails=0
 
@@ -26,4 +28,9 @@ skip() {
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_fails" -eq 0 ]
+}
+
+tap_tmpdir() {
+	D=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+	trap 'rm -rf "$D"' EXIT
 }

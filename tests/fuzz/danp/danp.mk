@@ -25,9 +25,4 @@ danp-fuzz-corpus:
 	@tests/fuzz/danp/mkcorpus.sh $(DANP_FUZZ_DIR)/seed
 
 $(patsubst %,fuzz-danp-%,$(DANP_FUZZERS)): fuzz-danp-%: $(DANP_FUZZ_DIR)/fuzz-% danp-fuzz-corpus
-	@mkdir -p $(DANP_FUZZ_DIR)/corpus-$*
-	$< -max_total_time=4 -max_len=8192 -print_final_stats=0 \
-		-artifact_prefix=$(DANP_FUZZ_DIR)/crash-$*- \
-		$(DANP_FUZZ_DIR)/corpus-$* $(DANP_FUZZ_DIR)/seed/$* 2>$(DANP_FUZZ_DIR)/fuzz-$*.log \
-		|| { tail -n 40 $(DANP_FUZZ_DIR)/fuzz-$*.log; exit 1; }
-	@grep -h 'DONE\|stat::number_of_executed_units' $(DANP_FUZZ_DIR)/fuzz-$*.log | tail -n 1
+	$(call fuzz_run,$(DANP_FUZZ_DIR),4,8192)

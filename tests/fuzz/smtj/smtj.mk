@@ -31,9 +31,4 @@ smtj-fuzz-corpus:
 	@tests/fuzz/smtj/mkcorpus.sh $(SMTJ_FUZZ_DIR)/seed
 
 $(patsubst %,fuzz-smtj-%,$(SMTJ_FUZZERS)): fuzz-smtj-%: $(SMTJ_FUZZ_DIR)/fuzz-% smtj-fuzz-corpus
-	@mkdir -p $(SMTJ_FUZZ_DIR)/corpus-$*
-	$< -max_total_time=5 -max_len=4096 -print_final_stats=0 \
-		-artifact_prefix=$(SMTJ_FUZZ_DIR)/crash-$*- \
-		$(SMTJ_FUZZ_DIR)/corpus-$* $(SMTJ_FUZZ_DIR)/seed/$* 2>$(SMTJ_FUZZ_DIR)/fuzz-$*.log \
-		|| { tail -n 40 $(SMTJ_FUZZ_DIR)/fuzz-$*.log; exit 1; }
-	@grep -h 'DONE\|stat::number_of_executed_units' $(SMTJ_FUZZ_DIR)/fuzz-$*.log | tail -n 1
+	$(call fuzz_run,$(SMTJ_FUZZ_DIR),5,4096)

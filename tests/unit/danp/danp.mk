@@ -19,9 +19,7 @@ $(O)/tests/unit/danp/test-threads.o $(O)/tests/unit/danp/test-contention.o: \
 SMTJ_TRAIN_TEST := $(O)/tests/unit/danp/test-smtj-train
 UNIT_TESTS += $(SMTJ_TRAIN_TEST)
 $(SMTJ_TRAIN_TEST): tests/unit/danp/test-smtj-train.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
-	chmod +x $@
+	$(call script_test,$(O)/utils/smtj-train/smtj-train)
 
 # The pool and the split step under ThreadSanitizer: libdanp rebuilt with
 # clang -fsanitize=thread (OpenBLAS itself is not instrumented; its calls
@@ -38,6 +36,4 @@ $(DANP_TSAN_TEST): tests/unit/danp/test-threads.c $(DANP_SRCS) lib/danp/danp-int
 SMTJ_TASKS_TEST := $(O)/tests/unit/danp/test-smtj-tasks
 UNIT_TESTS += $(SMTJ_TASKS_TEST)
 $(SMTJ_TASKS_TEST): tests/unit/danp/test-smtj-tasks.sh tests/unit/tap.sh $(O)/utils/smtj-train/smtj-train
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(O)/utils/smtj-train/smtj-train >$@
-	chmod +x $@
+	$(call script_test,$(O)/utils/smtj-train/smtj-train)

@@ -49,6 +49,27 @@ static void make_net(struct danp_net **net, size_t din, size_t dout, int center,
 	}
 }
 
+/*
+ * Entry (i, j) of offdiag(Z^T Z / nb) R in double, the rule's increment
+ * before the rate: z is nb rows of d outputs, R is d x d (row-major).
+ */
+static double offdiag_cov_r(int d, int nb, const double *z, const double *R,
+			    int i, int j)
+{
+	double cr = 0;
+
+	for (int k = 0; k < d; k++) {
+		double cik = 0;
+
+		if (k == i)
+			continue;
+		for (int n = 0; n < nb; n++)
+			cik += z[n * d + i] * z[n * d + k];
+		cr += cik / nb * R[k * d + j];
+	}
+	return cr;
+}
+
 static void low_rank_vs_explicit(int center)
 {
 	struct danp_net *net;
@@ -86,18 +107,9 @@ static void low_rank_vs_explicit(int center)
 	}
 	for (int i = 0; i < D; i++)
 		for (int j = 0; j < D; j++) {
-			double cr = 0;
+			double cr = Rold[i][j] - eps * offdiag_cov_r(D, B, &z[0][0],
+								     &Rold[0][0], i, j);
 
-			for (int k = 0; k < D; k++) {
-				double cik = 0;
-
-				if (k == i)
-					continue;	/* offdiag */
-				for (int n = 0; n < B; n++)
-					cik += z[n][i] * z[n][k];
-				cr += cik / B * Rold[k][j];
-			}
-			cr = Rold[i][j] - eps * cr;
 			if (fabs(cr - R[i * D + j]) > worst)
 				worst = fabs(cr - R[i * D + j]);
 		}
@@ -372,17 +384,8 @@ static void diagonal_stays_one(void)
 			}
 		for (int i = 0; i < DD; i++)
 			for (int j = 0; j < DD; j++) {
-				double cr = 0;
+				double cr = offdiag_cov_r(DD, BS, &z[0][0], &R[0][0], i, j);
 
-				for (int k = 0; k < DD; k++) {
-					double cik = 0;
-
-					if (k == i)
-						continue;
-					for (int n = 0; n < BS; n++)
-						cik += z[n][i] * z[n][k];
-					cr += cik / BS * R[k][j];
-				}
 				Rn[i][j] = R[i][j] - eps * cr;
 				if (i == j && fabs(eps * cr) > max_inc)
 					max_inc = fabs(eps * cr);

@@ -8,9 +8,8 @@
 # Usage: test-smtj-tasks.sh PATH-TO-smtj-train
 set -u
 T=${1:-${SMTJ_TRAIN:-smtj-train}}
-D=$(mktemp -d /tmp/smtj-tasks-test.XXXXXX)
-trap 'rm -rf "$D"' EXIT
 . "$(dirname "$0")/../tap.sh"
+tap_tmpdir smtj-tasks-test
 # "initial_test_loss" and the last epoch's "test_loss" of a JSON results file.
 ratio() {
 	awk '/"initial_test_loss"/ { sub(/.*"initial_test_loss": /, ""); sub(/,.*/, ""); i = $0 }

@@ -13,9 +13,8 @@
 # smaller one is slow enough, at a tenth of the work.
 set -u
 T=${1:-${SMTJ_TRAIN:-smtj-train}}
-D=$(mktemp -d /tmp/smtj-train-test.XXXXXX)
-trap 'rm -rf "$D"' EXIT
 . "$(dirname "$0")/../tap.sh"
+tap_tmpdir smtj-train-test
 
 # Three Gaussian classes in 8 dimensions (awk's rand is seeded: fixed data).
 blobs() {

@@ -7,6 +7,4 @@ DEMO_SHOW_TEST := $(O)/tests/unit/demo/test-demo-show
 UNIT_TESTS += $(DEMO_SHOW_TEST)
 HOST_ONLY_TESTS += $(DEMO_SHOW_TEST)
 $(DEMO_SHOW_TEST): tests/unit/demo/test-demo-show.sh tests/unit/tap.sh demo/show.sh
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(TOP)/demo/show.sh >$@
-	chmod +x $@
+	$(call script_test,$(TOP)/demo/show.sh)

@@ -10,9 +10,8 @@
 # Usage: test-demo-show.sh PATH-TO-demo/show.sh
 set -u
 SHOW=$1
-D=$(mktemp -d /tmp/demo-show-test.XXXXXX)
-trap 'rm -rf "$D"' EXIT
 . "$(dirname "$0")/../tap.sh"
+tap_tmpdir demo-show-test
 left() {	# processes whose command line names $1 (pattern from a file)
 	printf '%s/\n' "$1" >"$D/.pattern"
 	grep -laFf "$D/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
