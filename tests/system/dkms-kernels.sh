@@ -55,6 +55,17 @@ mnt() {	# mnt DIR MOUNT-ARGS...
 	mount "${@:2}" "$1" && mounted+=("$1")
 }
 mkdir "$m/lower" "$m/rw" "$m/root"
+# The chroot's /dev: a tmpfs with the few nodes a build uses, never a
+# bind of the host's /dev, where a tool in the chroot that replaces
+# /dev/null by a file (unlink, then create) would replace the host's.
+dev_nodes() {	# dev_nodes DIR
+	local n name major minor
+	for n in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+		IFS=: read -r name major minor <<<"$n"
+		mknod -m 0666 "$1/$name" c "$major" "$minor" || return 1
+	done
+	ln -s /proc/self/fd "$1/fd"
+}
 root=$m/root
 mount_image() {
 	mnt "$m/lower" -o ro,loop,noload "$image/rootfs.ext4" &&
@@ -63,7 +74,8 @@ mount_image() {
 		mnt "$root" -t overlay overlay \
 			-o "lowerdir=$m/lower,upperdir=$m/rw/upper,workdir=$m/rw/work" &&
 		mnt "$root/proc" -t proc proc &&
-		mnt "$root/dev" --bind /dev
+		mnt "$root/dev" -t tmpfs -o mode=0755,size=1m dev &&
+		dev_nodes "$root/dev"
 }
 if ! mount_image; then
 	echo "dkms-kernels: mounting the image failed" >&2
