@@ -73,19 +73,25 @@
 #define SMTJ_HWRNG_FIFO		32768U
 #define SMTJ_HWRNG_RUNS		256U	/* runs of consecutive indices in it */
 
+/* A quality as the parameter and sysfs take it: 0..1024, else ERANGE. */
+static int smtj_hwrng_parse_quality(const char *val, unsigned int *q)
+{
+	int ret = kstrtouint(val, 0, q);
+
+	if (ret)
+		return ret;
+	return *q > SMTJ_HWRNG_QUALITY_MAX ? -ERANGE : 0;
+}
+
 static int smtj_hwrng_quality_set(const char *val,
 				  const struct kernel_param *kp)
 {
 	unsigned int q;
-	int ret;
+	int ret = smtj_hwrng_parse_quality(val, &q);
 
-	ret = kstrtouint(val, 0, &q);
-	if (ret)
-		return ret;
-	if (q > SMTJ_HWRNG_QUALITY_MAX)
-		return -ERANGE;
-	*(unsigned int *)kp->arg = q;
-	return 0;
+	if (!ret)
+		*(unsigned int *)kp->arg = q;
+	return ret;
 }
 
 static const struct kernel_param_ops smtj_hwrng_quality_ops = {
@@ -1062,31 +1068,28 @@ static u64 smtj_hwrng_stat(struct smtj_hwrng *h, int which)
 	return v;
 }
 
-struct smtj_hwrng_attr {
-	struct device_attribute attr;
-	int which;
-};
-
+/* A counter of enum smtj_hwrng_stat: its number is the attribute's var. */
 static ssize_t smtj_hwrng_stat_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct smtj_hwrng_attr *ha =
-		container_of(attr, struct smtj_hwrng_attr, attr);
+	int which = (int)(uintptr_t)container_of(attr, struct dev_ext_attribute,
+						 attr)->var;
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
 	u64 v;
 
 	mutex_lock(&h->xlock);
-	v = smtj_hwrng_stat(h, ha->which);
+	v = smtj_hwrng_stat(h, which);
 	mutex_unlock(&h->xlock);
-	if ((ha->which == SMTJ_HS_FIRST || ha->which == SMTJ_HS_TRIP ||
-	     ha->which == SMTJ_HS_ONLINE_TRIP) && v == SMTJ_HWRNG_NO_INDEX)
+	if ((which == SMTJ_HS_FIRST || which == SMTJ_HS_TRIP ||
+	     which == SMTJ_HS_ONLINE_TRIP) && v == SMTJ_HWRNG_NO_INDEX)
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
 #define SMTJ_HWRNG_STAT(_name, _which)					\
-	static struct smtj_hwrng_attr smtj_hwrng_attr_##_name = {	\
-		__ATTR(_name, 0444, smtj_hwrng_stat_show, NULL), _which	\
+	static struct dev_ext_attribute smtj_hwrng_attr_##_name = {	\
+		__ATTR(_name, 0444, smtj_hwrng_stat_show, NULL),	\
+		(void *)(uintptr_t)(_which)				\
 	}
 
 SMTJ_HWRNG_STAT(samples, SMTJ_HS_SAMPLES);
@@ -1241,11 +1244,9 @@ static ssize_t quality_store(struct device *dev, struct device_attribute *attr,
 	unsigned int q;
 	int ret;
 
-	ret = kstrtouint(buf, 0, &q);
+	ret = smtj_hwrng_parse_quality(buf, &q);
 	if (ret)
 		return ret;
-	if (q > SMTJ_HWRNG_QUALITY_MAX)
-		return -ERANGE;
 	if (h->test_only)	/* simulation is never entropy */
 		return q ? -EPERM : (ssize_t)count;
 	if (!q)		/* hw_random would read 0 as its default, 1024 */

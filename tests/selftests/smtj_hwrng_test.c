@@ -410,40 +410,38 @@ static void fault_case(struct __test_metadata *_metadata, const char *fault,
 	EXPECT_EQ(0, wait_detached());
 }
 
-TEST(fault_stuck)
+/* Each fault of Documentation/driver-api/smtj-hwrng.rst with its bound. */
+FIXTURE(fault) {
+};
+
+FIXTURE_SETUP(fault)
 {
-	fault_case(_metadata, "stuck", B_RCT, 1, 100);
 }
 
-TEST(fault_freeze)
+FIXTURE_TEARDOWN(fault)
 {
-	/* two junctions, the second stops switching */
-	fault_case(_metadata, "freeze 1", B_RCT, 2, 101);
 }
 
-TEST(fault_bias)
-{
-	fault_case(_metadata, "bias", B_BIAS, 1, 102);
-}
+FIXTURE_VARIANT(fault) {
+	const char *fault;	/* what to write to debugfs */
+	uint64_t bound;		/* samples from the onset to the trip */
+	unsigned int junctions;
+	uint64_t seed;
+};
 
-TEST(fault_slow)
-{
-	fault_case(_metadata, "slow", B_RCT, 1, 103);
-}
+FIXTURE_VARIANT_ADD(fault, stuck) { "stuck", B_RCT, 1, 100 };
+/* two junctions, the second stops switching */
+FIXTURE_VARIANT_ADD(fault, freeze) { "freeze 1", B_RCT, 2, 101 };
+FIXTURE_VARIANT_ADD(fault, bias) { "bias", B_BIAS, 1, 102 };
+FIXTURE_VARIANT_ADD(fault, slow) { "slow", B_RCT, 1, 103 };
+FIXTURE_VARIANT_ADD(fault, saturate) { "saturate", B_RCT, 1, 104 };
+FIXTURE_VARIANT_ADD(fault, float) { "float", B_FLOAT, 1, 105 };
+FIXTURE_VARIANT_ADD(fault, ground) { "ground", B_RCT, 1, 106 };
 
-TEST(fault_saturate)
+TEST_F(fault, trips_and_recovers)
 {
-	fault_case(_metadata, "saturate", B_RCT, 1, 104);
-}
-
-TEST(fault_float)
-{
-	fault_case(_metadata, "float", B_FLOAT, 1, 105);
-}
-
-TEST(fault_ground)
-{
-	fault_case(_metadata, "ground", B_RCT, 1, 106);
+	fault_case(_metadata, variant->fault, variant->bound,
+		   variant->junctions, variant->seed);
 }
 
 TEST(fault_input_checked)
