@@ -30,7 +30,7 @@
 #define SMTJ_ONLINE_BLOCKS	16U
 #define SMTJ_ONLINE_WINDOW	(SMTJ_ONLINE_BLOCK * SMTJ_ONLINE_BLOCKS)
 #define SMTJ_ONLINE_MAX_BITS	8U
-#define SMTJ_ONLINE_MAX_SYMS	(1U << SMTJ_ONLINE_MAX_BITS)
+#define SMTJ_ONLINE_MAX_SYMS	256U	/* 2^MAX_BITS */
 #define SMTJ_ONLINE_H_ONE	65536U	/* one bit, Q16 */
 /* the standard's 99 % quantile, 2.576, in thousandths (6.3.1's p_u) */
 #define SMTJ_ONLINE_Z_MILLI	2576U
@@ -47,8 +47,8 @@ struct smtj_online_block {
 	u16 hist[SMTJ_ONLINE_MAX_SYMS];	/* states of each value */
 	u16 trans[4];		/* bit pairs (a, b) at 2a + b, gaps excluded */
 	u16 ones;		/* one bits */
-	u16 link;		/* 1 + the pair in trans that links the block's
-				 * first bit to the bit before it, or 0 */
+	/* 1 + the pair in trans that links the first bit to the one before */
+	u16 link;
 };
 
 /*
