@@ -33,6 +33,9 @@
  *     output bytes, full entropy by SP 800-90B 3.1.5.1.1.
  *     Any failure, and any state taken while a junction is not healthy,
  *     discards all pending bits, hash input and bytes.
+ *  5. Every digitised array state also feeds the online min-entropy
+ *     estimate (smtj_entropy_online.c); with an assessment (min_entropy),
+ *     its bound below the assessment is a failure like a health test's.
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>

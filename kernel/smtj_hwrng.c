@@ -33,6 +33,8 @@
  * pipeline and sysfs but is not registered with hw_random (from 6.2 on
  * hw_random would read 0 as its default of 1024); it is once a quality
  * above 0 exists.  A simulated device never credits.
+ * The pipeline's running min-entropy estimate (hwrng/entropy_*) holds the
+ * source to its assessment: below it, the state becomes intermittent.
  * Documentation/driver-api/smtj-hwrng.rst has the details.
  */
 
