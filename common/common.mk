@@ -9,6 +9,7 @@ COMMON_XOSHIRO_SRCS := common/smtj_xoshiro.c
 COMMON_MODEL_SRCS := common/smtj_model.c $(COMMON_XOSHIRO_SRCS)
 # smtj_sha256_host.c: userspace only; smtj.ko has the kernel's SHA-256
 COMMON_HWRNG_SRCS := common/smtj_health.c common/smtj_extract.c \
+	common/smtj_entropy_online.c \
 	common/smtj_sha256_host.c
 COMMON_MODEL_OBJS := $(patsubst %.c,$(O)/%.o,$(COMMON_MODEL_SRCS))
 COMMON_HWRNG_OBJS := $(patsubst %.c,$(O)/%.o,$(COMMON_HWRNG_SRCS))

@@ -33,6 +33,9 @@
  *     output bytes, full entropy by SP 800-90B 3.1.5.1.1.
  *     Any failure, and any state taken while a junction is not healthy,
  *     discards all pending bits, hash input and bytes.
+ *  5. Every digitised array state also feeds the online min-entropy
+ *     estimate (smtj_entropy_online.c); with an assessment (min_entropy),
+ *     its bound below the assessment is a failure like a health test's.
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
@@ -274,6 +277,8 @@ int smtj_extract_init(struct smtj_extract *x,
 		smtj_extract_table(x);
 	for (j = 0; j < cfg->nr_junctions; j++)
 		smtj_health_init(&x->j[j].health, &cfg->health);
+	smtj_online_init(&x->online, cfg->nr_junctions);
+	x->stats.online_trip_index = ~0ULL;
 	sha256_init(&x->sha);
 	return 0;
 }
@@ -329,6 +334,7 @@ void smtj_extract_reset(struct smtj_extract *x)
 	u32 j;
 
 	smtj_extract_discard(x);
+	smtj_online_init(&x->online, x->cfg.nr_junctions);
 	x->block_pos = 0;
 	x->started = 0;
 	for (j = 0; j < x->cfg.nr_junctions; j++) {
@@ -535,6 +541,29 @@ static void smtj_extract_dwell(struct smtj_extract *x,
 }
 
 /*
+ * A new estimate of the window that ends at device index @index: with an
+ * assessment, its upper bound below the assessed min-entropy is a failure
+ * of the source, booked on junction 0 (the array's state is the worst of
+ * its junctions'), like a failed health test.  The next verdict needs a
+ * window of states all taken after this one, as the health tests restart
+ * after a failure.
+ */
+static void smtj_extract_online(struct smtj_extract *x, u64 index)
+{
+	const struct smtj_online_result *r = &x->online.res;
+
+	if (!x->cfg.min_entropy || !smtj_online_fresh(&x->online))
+		return;
+	if ((u64)r->h_hi * 1000 >= (u64)x->cfg.min_entropy * SMTJ_ONLINE_H_ONE)
+		return;
+	smtj_online_restart_evidence(&x->online);
+	x->stats.online_failures++;
+	x->stats.online_trip_index = index;
+	smtj_health_fail_external(&x->j[0].health);
+	smtj_extract_discard(x);
+}
+
+/*
  * Digitised array state of one code, or 0 (stuck) when unresolved; *ok:
  * the code was in range and the levels resolved.
  */
@@ -602,6 +631,7 @@ static void smtj_extract_gap(struct smtj_extract *x, u64 gap)
 
 	x->stats.gaps++;
 	x->resync = 1;
+	smtj_online_gap(&x->online);
 	for (j = 0; j < x->cfg.nr_junctions; j++) {
 		struct smtj_extract_junction *jn = &x->j[j];
 
@@ -648,6 +678,8 @@ size_t smtj_extract_feed(struct smtj_extract *x, const u16 *code, size_t n,
 				smtj_extract_decimated(x, jn, jn->slow ? 0 : bit);
 			}
 		}
+		if (smtj_online_add(&x->online, state))
+			smtj_extract_online(x, index + i + 1);
 		if (x->cfg.conditioner == SMTJ_COND_SHA256) {
 			if (smtj_extract_state(x) == SMTJ_HEALTH_OK)
 				smtj_extract_sha_state(x, state, credit);

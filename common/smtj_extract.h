@@ -13,6 +13,7 @@
 #ifndef SMTJ_EXTRACT_H
 #define SMTJ_EXTRACT_H
 
+#include "smtj_entropy_online.h"
 #include "smtj_health.h"
 #include "smtj_sha256.h"
 
@@ -74,6 +75,8 @@ struct smtj_extract_stats {
 	u64 discarded_bits;	/* conditioned bits dropped at a failure */
 	u64 overrun_bytes;	/* bytes dropped: output buffer full */
 	u64 hashed;		/* SHA-256: samples hashed into output */
+	u64 online_failures;	/* online estimate's bound below min_entropy */
+	u64 online_trip_index;	/* device index of the last, or ~0 */
 };
 
 struct smtj_extract {
@@ -102,6 +105,8 @@ struct smtj_extract {
 	u32 sym_pack, sym_bits;	/* states not yet in a whole byte */
 	u32 sym_len;		/* bytes in sym_buf */
 	u8 sym_buf[SHA256_BLOCK_SIZE];
+	/* every digitised state: the online min-entropy estimate */
+	struct smtj_online online;
 	struct smtj_extract_stats stats;
 };
 

@@ -280,6 +280,22 @@ static u32 smtj_health_fail(struct smtj_health *h)
 	return h->state != old ? SMTJ_HEALTH_EV_STATE : 0;
 }
 
+/**
+ * smtj_health_fail_external() - another test of the source failed
+ * @h: the health tests it is booked on
+ *
+ * The online min-entropy estimate of the hwrng pipeline fell below the
+ * claim: the same consequences as a failure of the two tests here
+ * (intermittent, or permanent by the K-in-M rule; both tests restart, and
+ * recovery is the same N good windows).
+ *
+ * Return: SMTJ_HEALTH_EV_STATE if the state changed, else 0.
+ */
+u32 smtj_health_fail_external(struct smtj_health *h)
+{
+	return smtj_health_fail(h);
+}
+
 /* A window completed without failure. */
 static u32 smtj_health_good_window(struct smtj_health *h)
 {

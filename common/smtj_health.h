@@ -73,6 +73,7 @@ int smtj_health_cutoffs(const struct smtj_health_config *cfg,
 int smtj_health_init(struct smtj_health *h,
 		     const struct smtj_health_config *cfg);
 u32 smtj_health_feed(struct smtj_health *h, u32 sample);
+u32 smtj_health_fail_external(struct smtj_health *h);
 void smtj_health_reset(struct smtj_health *h);
 const char *smtj_health_state_name(u32 state);
 

@@ -212,3 +212,38 @@ void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n)
 	}
 	m->index += n;
 }
+
+/**
+ * smtj_model_bias() - give the junctions of @m a bias
+ * @m: a model set up from @cfg
+ * @cfg: its configuration
+ * @q: the fraction of time each junction is to spend in state 1, in
+ *	SMTJ_SIM_PROB_ONE units
+ *
+ * Each junction keeps its total switching rate s = p_leave[0] + p_leave[1]
+ * and leaves state 0 with probability s q, state 1 with s (1 - q), so that
+ * it spends the fraction q of the time in state 1 (capped at certainty
+ * when s q > 1).  Its state and the random stream are left alone: the
+ * bias may change from one sample to the next (the simulator's creeping
+ * bias fault).
+ */
+void smtj_model_bias(struct smtj_model *m, const struct smtj_sim_config *cfg,
+		     u32 q)
+{
+	u32 j;
+
+	if (q > SMTJ_SIM_PROB_ONE)
+		q = SMTJ_SIM_PROB_ONE;
+	for (j = 0; j < m->nr_junctions; j++) {
+		u64 s = (u64)cfg->p_leave[j][0] + cfg->p_leave[j][1];
+		u64 p0 = div_u64(s * q, SMTJ_SIM_PROB_ONE);
+		u64 p1 = div_u64(s * (SMTJ_SIM_PROB_ONE - q), SMTJ_SIM_PROB_ONE);
+
+		if (p0 > SMTJ_SIM_PROB_ONE)
+			p0 = SMTJ_SIM_PROB_ONE;
+		if (p1 > SMTJ_SIM_PROB_ONE)
+			p1 = SMTJ_SIM_PROB_ONE;
+		m->thresh[j][0] = div_u64(p0 << 32, SMTJ_SIM_PROB_ONE);
+		m->thresh[j][1] = div_u64(p1 << 32, SMTJ_SIM_PROB_ONE);
+	}
+}

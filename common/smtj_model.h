@@ -28,6 +28,8 @@ void smtj_model_default_config(struct smtj_sim_config *cfg);
 int smtj_model_validate(const struct smtj_sim_config *cfg);
 void smtj_model_init(struct smtj_model *m, const struct smtj_sim_config *cfg);
 void smtj_model_fill(struct smtj_model *m, u16 *out, size_t n);
+void smtj_model_bias(struct smtj_model *m, const struct smtj_sim_config *cfg,
+		     u32 q);
 s32 smtj_model_normal_q24(u32 word);
 
 #endif /* SMTJ_MODEL_H */

@@ -33,6 +33,8 @@
  * pipeline and sysfs but is not registered with hw_random (from 6.2 on
  * hw_random would read 0 as its default of 1024); it is once a quality
  * above 0 exists.  A simulated device never credits.
+ * The pipeline's running min-entropy estimate (hwrng/entropy_*) holds the
+ * source to its assessment: below it, the state becomes intermittent.
  * Documentation/driver-api/smtj-hwrng.rst has the details.
  */
 
@@ -73,19 +75,25 @@
 #define SMTJ_HWRNG_FIFO		32768U
 #define SMTJ_HWRNG_RUNS		256U	/* runs of consecutive indices in it */
 
+/* A quality as the parameter and sysfs take it: 0..1024, else ERANGE. */
+static int smtj_hwrng_parse_quality(const char *val, unsigned int *q)
+{
+	int ret = kstrtouint(val, 0, q);
+
+	if (ret)
+		return ret;
+	return *q > SMTJ_HWRNG_QUALITY_MAX ? -ERANGE : 0;
+}
+
 static int smtj_hwrng_quality_set(const char *val,
 				  const struct kernel_param *kp)
 {
 	unsigned int q;
-	int ret;
+	int ret = smtj_hwrng_parse_quality(val, &q);
 
-	ret = kstrtouint(val, 0, &q);
-	if (ret)
-		return ret;
-	if (q > SMTJ_HWRNG_QUALITY_MAX)
-		return -ERANGE;
-	*(unsigned int *)kp->arg = q;
-	return 0;
+	if (!ret)
+		*(unsigned int *)kp->arg = q;
+	return ret;
 }
 
 static const struct kernel_param_ops smtj_hwrng_quality_ops = {
@@ -859,7 +867,7 @@ static void smtj_hwrng_free(struct smtj_hwrng *h)
 	mutex_destroy(&h->reg_lock);
 	mutex_destroy(&h->lock);
 	kvfree(h->fifo);
-	kfree(h->x);
+	kvfree(h->x);
 	kfree(h);
 }
 
@@ -911,11 +919,12 @@ int devm_smtj_hwrng_add(struct device *parent, struct smtj_device *sdev,
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	h->x = kzalloc(sizeof(*h->x), GFP_KERNEL);
+	/* 16 KiB with the online estimate's window: no need to be contiguous */
+	h->x = kvzalloc(sizeof(*h->x), GFP_KERNEL);
 	h->fifo = kvcalloc(SMTJ_HWRNG_FIFO, sizeof(*h->fifo), GFP_KERNEL);
 	if (!h->x || !h->fifo) {
 		kvfree(h->fifo);
-		kfree(h->x);
+		kvfree(h->x);
 		kfree(h);
 		return -ENOMEM;
 	}
@@ -1000,6 +1009,7 @@ enum smtj_hwrng_stat {
 	SMTJ_HS_SLOW, SMTJ_HS_DECIMATED, SMTJ_HS_OUT_BITS, SMTJ_HS_DISCARDED,
 	SMTJ_HS_RCT, SMTJ_HS_APT, SMTJ_HS_INTERMITTENT, SMTJ_HS_PERMANENT,
 	SMTJ_HS_TRANSITIONS, SMTJ_HS_BYTES, SMTJ_HS_FIRST, SMTJ_HS_TRIP,
+	SMTJ_HS_ONLINE_FAILURES, SMTJ_HS_ONLINE_TRIP,
 };
 
 /* @xlock held. */
@@ -1034,6 +1044,10 @@ static u64 smtj_hwrng_stat(struct smtj_hwrng *h, int which)
 		return h->first_index;
 	case SMTJ_HS_TRIP:
 		return h->trip_index;
+	case SMTJ_HS_ONLINE_FAILURES:
+		return x->stats.online_failures;
+	case SMTJ_HS_ONLINE_TRIP:
+		return x->stats.online_trip_index;
 	}
 	for (j = 0; j < x->cfg.nr_junctions; j++) {
 		const struct smtj_health_stats *s = &x->j[j].health.stats;
@@ -1056,31 +1070,28 @@ static u64 smtj_hwrng_stat(struct smtj_hwrng *h, int which)
 	return v;
 }
 
-struct smtj_hwrng_attr {
-	struct device_attribute attr;
-	int which;
-};
-
+/* A counter of enum smtj_hwrng_stat: its number is the attribute's var. */
 static ssize_t smtj_hwrng_stat_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct smtj_hwrng_attr *ha =
-		container_of(attr, struct smtj_hwrng_attr, attr);
+	int which = (int)(uintptr_t)container_of(attr, struct dev_ext_attribute,
+						 attr)->var;
 	struct smtj_hwrng *h = dev_to_hwrng(dev);
 	u64 v;
 
 	mutex_lock(&h->xlock);
-	v = smtj_hwrng_stat(h, ha->which);
+	v = smtj_hwrng_stat(h, which);
 	mutex_unlock(&h->xlock);
-	if ((ha->which == SMTJ_HS_FIRST || ha->which == SMTJ_HS_TRIP) &&
-	    v == SMTJ_HWRNG_NO_INDEX)
+	if ((which == SMTJ_HS_FIRST || which == SMTJ_HS_TRIP ||
+	     which == SMTJ_HS_ONLINE_TRIP) && v == SMTJ_HWRNG_NO_INDEX)
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
 #define SMTJ_HWRNG_STAT(_name, _which)					\
-	static struct smtj_hwrng_attr smtj_hwrng_attr_##_name = {	\
-		__ATTR(_name, 0444, smtj_hwrng_stat_show, NULL), _which	\
+	static struct dev_ext_attribute smtj_hwrng_attr_##_name = {	\
+		__ATTR(_name, 0444, smtj_hwrng_stat_show, NULL),	\
+		(void *)(uintptr_t)(_which)				\
 	}
 
 SMTJ_HWRNG_STAT(samples, SMTJ_HS_SAMPLES);
@@ -1099,6 +1110,56 @@ SMTJ_HWRNG_STAT(transitions, SMTJ_HS_TRANSITIONS);
 SMTJ_HWRNG_STAT(bytes, SMTJ_HS_BYTES);
 SMTJ_HWRNG_STAT(first_index, SMTJ_HS_FIRST);
 SMTJ_HWRNG_STAT(trip_index, SMTJ_HS_TRIP);
+SMTJ_HWRNG_STAT(entropy_failures, SMTJ_HS_ONLINE_FAILURES);
+SMTJ_HWRNG_STAT(entropy_trip_index, SMTJ_HS_ONLINE_TRIP);
+
+/* Q16 bits to milli-bits, rounded. */
+static u32 smtj_hwrng_q16_mb(u32 q16)
+{
+	return (u32)(((u64)q16 * 1000 + SMTJ_ONLINE_H_ONE / 2) >>
+		     16);	/* Q16 */
+}
+
+/*
+ * The online estimate of the last full window (milli-bits per sample),
+ * or its upper bound; "none" until a window is full.
+ */
+static ssize_t smtj_hwrng_online_show(struct device *dev, char *buf,
+				      bool bound)
+{
+	struct smtj_hwrng *h = dev_to_hwrng(dev);
+	bool valid;
+	u32 v;
+
+	mutex_lock(&h->xlock);
+	valid = h->x->online.valid;
+	v = bound ? h->x->online.res.h_hi : h->x->online.res.h;
+	mutex_unlock(&h->xlock);
+	if (!valid)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%u\n", smtj_hwrng_q16_mb(v));
+}
+
+static ssize_t entropy_estimate_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return smtj_hwrng_online_show(dev, buf, false);
+}
+static DEVICE_ATTR_RO(entropy_estimate);
+
+static ssize_t entropy_bound_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return smtj_hwrng_online_show(dev, buf, true);
+}
+static DEVICE_ATTR_RO(entropy_bound);
+
+static ssize_t entropy_window_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", SMTJ_ONLINE_WINDOW);
+}
+static DEVICE_ATTR_RO(entropy_window);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -1185,11 +1246,9 @@ static ssize_t quality_store(struct device *dev, struct device_attribute *attr,
 	unsigned int q;
 	int ret;
 
-	ret = kstrtouint(buf, 0, &q);
+	ret = smtj_hwrng_parse_quality(buf, &q);
 	if (ret)
 		return ret;
-	if (q > SMTJ_HWRNG_QUALITY_MAX)
-		return -ERANGE;
 	if (h->test_only)	/* simulation is never entropy */
 		return q ? -EPERM : (ssize_t)count;
 	if (!q)		/* hw_random would read 0 as its default, 1024 */
@@ -1356,6 +1415,11 @@ static struct attribute *smtj_hwrng_attrs[] = {
 	&dev_attr_dwell.attr,
 	&dev_attr_junctions.attr,
 	&dev_attr_levels.attr,
+	&dev_attr_entropy_estimate.attr,
+	&dev_attr_entropy_bound.attr,
+	&dev_attr_entropy_window.attr,
+	&smtj_hwrng_attr_entropy_failures.attr.attr,
+	&smtj_hwrng_attr_entropy_trip_index.attr.attr,
 	&smtj_hwrng_attr_samples.attr.attr,
 	&smtj_hwrng_attr_gaps.attr.attr,
 	&smtj_hwrng_attr_rail_samples.attr.attr,

@@ -63,6 +63,7 @@ enum smtj_sim_fault {
 	SMTJ_FAULT_SATURATE,	/* the ADC sits at its top code */
 	SMTJ_FAULT_FLOAT,	/* disconnected, floating: noise, no levels */
 	SMTJ_FAULT_GROUND,	/* disconnected, pulled to 0 */
+	SMTJ_FAULT_CREEP,	/* state 1 from 50 % to 90 % over [n] samples */
 };
 
 static const char *const smtj_sim_fault_names[] = {
@@ -74,7 +75,13 @@ static const char *const smtj_sim_fault_names[] = {
 	[SMTJ_FAULT_SATURATE] = "saturate",
 	[SMTJ_FAULT_FLOAT] = "float",
 	[SMTJ_FAULT_GROUND] = "ground",
+	[SMTJ_FAULT_CREEP] = "creep",
 };
+
+/* creep: the bias from 50 % to 90 %, by default over 100 s at 200 kHz */
+#define SMTJ_SIM_CREEP_DEFAULT	20000000U
+#define SMTJ_SIM_CREEP_FROM	(SMTJ_SIM_PROB_ONE / 2)
+#define SMTJ_SIM_CREEP_TO	(SMTJ_SIM_PROB_ONE / 10 * 9)
 
 static unsigned int sim_devices;
 module_param(sim_devices, uint, 0444);
@@ -102,9 +109,11 @@ MODULE_PARM_DESC(test_only_sim_hwrng,
  * @model: the generator; model.index is the next sample's index
  * @t0_ns: CLOCK_MONOTONIC time of sample 0 (throttled mode)
  * @fault: enum smtj_sim_fault in effect
- * @fault_arg: its argument (stuck: the code; freeze: the junction)
+ * @fault_arg: its argument (stuck: the code; freeze: the junction; creep:
+ *	the samples it takes)
  * @fault_index: index of the first sample the fault changed
- * @fault_model: the faulty junctions (freeze, bias, slow, float)
+ * @fault_model: the faulty junctions (freeze, bias, slow, float, creep)
+ * @fault_cfg: @fault_model's configuration
  * @pattern: SMTJ_SIM_PATTERN_LEN samples, pattern[i] = i & 0xffff (set at
  *	probe, never written again)
  * @buf: one batch of samples
@@ -124,6 +133,7 @@ struct smtj_sim {
 	u32 fault_arg;
 	u64 fault_index;
 	struct smtj_model fault_model;
+	struct smtj_sim_config fault_cfg;
 	const u16 *pattern;
 	u16 buf[SMTJ_SIM_BATCH];
 };
@@ -150,6 +160,22 @@ static u64 smtj_sim_offset_ns(const struct smtj_sim *sim, u64 k)
 	return mul_u64_u32_div(k, NSEC_PER_SEC, sim->cfg.rate_hz) + 1;
 }
 
+/*
+ * sim->lock held: the creeping bias of the batch from device index @first:
+ * linear in the samples since the onset, 90 % from fault_arg samples on.
+ */
+static void smtj_sim_creep(struct smtj_sim *sim, u64 first)
+{
+	u64 t = first - sim->fault_index;
+	u32 q = SMTJ_SIM_CREEP_TO;
+
+	if (t < sim->fault_arg)
+		q = SMTJ_SIM_CREEP_FROM +
+		    (u32)div_u64(t * (SMTJ_SIM_CREEP_TO - SMTJ_SIM_CREEP_FROM),
+				 sim->fault_arg);
+	smtj_model_bias(&sim->fault_model, &sim->fault_cfg, q);
+}
+
 /* sim->lock held: the fault in effect replaces the batch's samples. */
 static void smtj_sim_fault_apply(struct smtj_sim *sim, unsigned int n)
 {
@@ -166,6 +192,9 @@ static void smtj_sim_fault_apply(struct smtj_sim *sim, unsigned int n)
 		for (i = 0; i < n; i++)
 			sim->buf[i] = code;
 		return;
+	case SMTJ_FAULT_CREEP:
+		smtj_sim_creep(sim, sim->model.index - n);
+		fallthrough;
 	default:
 		smtj_model_fill(&sim->fault_model, sim->buf, n);
 	}
@@ -481,6 +510,12 @@ static int smtj_sim_fault_set(struct smtj_sim *sim, u32 fault, u32 arg)
 			fc.p_leave[j][1] /= 100;
 		}
 		break;
+	case SMTJ_FAULT_CREEP:
+		if (arg == U32_MAX)
+			arg = SMTJ_SIM_CREEP_DEFAULT;
+		if (!arg)
+			return -EINVAL;
+		break;
 	case SMTJ_FAULT_FLOAT:
 		memset(fc.p_leave, 0, sizeof(fc.p_leave));
 		memset(fc.level, 0, sizeof(fc.level));
@@ -495,6 +530,7 @@ static int smtj_sim_fault_set(struct smtj_sim *sim, u32 fault, u32 arg)
 	if (smtj_model_validate(&fc))
 		return -EINVAL;
 	smtj_model_init(&sim->fault_model, &fc);
+	sim->fault_cfg = fc;
 	/* the faulty junctions start where the real ones are */
 	sim->fault_model.state = sim->model.state & ((1U << fc.nr_junctions) - 1);
 	sim->fault = fault;
@@ -516,7 +552,8 @@ static ssize_t smtj_sim_fault_read(struct file *file, char __user *ubuf,
 	fault = sim->fault;
 	arg = sim->fault_arg;
 	mutex_unlock(&sim->lock);
-	if (fault == SMTJ_FAULT_STUCK || fault == SMTJ_FAULT_FREEZE)
+	if (fault == SMTJ_FAULT_STUCK || fault == SMTJ_FAULT_FREEZE ||
+	    fault == SMTJ_FAULT_CREEP)
 		len = scnprintf(buf, sizeof(buf), "%s %u\n",
 				smtj_sim_fault_names[fault], arg);
 	else
@@ -525,7 +562,10 @@ static ssize_t smtj_sim_fault_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-/* "name" or "name arg": stuck [code], freeze [junction], bias, ..., none */
+/*
+ * "name" or "name arg": stuck [code], freeze [junction], creep [samples],
+ * bias, ..., none
+ */
 static ssize_t smtj_sim_fault_write(struct file *file,
 				    const char __user *ubuf, size_t count,
 				    loff_t *ppos)
@@ -553,7 +593,8 @@ static ssize_t smtj_sim_fault_write(struct file *file,
 		return fault;
 	p = strim(skip_spaces(p + len));
 	if (*p) {
-		if (fault != SMTJ_FAULT_STUCK && fault != SMTJ_FAULT_FREEZE)
+		if (fault != SMTJ_FAULT_STUCK && fault != SMTJ_FAULT_FREEZE &&
+		    fault != SMTJ_FAULT_CREEP)
 			return -EINVAL;
 		ret = kstrtou32(p, 0, &arg);
 		if (ret)

@@ -2,7 +2,8 @@
 # hwrng extraction pipeline on the junction model (JSON): output bits per
 # input sample, conditioned bytes/s for Peres and SHA-256 (0.060 assessed
 # bits per state) and their ratio, rngtest on 2.5 MB of each vs raw
-# (seed 42, and seed 0x5eed: the stream the VM selftest compares with /dev/hwrng).
+# (seed 42, and seed 0x5eed: the stream the VM selftest compares with /dev/hwrng),
+# and the cost per state of the online min-entropy estimate.
 
 HWRNG_BENCH := $(O)/bench/hwrng/hwrng-bench
 BENCH_BINS += $(HWRNG_BENCH)

@@ -20,7 +20,7 @@ SELFTEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthrea
 	-I$(TOP)/common -I$(SELFTEST_SRC_DIR) $(VM_CFLAGS)
 SELFTEST_LDLIBS := $(VM_LIBDIR)/liburing.a -lm
 SELFTEST_COMMON := $(addprefix $(TOP)/common/,smtj_model.c smtj_xoshiro.c \
-	smtj_health.c smtj_extract.c smtj_sha256_host.c)
+	smtj_health.c smtj_extract.c smtj_entropy_online.c smtj_sha256_host.c)
 SELFTEST_COMMON_DEPS := $(wildcard $(TOP)/common/*.[ch])
 
 .PHONY: selftests
