@@ -88,7 +88,7 @@ mkdir -p "$out/disk/debs"
 for d in "$debdir"/*_amd64.deb "$debdir"/*_all.deb; do
 	[ -e "$d" ] && [[ $d != *-dbgsym_* ]] && cp "$d" "$out/disk/debs/"
 done
-cp "$here/guest-tap.sh" "$out/disk/"
+cp "$here/guest-tap.sh" "$out/disk/" || die "copying guest-tap.sh failed"
 if [ -n "$guest" ]; then
 	cp "$guest" "$out/disk/guest.sh" || die "no guest script $guest"
 	# shellcheck disable=SC2086 # a list of paths
