@@ -17,21 +17,8 @@ set -uo pipefail
 disk=${1:?usage: guest.sh DISKDIR}
 # shellcheck source=/dev/null
 . "$disk/env"
-exec 3>/dev/ttyS1
-n=0
-failed=0
-ok() {	# ok DESCRIPTION COMMAND...: one test point from a command's status
-	local d=$1
-	shift
-	n=$((n + 1))
-	echo "==> $n: $d"
-	if "$@"; then
-		echo "ok $n - $d" >&3
-	else
-		echo "not ok $n - $d" >&3
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/system/guest-tap.sh
+. "$disk/guest-tap.sh"
 
 echo "1..16" >&3
 echo "# boot to test: $(cut -d' ' -f1 /proc/uptime) s (kernel $(uname -r))" >&3

@@ -23,13 +23,21 @@
 # Environment: KVER (6.1 amd64 kernel), BUILD, SMTJ_CACHE, SYSTEM_TIMEOUT
 # (seconds for the whole VM run, default 2400: DKMS alone took
 # 10 minutes in the guest at a host load of 12), SYSTEM_MEM (MiB, default 2048).
+# SYSTEM_GUEST=SCRIPT boots the same image for another job (a benchmark):
+# SCRIPT goes on the disk as guest.sh (the name the image's service runs,
+# so the image and its key stay the same) with the files named in
+# SYSTEM_GUEST_FILES, without the test's MNIST subset and without the
+# host-side DKMS builds (they would compete with the VM for the CPUs);
+# its TAP is judged as the test's.  SYSTEM_OUT: the directory left behind
+# (default $BUILD/system).
 set -uo pipefail
 debdir=${1:?usage: run.sh DEBDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build}
 cache=${SMTJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smtj}
-out=$build/system
+out=${SYSTEM_OUT:-$build/system}
+guest=${SYSTEM_GUEST:-}
 : "${KVER:?KVER (the 6.1 amd64 kernel) is not set}"
 : "${SYSTEM_TIMEOUT:=2400}" "${SYSTEM_MEM:=2048}"
 start=$SECONDS
@@ -72,29 +80,38 @@ mkdir -p "$cache/system"
 	fi
 ) 9>"$cache/system/.lock" || die "building the image failed"
 
-# The second disk: the .debs (amd64 and all, no -dbgsym), guest.sh, its settings,
-# MNIST for the training run.
+# The second disk: the .debs (amd64 and all, no -dbgsym), guest.sh and its
+# TAP functions (guest-tap.sh), its settings,
+# MNIST for the training run (or SYSTEM_GUEST and its files).
 rm -rf "$out/disk" "$out/test.ext4"
 mkdir -p "$out/disk/debs"
 for d in "$debdir"/*_amd64.deb "$debdir"/*_all.deb; do
 	[ -e "$d" ] && [[ $d != *-dbgsym_* ]] && cp "$d" "$out/disk/debs/"
 done
-cp "$here/guest.sh" "$top/python/tests/vm_device.py" "$out/disk/"
-# The first 1000 images of each MNIST set, as IDX files of their own:
-# the emulated CPU would spend minutes loading the 60000 training images
-# and evaluating all 10000 test ones.
-idx_head() {	# idx_head SRC DST N HEADER-BYTES ITEM-BYTES
-	{ head -c 4 "$1"; printf "$(printf '%08x' "$3" | sed 's/../\\x&/g')"
-	  dd if="$1" iflag=skip_bytes,count_bytes skip=8 count=$(($4 - 8 + $3 * $5)) status=none; } >"$2"
-}
-mnist=$top/data/mnist
-"$top/scripts/fetch-mnist.sh" "$mnist" || die "fetch-mnist failed"
-mkdir -p "$out/disk/mnist"
-for set in train t10k; do
-	idx_head "$mnist/$set-images-idx3-ubyte" "$out/disk/mnist/$set-images-idx3-ubyte" 1000 16 784 &&
-		idx_head "$mnist/$set-labels-idx1-ubyte" "$out/disk/mnist/$set-labels-idx1-ubyte" 1000 8 1 ||
-		die "subset of MNIST failed"
-done
+cp "$here/guest-tap.sh" "$out/disk/" || die "copying guest-tap.sh failed"
+if [ -n "$guest" ]; then
+	cp "$guest" "$out/disk/guest.sh" || die "no guest script $guest"
+	# shellcheck disable=SC2086 # a list of paths
+	[ -z "${SYSTEM_GUEST_FILES:-}" ] || cp $SYSTEM_GUEST_FILES "$out/disk/" ||
+		die "copying SYSTEM_GUEST_FILES failed"
+else
+	cp "$here/guest.sh" "$top/python/tests/vm_device.py" "$out/disk/"
+	# The first 1000 images of each MNIST set, as IDX files of their own:
+	# the emulated CPU would spend minutes loading the 60000 training images
+	# and evaluating all 10000 test ones.
+	idx_head() {	# idx_head SRC DST N HEADER-BYTES ITEM-BYTES
+		{ head -c 4 "$1"; printf "$(printf '%08x' "$3" | sed 's/../\\x&/g')"
+		  dd if="$1" iflag=skip_bytes,count_bytes skip=8 count=$(($4 - 8 + $3 * $5)) status=none; } >"$2"
+	}
+	mnist=$top/data/mnist
+	"$top/scripts/fetch-mnist.sh" "$mnist" || die "fetch-mnist failed"
+	mkdir -p "$out/disk/mnist"
+	for set in train t10k; do
+		idx_head "$mnist/$set-images-idx3-ubyte" "$out/disk/mnist/$set-images-idx3-ubyte" 1000 16 784 &&
+			idx_head "$mnist/$set-labels-idx1-ubyte" "$out/disk/mnist/$set-labels-idx1-ubyte" 1000 8 1 ||
+			die "subset of MNIST failed"
+	done
+fi
 printf 'KVER612=%s\n' "$KVER612" >"$out/disk/env"
 mke2fs -q -t ext4 -L smtj-test -d "$out/disk" "$out/test.ext4" \
 	"$(( $(du -sm "$out/disk" | cut -f1) + 16 ))M" || die "mke2fs of the test disk failed"
@@ -106,8 +123,12 @@ masks=$(printf 'systemd.mask=%s ' e2scrub_reap.service apt-daily.timer \
 	fstrim.timer systemd-tmpfiles-clean.timer getty@tty1.service)
 dkmsdeb=$(ls "$debdir"/smtj-dkms_*_all.deb 2>/dev/null | head -n 1)
 [ -n "$dkmsdeb" ] || die "no smtj-dkms .deb in $debdir"
-KVER_ARM64=$KVER_ARM64 "$here/dkms-kernels.sh" "$image" "$dkmsdeb" >"$out/dkms-kernels.tap" 2>"$out/dkms-kernels.log" &
-dkms_pid=$!
+dkms_pid=
+: >"$out/dkms-kernels.tap"
+if [ -z "$guest" ]; then
+	KVER_ARM64=$KVER_ARM64 "$here/dkms-kernels.sh" "$image" "$dkmsdeb" >"$out/dkms-kernels.tap" 2>"$out/dkms-kernels.log" &
+	dkms_pid=$!
+fi
 
 # TCG: no usable KVM on the project's machines (tests/vm/run.sh probes;
 # a probe boot of systemd would cost more than it could save here).
@@ -122,8 +143,8 @@ timeout -k 5 "$SYSTEM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max \
 	</dev/null >"$out/qemu.log" 2>&1
 qemu_rc=$?
 boot=$((SECONDS - boot))
-wait "$dkms_pid"
-dkms_rc=$?
+dkms_rc=0
+[ -z "$dkms_pid" ] || { wait "$dkms_pid"; dkms_rc=$?; }
 grep -E '^(not ok|# )' "$out/dkms-kernels.tap"
 [ "$dkms_rc" = 0 ] || { echo "system: DKMS builds on the host failed:" >&2; tail -n 30 "$out/dkms-kernels.log" >&2; }
 
