@@ -485,46 +485,35 @@ static ssize_t scale_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(scale);
 
-/* produced, delivered, lost: u64 counters of struct smtj_device. */
-struct smtj_counter_attr {
-	struct device_attribute attr;
-	size_t offset;
-};
-
+/*
+ * produced, delivered, lost, read_errors: u64 counters of struct
+ * smtj_device; the attribute's var is the counter's offset in it.
+ */
 static ssize_t smtj_counter_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct smtj_counter_attr *ca =
-		container_of(attr, struct smtj_counter_attr, attr);
+	size_t offset = (uintptr_t)container_of(attr, struct dev_ext_attribute,
+						attr)->var;
 	struct smtj_device *sdev = to_smtj(dev);
 	unsigned long flags;
 	u64 v;
 
 	spin_lock_irqsave(&sdev->lock, flags);
-	v = *(u64 *)((char *)sdev + ca->offset);
+	v = *(u64 *)((char *)sdev + offset);
 	spin_unlock_irqrestore(&sdev->lock, flags);
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static struct smtj_counter_attr smtj_attr_produced = {
-	__ATTR(produced, 0444, smtj_counter_show, NULL),
-	offsetof(struct smtj_device, produced)
-};
+#define SMTJ_COUNTER(_name, _field)					\
+	static struct dev_ext_attribute smtj_attr_##_name = {		\
+		__ATTR(_name, 0444, smtj_counter_show, NULL),		\
+		(void *)offsetof(struct smtj_device, _field)		\
+	}
 
-static struct smtj_counter_attr smtj_attr_delivered = {
-	__ATTR(delivered, 0444, smtj_counter_show, NULL),
-	offsetof(struct smtj_device, delivered)
-};
-
-static struct smtj_counter_attr smtj_attr_lost = {
-	__ATTR(lost, 0444, smtj_counter_show, NULL),
-	offsetof(struct smtj_device, lost)
-};
-
-static struct smtj_counter_attr smtj_attr_read_errors = {
-	__ATTR(read_errors, 0444, smtj_counter_show, NULL),
-	offsetof(struct smtj_device, read_errors)
-};
+SMTJ_COUNTER(produced, produced);
+SMTJ_COUNTER(delivered, delivered);
+SMTJ_COUNTER(lost, lost);
+SMTJ_COUNTER(read_errors, read_errors);
 
 static ssize_t consumers_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)

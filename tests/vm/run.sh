@@ -9,6 +9,7 @@
 #   VM_TIMEOUT seconds for the whole boot (default 180)
 #   VM_NAME    name of the counts file (default vm)
 #   VM_APPEND  more kernel arguments (they reach /init as variables)
+#   VM_ARCH_APPEND  the architecture's own kernel arguments (arch.make)
 #   VM_BUILD_INITRD=1  run tests/vm/mkinitramfs.sh first (its variables too)
 #   SMTJ_COUNTS  if set, "PASSED FAILED" goes to $SMTJ_COUNTS/$VM_NAME
 #
@@ -40,7 +41,7 @@ qemu() {	# qemu ACCEL TIMEOUT EXTRA-APPEND
 	timeout -k 5 "$2" "$VM_QEMU" $VM_MACHINE -accel "$1" -m "$VM_MEM" -smp "$VM_SMP" \
 		-no-reboot -nodefaults -display none -monitor none $VM_SERIAL \
 		-kernel "$VM_KERNEL" ${VM_DTB:+-dtb "$VM_DTB"} -initrd "$VM_INITRD" \
-		-append "console=$VM_CONSOLE panic=-1 oops=panic tapdev=$VM_TAPDEV $3 ${VM_APPEND:-}" \
+		-append "console=$VM_CONSOLE panic=-1 oops=panic tapdev=$VM_TAPDEV ${VM_ARCH_APPEND:-} $3 ${VM_APPEND:-}" \
 		</dev/null >"$VM_OUT/qemu.log" 2>&1
 }
 
