@@ -111,6 +111,16 @@ configure() {
 }
 [ -f "$dir/config.ok" ] || configure
 
+# A build that was killed (a session's end, a reboot) and then resumed
+# once produced a kernel that linked but did not boot: no console output,
+# QEMU gone in 2 s.  So a build that finds the marker of an unfinished one
+# starts over from the configuration, and the result must boot (below).
+if [ -f "$dir/building" ]; then
+	say "the previous build of $dir was interrupted: building from scratch"
+	rm -rf "$dir/build" "$dir/config.ok" "$dir/seconds"
+	configure
+fi
+: >"$dir/building"
 say "building in $dir/build (nice -n $nice, -j$jobs; log in $dir/build.log)"
 start=$(date +%s)
 rc=0
@@ -129,6 +139,15 @@ kmake -s INSTALL_MOD_PATH="$dir/root" modules_install >>"$dir/build.log" 2>&1 ||
 	die "modules_install failed (log: $dir/build.log)"
 mkdir -p "$dir/root/lib/modules/$kver"
 ln -sfn build "$dir/linux-headers-$kver"
+# The kernel must at least start: its banner on the serial console (it
+# then panics for want of a root file system, which is expected here).
+timeout 120 qemu-system-x86_64 -accel tcg -m 512 -nodefaults -display none \
+	-no-reboot -serial "file:$dir/boot.log" -kernel "$dir/build/arch/x86/boot/bzImage" \
+	-append "console=ttyS0 panic=-1 no_timer_check" </dev/null >/dev/null 2>&1
+if ! grep -q "Linux version $kver" "$dir/boot.log"; then
+	die "the kernel built in $dir does not boot (no banner on the console); delete $dir and run again"
+fi
+rm -f "$dir/building"
 say "built $kver in $seconds s"
 
 cat >"$dir/env.tmp" <<EOF
