@@ -16,6 +16,7 @@
 
 #include "smtj_extract.h"
 #include "smtj_model.h"
+#include "source.h"
 #include "../tap.h"
 #include "rnd.h"
 
@@ -106,7 +107,6 @@ static void make_source(size_t rail_every, u32 k)
  */
 static void accounting(u32 min_entropy, size_t rail_every)
 {
-	struct smtj_extract_config c;
 	u8 out[SHA256_DIGEST_SIZE], want[SHA256_DIGEST_SIZE];
 	u32 per = (SMTJ_EXTRACT_SHA_CREDIT_MB + min_entropy - 1) / min_entropy;
 	size_t i, last = SIZE_MAX, outputs = 0, bad_len = 0, bad_digest = 0;
@@ -116,10 +116,7 @@ static void accounting(u32 min_entropy, size_t rail_every)
 	 * claim above it (test_online), which drops the pending input.
 	 */
 	make_source(rail_every, min_entropy > 150 ? 1 : 3);
-	smtj_extract_default_config(&c);
-	c.conditioner = SMTJ_COND_SHA256;
-	c.min_entropy = min_entropy;
-	if (smtj_extract_init(&ex, &c)) {
+	if (sha256_extractor(&ex, min_entropy)) {
 		tap_ok(&tap, 0, "init sha256 %u", min_entropy);
 		return;
 	}
@@ -188,15 +185,12 @@ static void config(void)
 /* A stuck code trips the RCT: what was hashed is dropped, nothing comes. */
 static void failure_drops(void)
 {
-	struct smtj_extract_config c;
 	static u16 stuck[4096];
 	size_t i, fed = 0;
 
 	make_source(0, 3);
-	smtj_extract_default_config(&c);
-	c.conditioner = SMTJ_COND_SHA256;
-	c.min_entropy = 60;
-	smtj_extract_init(&ex, &c);
+	if (!tap_ok(&tap, !sha256_extractor(&ex, 60), "stuck: extractor"))
+		return;
 	for (i = 0; i < NSTATE / 2; i += 256)
 		while (smtj_extract_feed(&ex, code + i, 256, i) != 256)
 			smtj_extract_read(&ex, (u8 *)stuck, sizeof(stuck));
@@ -219,20 +213,15 @@ static void failure_drops(void)
 /* The paper's junction at 200 kHz, 0.060 bits per state: >= 0.045 out. */
 static void paper_rate(void)
 {
-	struct smtj_extract_config c;
 	struct smtj_sim_config sc;
 	struct smtj_model m;
 	static u8 bytes[SMTJ_EXTRACT_OUT_BYTES];
 	u64 n = 0, got = 0, total = 8ULL << 20;
 	double bps;
 
-	smtj_model_default_config(&sc);
-	sc.seed = 42;
-	smtj_model_init(&m, &sc);
-	smtj_extract_default_config(&c);
-	c.conditioner = SMTJ_COND_SHA256;
-	c.min_entropy = 60;
-	smtj_extract_init(&ex, &c);
+	junction_model(&m, &sc, 42);
+	if (!tap_ok(&tap, !sha256_extractor(&ex, 60), "paper junction: extractor"))
+		return;
 	while (n < total) {
 		size_t off = 0;
 

@@ -21,6 +21,7 @@
 #include "smtj_entropy_online.h"
 #include "smtj_extract.h"
 #include "smtj_model.h"
+#include "source.h"
 #include "../tap.h"
 #include "rnd.h"
 
@@ -345,7 +346,6 @@ static void creep(void)
 {
 	static struct smtj_extract x;
 	static u16 code[4096];
-	struct smtj_extract_config c;
 	struct smtj_sim_config mc;
 	struct smtj_model m;
 	const u64 healthy = 4000000, len = 8000000;
@@ -358,13 +358,8 @@ static void creep(void)
 	int read_while_failed = 0, bad_healthy = 0;
 	size_t off;
 
-	smtj_model_default_config(&mc);
-	mc.seed = 0xc4eef;
-	smtj_model_init(&m, &mc);
-	smtj_extract_default_config(&c);
-	c.conditioner = SMTJ_COND_SHA256;
-	c.min_entropy = 60;
-	if (!tap_ok(&tap, !smtj_extract_init(&x, &c), "extractor with SHA-256, 60 mb"))
+	junction_model(&m, &mc, 0xc4eef);
+	if (!tap_ok(&tap, !sha256_extractor(&x, 60), "extractor with SHA-256, 60 mb"))
 		return;
 	for (idx = 0; idx < healthy + len + 1000000; idx += 4096) {
 		if (idx >= healthy) {
@@ -450,7 +445,6 @@ static void dip(void)
 {
 	static struct smtj_extract x;
 	static u16 code[4096];
-	struct smtj_extract_config c;
 	struct smtj_sim_config mc;
 	struct smtj_model m;
 	const u64 start = 2002944, len = 53248;	/* whole batches */
@@ -458,13 +452,9 @@ static void dip(void)
 	u8 out[64];
 	size_t off, k;
 
-	smtj_model_default_config(&mc);
-	mc.seed = 0xd1b;
-	smtj_model_init(&m, &mc);
-	smtj_extract_default_config(&c);
-	c.conditioner = SMTJ_COND_SHA256;
-	c.min_entropy = 60;
-	smtj_extract_init(&x, &c);
+	junction_model(&m, &mc, 0xd1b);
+	if (!tap_ok(&tap, !sha256_extractor(&x, 60), "dip: extractor with SHA-256, 60 mb"))
+		return;
 	for (idx = 0; idx < start + 2000000; idx += 4096) {
 		if (idx == start)
 			smtj_model_bias(&m, &mc, SMTJ_SIM_PROB_ONE / 10 * 9);
