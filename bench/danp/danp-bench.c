@@ -23,6 +23,7 @@
  */
 #include <cblas.h>
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -56,6 +57,25 @@ static int bern_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 	}
 	b->consumed += n;
 	return 0;
+}
+
+/*
+ * How far R's diagonal is from 1 in layer @l: the rule moves R_ii only
+ * by increments that float arithmetic drops while they are below half a
+ * step at 1, so this shows when the increments outgrow that (results.rst,
+ * "Long runs").  -1 when the layer has no R.
+ */
+static double r_diag_dev(struct danp_net *net, unsigned int l, size_t d)
+{
+	const float *R = danp_net_decor(net, l);
+	double dev = 0;
+
+	if (!R)
+		return -1;
+	for (size_t i = 0; i < d; i++)
+		if (fabs(R[i * d + i] - 1.0) > dev)
+			dev = fabs(R[i * d + i] - 1.0);
+	return dev;
 }
 
 static double now(void)
@@ -204,6 +224,8 @@ struct epoch_result {
 	double seconds, cpu, loss, wall;	/* wall: since training began */
 	size_t samples;
 	struct danp_eval clean, noisy;
+	/* max |R_ii - 1| of each decorrelated layer's R (-1: none) */
+	double r_diag_dev[4];
 };
 
 static void usage(FILE *f)
@@ -425,6 +447,8 @@ int main(int argc, char **argv)
 		danp_evaluate_dataset(net, &te, 0, 0, &ep[e].clean, &err);
 		danp_evaluate_dataset(net, &te, 0, 1, &ep[e].noisy, &err);
 		ep[e].wall = now() - t_start;
+		for (unsigned int l = 0; l < 4; l++)
+			ep[e].r_diag_dev[l] = r_diag_dev(net, l, spec.sizes[l]);
 		if (until > 0)	/* long runs: partial figures survive a kill */
 			fprintf(stderr, "epoch %d: %.1f s, test %.4f (noisy %.4f), "
 				"%.1f s since start\n", e + 1, ep[e].seconds,
@@ -488,12 +512,15 @@ int main(int argc, char **argv)
 			"\"sgemm_fraction\": %.3f, \"cpu_seconds\": %.3f, "
 			"\"gflops_per_cpu_s\": %.1f, \"sgemm_fraction_cpu\": %.3f, "
 			"\"train_loss\": %.5f, "
-			"\"test_acc_clean\": %.4f, \"test_acc_noisy\": %.4f }%s\n",
+			"\"test_acc_clean\": %.4f, \"test_acc_noisy\": %.4f, "
+			"\"r_diag_max_dev\": [%.3g, %.3g, %.3g, %.3g] }%s\n",
 			e + 1, dt, (double)ep[e].samples / dt, 2 * macs / dt / 1e9,
 			gemm > 0 ? 2 * macs / dt / 1e9 / gemm : 0, dc,
 			2 * macs / dc / 1e9,
 			gemm_cpu > 0 ? 2 * macs / dc / 1e9 / gemm_cpu : 0,
 			ep[e].loss, ep[e].clean.accuracy, ep[e].noisy.accuracy,
+			ep[e].r_diag_dev[0], ep[e].r_diag_dev[1],
+			ep[e].r_diag_dev[2], ep[e].r_diag_dev[3],
 			e + 1 < epochs ? "," : "");
 	}
 	fprintf(out, "  ],\n");
