@@ -29,7 +29,7 @@ $(eval $(call smtj_host_bench,noise))
 include $(TOP)/tests/vm/arch.make
 # BENCH_ROUNDS and BENCH_RUN_MS shorten a run for a quick look (the
 # defaults: 5 rounds of 300 ms runs), BENCH_URING_DEPTH sets the io_uring
-# stream's depth (8); the binary is rebuilt when they change.
+# stream "uring"'s depth (16); the binary is rebuilt when they change.
 SMTJ_VM_BENCH := $(BUILD)/vm/$(VM_ARCH)/smtj/vm-transport
 SMTJ_VM_BENCH_DEFS := $(if $(BENCH_ROUNDS),-DROUNDS=$(BENCH_ROUNDS)) \
 	$(if $(BENCH_RUN_MS),-DRUN_NS=$(BENCH_RUN_MS)000000ULL) \

@@ -6,7 +6,7 @@
  * Throughput, simulator unthrottled in pattern mode (sample k is k & 0xffff,
  * produced as fast as there is room), two ways:
  *  - streaming: producer and consumer at once, ROUNDS rounds; in each round
- *    the five consumers run back to back at one batch size, then at the
+ *    the consumers run back to back at one batch size, then at the
  *    next, so that the ratios of one round compare runs a second or two
  *    apart (the host's load changes over seconds).  Each figure is the
  *    median round, each ratio the median of the rounds' ratios.  The rate
@@ -16,9 +16,9 @@
  *    tells the transports apart.  ROUNDS * DRAINS short drains of each,
  *    the transports alternating; figures are upper quartiles.
  * Every consumer does the same work per batch (check() below):
- *  - read, mmap, uring: libsmtj's streams (read() asks the info ioctl
- *    for the loss count after every batch, io_uring, URING_DEPTH reads in
- *    flight, after a batch not yet counted; mmap takes whatever is
+ *  - read, mmap, uring, uring-d4: libsmtj's streams (read() asks the info
+ *    ioctl for the loss count after every batch, io_uring, URING_DEPTH or
+ *    4 reads in flight, after a batch not yet counted; mmap takes whatever is
  *    available and, when the ring is empty, watches the producer index
  *    briefly before it poll()s);
  *  - read-raw: read(fd, buf, batch * 2) and nothing else;
@@ -69,10 +69,10 @@
 #define ROUNDS 5
 #endif
 #define DRAINS 4		/* consumer-bound drains per round */
-/* io_uring reads in flight: submits of 4 reads each (the library's
- * default is 4: submits of 2) */
+/* io_uring reads in flight for "uring": submits of 8 reads, one loss
+ * ioctl per 8 batches or so ("uring-d4": the library's default, 4) */
 #ifndef URING_DEPTH
-#define URING_DEPTH 8
+#define URING_DEPTH 16
 #endif
 /* one drain: the fastest consumer takes the ring's 4 Mi samples in ~2 ms */
 #define DRAIN_NS 2000000ULL
@@ -82,13 +82,23 @@
 /* 2048 samples = the "4 KiB batches" */
 static const size_t batches[NB] = { 256, 2048, 4096, 65536 };
 
-enum bench_tr { B_READ, B_MMAP, B_URING, B_READ_RAW, B_MMAP_SPIN, NT };
+/* uring-d4: the io_uring stream at the library's default depth, 4 */
+enum bench_tr {
+	B_READ, B_MMAP, B_URING, B_URING_D4, B_READ_RAW, B_MMAP_SPIN, NT
+};
 static const char *const tr_name[NT] = {
-	"read", "mmap", "uring", "read-raw", "mmap-spin"
+	"read", "mmap", "uring", "uring-d4", "read-raw", "mmap-spin"
 };
 static const enum smtj_transport tr_lib[NT] = {
-	SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING, SMTJ_TR_READ, SMTJ_TR_MMAP
+	SMTJ_TR_READ, SMTJ_TR_MMAP, SMTJ_TR_URING, SMTJ_TR_URING, SMTJ_TR_READ,
+	SMTJ_TR_MMAP
 };
+
+/* io_uring reads in flight: URING_DEPTH, or the library's default (0) */
+static unsigned int tr_depth(enum bench_tr tr)
+{
+	return tr == B_URING_D4 ? 0 : URING_DEPTH;
+}
 
 struct run {
 	double sps;		/* samples/s the consumer got */
@@ -348,7 +358,7 @@ static int consumer_open(struct consumer *k, enum bench_tr tr, size_t batch,
 			 struct smtj_err *err)
 {
 	struct smtj_stream_opts o = { .transport = tr_lib[tr], .batch = batch,
-					.depth = URING_DEPTH };
+					.depth = tr_depth(tr) };
 	struct smtj_info info;
 	int ret;
 
@@ -700,11 +710,11 @@ static const char *bottleneck(const struct run *r)
 }
 
 /* Latencies (ns) of the newest sample of each batch. */
-static int latency(enum smtj_transport tr, size_t batch, uint64_t *p50,
+static int latency(enum bench_tr tr, size_t batch, uint64_t *p50,
 		   uint64_t *p99, size_t *count, struct smtj_err *err)
 {
-	struct smtj_stream_opts o = { .transport = tr, .batch = batch,
-					.depth = URING_DEPTH };
+	struct smtj_stream_opts o = { .transport = tr_lib[tr], .batch = batch,
+					.depth = tr_depth(tr) };
 	struct smtj_stream *st = NULL;
 	struct smtj_dev *dev = NULL;
 	struct smtj_ring_header *h2 = MAP_FAILED;
@@ -939,7 +949,7 @@ int main(void)
 				}
 			*r = *m[ROUNDS / 2];
 			if (!ret && i < B_READ_RAW)
-				ret = latency(tr_lib[i], batches[j], &p50, &p99, &cnt, &err);
+				ret = latency(i, batches[j], &p50, &p99, &cnt, &err);
 			if (ret)
 				r->sps = 0;
 			printf("%sok %d - %s batch %zu%s%s\n", ret ? "not " : "", ++pt,
@@ -1014,6 +1024,8 @@ int main(void)
 		sep = "";
 		print_ratio(drain, ROUNDS * DRAINS, "mmap", "read", B_MMAP, B_READ, j, M_PER_CPU, &sep);
 		print_ratio(drain, ROUNDS * DRAINS, "uring", "read", B_URING, B_READ, j, M_PER_CPU, &sep);
+		print_ratio(drain, ROUNDS * DRAINS, "uring-d4", "read", B_URING_D4, B_READ, j,
+			    M_PER_CPU, &sep);
 		print_ratio(drain, ROUNDS * DRAINS, "mmap", "mmap-spin", B_MMAP, B_MMAP_SPIN, j, M_PER_CPU,
 			    &sep);
 		/* streaming, samples per consumer CPU second, waiting included */
@@ -1049,13 +1061,15 @@ int main(void)
 		double mr = round_ratio(w, nr, B_MMAP, B_READ, 1, M_SPS);
 		double ms = round_ratio(w, nr, B_MMAP, B_MMAP_SPIN, 1, M_SPS);
 		double ur = round_ratio(w, nr, B_URING, B_READ, 1, M_SPS);
+		double u4 = round_ratio(w, nr, B_URING_D4, B_READ, 1, M_SPS);
 
 		printf("%s\"%s\":{\"mmap/read\":%.3f,\"mmap_ge_3x_read\":%s,"
 		       "\"mmap/mmap-spin\":%.3f,\"mmap_ge_0.8x_mmap-spin\":%s,"
-		       "\"uring/read\":%.3f,\"uring_ge_1.2x_read\":%s}",
+		       "\"uring/read\":%.3f,\"uring_ge_1.2x_read\":%s,"
+		       "\"uring-d4/read\":%.3f,\"uring-d4_ge_1.2x_read\":%s}",
 		       g ? "," : "", g ? "streaming" : "consumer_bound",
 		       mr, mr >= 3 ? "true" : "false", ms, ms >= 0.8 ? "true" : "false",
-		       ur, ur >= 1.2 ? "true" : "false");
+		       ur, ur >= 1.2 ? "true" : "false", u4, u4 >= 1.2 ? "true" : "false");
 	}
 	printf("}\n");
 	return failed;
