@@ -27,12 +27,23 @@ $(eval $(call smtj_host_bench,noise))
 # This fragment is read before tests/: take VM_CC, VM_ARCH, VM_LIBDIR from
 # the harness's arch.make (guarded against double inclusion).
 include $(TOP)/tests/vm/arch.make
+# BENCH_ROUNDS and BENCH_RUN_MS shorten a run for a quick look (the
+# defaults: 5 rounds of 300 ms runs), BENCH_URING_DEPTH sets the io_uring
+# stream "uring"'s depth (16); the binary is rebuilt when they change.
 SMTJ_VM_BENCH := $(BUILD)/vm/$(VM_ARCH)/smtj/vm-transport
+SMTJ_VM_BENCH_DEFS := $(if $(BENCH_ROUNDS),-DROUNDS=$(BENCH_ROUNDS)) \
+	$(if $(BENCH_RUN_MS),-DRUN_NS=$(BENCH_RUN_MS)000000ULL) \
+	$(if $(BENCH_URING_DEPTH),-DURING_DEPTH=$(BENCH_URING_DEPTH))
+SMTJ_VM_BENCH_STAMP := $(SMTJ_VM_BENCH).defs
+$(shell mkdir -p $(dir $(SMTJ_VM_BENCH)); echo '$(SMTJ_VM_BENCH_DEFS)' | \
+	cmp -s - $(SMTJ_VM_BENCH_STAMP) || echo '$(SMTJ_VM_BENCH_DEFS)' >$(SMTJ_VM_BENCH_STAMP))
 BENCH_STEPS += bench-smtj-vm
 .PHONY: bench-smtj-vm
-$(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(wildcard lib/smtj/*.[ch] common/*.[ch]) lib/include/libsmtj.h
+$(SMTJ_VM_BENCH): bench/smtj/vm-transport.c $(SMTJ_VM_BENCH_STAMP) \
+		$(wildcard lib/smtj/*.[ch] common/*.[ch]) lib/include/libsmtj.h
 	@mkdir -p $(dir $@)
 	$(VM_CC) $(CSTD) $(WARN) -O2 -g -static $(CPPFLAGS) $(COMMON_CPPFLAGS) -Ilib/smtj \
+		$(SMTJ_VM_BENCH_DEFS) \
 		-o $@ $< $(SMTJ_SRCS) $(VM_LIBDIR)/liburing.a $(VM_LIBDIR)/libfftw3.a -lm
 
 bench-smtj-vm: $(SMTJ_VM_BENCH)

@@ -71,29 +71,43 @@ void smtj_ring_view_init(struct smtj_ring_view *v, struct smtj_ring_header *hdr,
 	v->data = data;
 	v->mask = hdr->nr_samples - 1;
 	v->cons = __atomic_load_n(&hdr->consumer, __ATOMIC_RELAXED);
+	v->prod = v->cons;	/* nothing known yet: the first peek looks */
 	/* an unread ring: its losses so far lie in the data ahead of us */
 	v->lost_seen = v->cons ? __atomic_load_n(&hdr->lost, __ATOMIC_RELAXED) : 0;
 }
 
+/*
+ * Spans come from the producer index of the last snapshot while it covers
+ * @max samples: a new snapshot per span read the cache line that the
+ * producer writes at every push, and ran the sequence count's loop, once
+ * a span.  The losses come with the snapshots: those counted between two
+ * snapshots lie beyond the first one's producer index, so reporting them
+ * with the span that starts there is as early as they can be placed.
+ */
 long smtj_ring_peek(struct smtj_ring_view *v, size_t max,
 		    const uint16_t **data, uint64_t *lost)
 {
-	struct smtj_ring_snapshot snap;
-	uint64_t avail;
 	size_t pos = (size_t)(v->cons & v->mask);
 	size_t room = (size_t)v->mask + 1 - pos;
+	uint64_t avail = v->prod - v->cons;
 	size_t n;
 
 	*lost = 0;
-	if (smtj_ring_snapshot(v->hdr, &snap))
-		return -EPROTO;
-	avail = snap.producer - v->cons;
-	*lost = snap.lost >= v->lost_seen ? snap.lost - v->lost_seen : snap.lost;
-	v->lost_seen = snap.lost;
-	/* a producer index behind us or beyond a full ring: the ring was
-	 * reset or the header is corrupt; never hand out stale data */
-	if (avail > (uint64_t)v->mask + 1)
-		return -EPROTO;
+	if (avail < max) {
+		struct smtj_ring_snapshot snap;
+
+		if (smtj_ring_snapshot(v->hdr, &snap))
+			return -EPROTO;
+		avail = snap.producer - v->cons;
+		*lost = snap.lost >= v->lost_seen ? snap.lost - v->lost_seen : snap.lost;
+		v->lost_seen = snap.lost;
+		/* a producer index behind us or beyond a full ring: the ring
+		 * was reset or the header is corrupt; never hand out stale
+		 * data */
+		if (avail > (uint64_t)v->mask + 1)
+			return -EPROTO;
+		v->prod = snap.producer;
+	}
 	n = avail < room ? (size_t)avail : room;
 	if (n > max)
 		n = max;

@@ -20,6 +20,7 @@ struct smtj_ring_view {
 	const uint16_t *data;
 	uint32_t mask;
 	uint64_t cons;		/* our consumer index */
+	uint64_t prod;		/* the producer index of the last snapshot */
 	uint64_t lost_seen;
 };
 
@@ -39,8 +40,10 @@ struct smtj_ring_snapshot {
 int smtj_ring_snapshot(const struct smtj_ring_header *hdr,
 		       struct smtj_ring_snapshot *snap);
 /* Span of up to @max available samples, never crossing the end of the
- * data (the next call returns the part after the wrap); *lost is the
- * header's loss count since the previous peek.  Returns the count, or
+ * data (the next call returns the part after the wrap).  The header is
+ * read (a snapshot) only when the last one's producer index leaves fewer
+ * than @max samples; *lost is the header's loss count since the previous
+ * snapshot (0 without one).  Returns the count, or
  * -EPROTO when the producer index is behind us or more than a ring ahead
  * (a reset ring or a corrupt header), or no snapshot can be read. */
 long smtj_ring_peek(struct smtj_ring_view *v, size_t max,

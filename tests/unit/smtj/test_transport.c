@@ -104,11 +104,60 @@ static void test_ring_baseline(struct tap *t)
 	       "ring: on a ring already read from the losses so far are the baseline");
 	h.producer = 0;		/* the ring restarted: lost back to 0, then 7 */
 	h.lost = 7;
-	v.cons = 0;
+	v.cons = v.prod = 0;	/* the view starts over with the ring */
 	n = smtj_ring_peek(&v, 64, &p, &lost);
 	tap_ok(t, n == 0 && lost == 7,
 	       "ring: after a restart the new ring's losses count from 0 (%llu)",
 	       (unsigned long long)lost);
+}
+
+/*
+ * The producer index of a snapshot serves later spans while it covers the
+ * span asked for; the header is read again when it does not, and the
+ * losses counted meanwhile come with that snapshot, before the samples
+ * produced after them.
+ */
+static void test_ring_cached_producer(struct tap *t)
+{
+	enum { N = 1024 };
+	static struct smtj_ring_header h;
+	static uint16_t data[N];
+	struct smtj_ring_view v;
+	const uint16_t *p;
+	uint64_t lost, lost_at = 0, got = 0, seen = 0;
+	int ok = 1;
+	long n;
+
+	memset(&h, 0, sizeof(h));
+	h.nr_samples = N;
+	for (int i = 0; i < N; i++)
+		data[i] = (uint16_t)i;
+	h.consumer = 1;		/* a ring already read from: no baseline loss */
+	h.producer = 400;
+	smtj_ring_view_init(&v, &h, data);
+	n = smtj_ring_peek(&v, 100, &p, &lost);
+	tap_ok(t, n == 100 && lost == 0 && v.prod == 400,
+	       "ring: the first peek reads the header (%ld samples)", n);
+	smtj_ring_consume(&v, (size_t)n);
+	/* the producer moves on after losing 5 samples */
+	h.lost = 5;
+	h.producer = 900;
+	while ((n = smtj_ring_peek(&v, 100, &p, &lost)) > 0) {
+		if (lost && !lost_at)
+			lost_at = v.cons;
+		seen += lost;
+		for (long i = 0; i < n; i++)
+			ok &= p[i] == (uint16_t)((v.cons + (uint64_t)i) & (N - 1));
+		got += (uint64_t)n;
+		smtj_ring_consume(&v, (size_t)n);
+		ok &= h.consumer == v.cons;
+	}
+	tap_ok(t, ok && n == 0 && v.cons == 900 && got == 799,
+	       "ring: spans from a kept producer index, then from the next snapshot (%llu)",
+	       (unsigned long long)got);
+	tap_ok(t, seen == 5 && lost_at == 301,
+	       "ring: losses come with the snapshot that first shows them (%llu at %llu)",
+	       (unsigned long long)seen, (unsigned long long)lost_at);
 }
 
 /*
@@ -276,6 +325,7 @@ int main(void)
 
 	test_ring(&t);
 	test_ring_baseline(&t);
+	test_ring_cached_producer(&t);
 	test_snapshot(&t);
 	test_pipe(&t, SMTJ_TR_READ);
 	test_pipe(&t, SMTJ_TR_URING);
