@@ -70,7 +70,7 @@
 #endif
 #define DRAINS 4		/* consumer-bound drains per round */
 /* io_uring reads in flight for "uring": submits of 8 reads, one loss
- * ioctl per 8 batches or so ("uring-d4": the library's default, 4) */
+ * ioctl per 8 batches or so ("uring-d4": depth 4) */
 #ifndef URING_DEPTH
 #define URING_DEPTH 16
 #endif
@@ -82,7 +82,7 @@
 /* 2048 samples = the "4 KiB batches" */
 static const size_t batches[NB] = { 256, 2048, 4096, 65536 };
 
-/* uring-d4: the io_uring stream at the library's default depth, 4 */
+/* uring-d4: the io_uring stream at depth 4, the library's old default */
 enum bench_tr {
 	B_READ, B_MMAP, B_URING, B_URING_D4, B_READ_RAW, B_MMAP_SPIN, NT
 };
@@ -94,10 +94,10 @@ static const enum smtj_transport tr_lib[NT] = {
 	SMTJ_TR_MMAP
 };
 
-/* io_uring reads in flight: URING_DEPTH, or the library's default (0) */
+/* io_uring reads in flight: URING_DEPTH, or 4 */
 static unsigned int tr_depth(enum bench_tr tr)
 {
-	return tr == B_URING_D4 ? 0 : URING_DEPTH;
+	return tr == B_URING_D4 ? 4 : URING_DEPTH;
 }
 
 struct run {

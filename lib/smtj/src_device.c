@@ -119,7 +119,7 @@ int smtj_src_device(struct smtj_src **out, struct smtj_spec *sp,
 {
 	struct smtj_stream_opts o = { .transport = SMTJ_TR_AUTO };
 	const char *path = "0", *tr = NULL;
-	unsigned int batch = 4096, depth = 4, calib = 0;
+	unsigned int batch = 4096, depth = SMTJ_STREAM_DEPTH_DEFAULT, calib = 0;
 	struct devsrc *d;
 	int ret;
 

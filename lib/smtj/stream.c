@@ -45,7 +45,7 @@ int smtj_stream_open(struct smtj_stream **out, struct smtj_dev *dev,
 	if (!s->opts.batch)
 		s->opts.batch = 4096;
 	if (!s->opts.depth)
-		s->opts.depth = 4;
+		s->opts.depth = SMTJ_STREAM_DEPTH_DEFAULT;
 	if (s->opts.depth < 2 || s->opts.depth > 64 || s->opts.batch > (1U << 24)) {
 		ret = smtj_seterr(err, -EINVAL,
 				  "%s: stream depth %u (2..64), batch %zu (<= 2^24)",

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"  -d, --device DEV       path or index (default 0 = /dev/smtj0)\n"
 		"  -t, --transport T      auto (io_uring, else read), uring, mmap, read\n"
 		"  -b, --batch N          samples per read (default 4096)\n"
-		"  -q, --depth N          io_uring reads in flight (default 4)\n"
+		"  -q, --depth N          io_uring reads in flight (default 16)\n"
 		"  -n, --count N          stop after N values (default: until EOF/error)\n"
 		"  -f, --format F         u16 (raw codes, device default), f32 (volts,\n"
 		"                         little-endian), csv (volts, one a line)\n"
