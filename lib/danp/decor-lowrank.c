@@ -12,8 +12,8 @@
  *   G^T U = R^T Q,  Q = offdiag(C) U = (1/n) Z^T Y - diag(m) U,
  *           R^T Q = D Q + V (U^T Q);
  *   diag(G)_i = sum_j offdiag(C)_ij R_ji = sum_k V_ik Q_ik
- * (offdiag(C)_ii = 0 removes D from it): four n x d x k products and a
- * few d x k^2 ones per step (Documentation/learning/danp.rst).
+ * (offdiag(C)_ii = 0 removes D from it): four n x d x k products and four
+ * d x k^2 ones per step (Documentation/learning/danp.rst).
  */
 #include "danp-internal.h"
 

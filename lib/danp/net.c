@@ -368,7 +368,7 @@ double danp_step_macs(const struct danp_net *net, size_t n)
 
 		if (ly->decor && ly->rank)	/* decor-lowrank.c's products */
 			m += rows * 2 * dk + 4.0 * n * dk +
-			     3.0 * dk * ly->rank;
+			     4.0 * dk * ly->rank;
 		else if (ly->decor)
 			m += rows * dd + 2.0 * n * dd;	/* transform + update */
 		m += rows * dw + n * dw;		/* forward + weight grad */
