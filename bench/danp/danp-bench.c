@@ -68,13 +68,21 @@ static int bern_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 static double r_diag_dev(struct danp_net *net, unsigned int l, size_t d)
 {
 	const float *R = danp_net_decor(net, l);
+	float *dg, *u, *v;
+	unsigned int k = danp_net_decor_lowrank(net, l, &dg, &u, &v);
 	double dev = 0;
 
-	if (!R)
+	if (!R && !k)
 		return -1;
-	for (size_t i = 0; i < d; i++)
-		if (fabs(R[i * d + i] - 1.0) > dev)
-			dev = fabs(R[i * d + i] - 1.0);
+	for (size_t i = 0; i < d; i++) {
+		/* Low-rank R: R_ii = D_i + sum_j U_ij V_ij. */
+		double rii = R ? R[i * d + i] : dg[i];
+
+		for (unsigned int j = 0; !R && j < k; j++)
+			rii += (double)u[i * k + j] * v[i * k + j];
+		if (fabs(rii - 1.0) > dev)
+			dev = fabs(rii - 1.0);
+	}
 	return dev;
 }
 
