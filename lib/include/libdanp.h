@@ -166,7 +166,8 @@ size_t danp_net_n_params(const struct danp_net *net);
 uint64_t danp_net_steps(const struct danp_net *net);
 
 /* Direct access to layer parameters (row-major W: d_{l+1} x d_l,
- * R: d_l x d_l; NULL when absent).  For tests and diagnostics. */
+ * R: d_l x d_l; NULL when absent or low-rank).  For tests and
+ * diagnostics. */
 float *danp_net_weights(struct danp_net *net, unsigned int l);
 float *danp_net_bias(struct danp_net *net, unsigned int l);
 float *danp_net_decor(struct danp_net *net, unsigned int l);
