@@ -68,13 +68,21 @@ static int bern_fill(void *ctx, unsigned int layer, float *out, size_t rows,
 static double r_diag_dev(struct danp_net *net, unsigned int l, size_t d)
 {
 	const float *R = danp_net_decor(net, l);
+	float *dg, *u, *v;
+	unsigned int k = danp_net_decor_lowrank(net, l, &dg, &u, &v);
 	double dev = 0;
 
-	if (!R)
+	if (!R && !k)
 		return -1;
-	for (size_t i = 0; i < d; i++)
-		if (fabs(R[i * d + i] - 1.0) > dev)
-			dev = fabs(R[i * d + i] - 1.0);
+	for (size_t i = 0; i < d; i++) {
+		/* Low-rank R: R_ii = D_i + sum_j U_ij V_ij. */
+		double rii = R ? R[i * d + i] : dg[i];
+
+		for (unsigned int j = 0; !R && j < k; j++)
+			rii += (double)u[i * k + j] * v[i * k + j];
+		if (fabs(rii - 1.0) > dev)
+			dev = fabs(rii - 1.0);
+	}
 	return dev;
 }
 
@@ -233,7 +241,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: danp-bench [--data DIR] [--epochs N] [--threads N] "
 		"[--seed N] [--rule danp|bp|...] [--no-center] [--max-batches N] "
 		"[--no-sgemm] [--lr X] [--blas-core auto] [--blas-threads] "
-		"[--until ACC] [--decor-every K] [--decor-input-only] [--load N] [--json FILE]\n");
+		"[--until ACC] [--decor-every K] [--decor-input-only] [--decor-rank K] [--load N] [--json FILE]\n");
 }
 
 /* Time to accuracy: the first epoch whose @noisy (else clean) test
@@ -276,12 +284,13 @@ int main(int argc, char **argv)
 		{ "no-sgemm", 0, 0, 'n' }, { "lr", 1, 0, 'l' },
 		{ "blas-core", 1, 0, 'b' }, { "blas-threads", 0, 0, 'B' },
 		{ "load", 1, 0, 'L' }, { "decor-every", 1, 0, 'k' }, { "decor-input-only", 0, 0, 'i' },
+		{ "decor-rank", 1, 0, 'R' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *dir = "data/mnist", *json = NULL;
 	int epochs = 1, threads = 1, center = 1, do_sgemm = 1, o;
 	int blas_split = 0, bp, decor, input_only = 0;
-	unsigned int decor_every = 1, n_hogs = 0;
+	unsigned int decor_every = 1, decor_rank = 0, n_hogs = 0;
 	struct hog hogs[64];
 	atomic_int hog_stop;
 	double hog_cpu = 0;
@@ -343,6 +352,7 @@ int main(int argc, char **argv)
 		case 'B': blas_split = 1; break;
 		case 'k': decor_every = (unsigned int)atoi(optarg); break;
 		case 'i': input_only = 1; break;
+		case 'R': decor_rank = (unsigned int)atoi(optarg); break;
 		case 'L': n_hogs = (unsigned int)atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -376,6 +386,7 @@ int main(int argc, char **argv)
 	}
 	danp_params_default(&p);
 	p.decor_every = decor_every;
+	p.decor_rank = decor_rank;	/* D + U V^T; libdanp checks the range */
 	p.rule = rule;
 	p.decor_center = center;
 	if (rule == DANP_RULE_BP || rule == DANP_RULE_BP_DECOR)
@@ -489,6 +500,7 @@ int main(int argc, char **argv)
 		"  \"blas_core\": \"%s\",\n  \"threads\": %d,\n"
 		"  \"split\": \"%s\",\n  \"seed\": %llu,\n  \"decor_center\": %d,\n"
 		"  \"decor_every\": %u,\n  \"decor_input_only\": %d,\n"
+		"  \"decor_rank\": %u,\n"
 		"  \"load_threads\": %u,\n  \"load_cpu_seconds\": %.1f,\n"
 		"  \"split_jobs\": %llu,\n  \"serial_jobs\": %llu,\n"
 		"  \"split_fallbacks\": %llu,\n  \"split_active_at_end\": %d,\n"
@@ -500,7 +512,7 @@ int main(int argc, char **argv)
 		"  \"sgemm_blas_threaded_gflops\": %.1f,\n"
 		"  \"epochs\": [\n", danp_rule_name(rule), danp_blas_core(),
 		threads, blas_split ? "openblas" : "libdanp", seed, center,
-		decor_every, input_only, n_hogs, hog_cpu, ts.split_jobs,
+		decor_every, input_only, decor_rank, n_hogs, hog_cpu, ts.split_jobs,
 		ts.serial_jobs, ts.fallbacks, ts.split_active,
 		ts.last_ratio_pct, p.lr, tr.n, 2 * macs / 1e9, gemm, g0, g1, gemm_cpu,
 		threads > 1 ? gb : g0);

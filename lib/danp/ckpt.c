@@ -166,6 +166,11 @@ int danp_ckpt_save(const struct danp_net *net, const char *path,
 	struct wbuf w = { 0 };
 	int ret;
 
+	/* The format holds a full R only; it stays as it is. */
+	if (net->p.decor_rank && danp_uses_decor(&net->p))
+		return danp_seterr(err, -EINVAL, "%s: a network with a "
+				   "low-rank R (decor_rank %u) cannot be "
+				   "checkpointed", path, net->p.decor_rank);
 	serialize(net, user, &w);
 	if (w.bad) {
 		free(w.p);

@@ -25,6 +25,10 @@ struct danp_layer {
 	float *D;		/* pass-1 minus pass-2 (or backprop delta) */
 	float *T;		/* scratch: Z R, dZ */
 	float *Rd;		/* decorrelation update: R's new diagonal */
+	/* decor_rank k > 0: R = diag(Dg) + U V^T instead of R (NULL). */
+	size_t rank;
+	float *Dg, *U, *V;	/* d, d x k, d x k */
+	float *Lw;		/* scratch: 2 (rows x k) + 4 (d x k) + k x k */
 };
 
 struct danp_net {
@@ -94,6 +98,15 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 /* One update of every decorrelated layer's R (and c) at rate @eps from
  * the last forward's inputs of @n rows. */
 void danp_decor_update(struct danp_net *net, size_t n, float eps);
+/* Low-rank R (decor-lowrank.c): @out = @x R^T (the forward's z = R x)
+ * or, with @right, @out = @x R (backprop's dx = dz R); @rows rows. */
+void danp_lowrank_mul(struct danp_net *net, struct danp_layer *ly,
+		      const float *x, size_t rows, float *out, int right);
+/* The factors' update of layer @ly from its last forward's n inputs. */
+void danp_lowrank_update(struct danp_net *net, struct danp_layer *ly,
+			 size_t n, float eps);
+/* Floats of a low-rank layer's scratch, Lw. */
+size_t danp_lowrank_scratch(size_t d, size_t k, size_t rows);
 void danp_optim_apply(struct danp_net *net);
 
 #endif /* DANP_INTERNAL_H */

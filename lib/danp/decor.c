@@ -3,7 +3,7 @@
  * Decorrelation update R <- R - eps C R, C = offdiag(Z^T Z / n), in the
  * low-rank form C R = (1/n) Z^T (Z R) - diag(mean z^2) R: two products of
  * cost n d^2 instead of d^3 (Documentation/learning/danp.rst, "Cost of a
- * step").
+ * step").  A diagonal-plus-low-rank R (decor_rank) is decor-lowrank.c's.
  */
 #include <string.h>
 #include "danp-internal.h"
@@ -67,24 +67,36 @@ static void diag_part(void *arg, unsigned int part, unsigned int parts)
 	}
 }
 
+/* R <- R - eps offdiag(C) R for a full R. */
+static void full_update(struct danp_net *net, struct danp_layer *ly, size_t n,
+			float eps)
+{
+	size_t d = ly->din;
+	const float *Z = ly->Zp;
+	struct diag_job dj = { ly, n, eps };
+
+	/* T = Z R with the old R. */
+	danp_gemm(net, 0, 0, n, d, d, 1.0f, Z, d, ly->R, d, 0.0f, ly->T, d);
+	danp_pool_run(net->pool, diag_part, &dj);
+	danp_gemm(net, 1, 0, d, d, n, -eps / (float)n, Z, d, ly->T, d, 1.0f,
+		  ly->R, d);
+	for (size_t i = 0; i < d; i++)
+		ly->R[i * d + i] = ly->Rd[i];
+}
+
 void danp_decor_update(struct danp_net *net, size_t n, float eps)
 {
 	for (unsigned int l = 0; l < net->L; l++) {
 		struct danp_layer *ly = &net->lay[l];
 		size_t d = ly->din;
 		const float *Z = ly->Zp;
-		struct diag_job dj = { ly, n, eps };
 
 		if (!ly->decor)
 			continue;
-		/* T = Z R with the old R. */
-		danp_gemm(net, 0, 0, n, d, d, 1.0f, Z, d, ly->R, d, 0.0f,
-			  ly->T, d);
-		danp_pool_run(net->pool, diag_part, &dj);
-		danp_gemm(net, 1, 0, d, d, n, -eps / (float)n, Z, d, ly->T, d,
-			  1.0f, ly->R, d);
-		for (size_t i = 0; i < d; i++)
-			ly->R[i * d + i] = ly->Rd[i];
+		if (ly->rank)
+			danp_lowrank_update(net, ly, n, eps);
+		else
+			full_update(net, ly, n, eps);
 		/* Reference quirk: centring bias, summed over the batch. */
 		if (ly->c)
 			for (size_t r = 0; r < n; r++)

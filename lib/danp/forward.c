@@ -89,12 +89,16 @@ int danp_forward_skip_noise(struct danp_net *net, size_t n, enum danp_fwd mode,
 }
 
 /* z = x R^T (+ c) for @rows rows. */
-static void decorrelate(struct danp_net *net, const struct danp_layer *ly,
+static void decorrelate(struct danp_net *net, struct danp_layer *ly,
 			const float *x, size_t rows, float *z)
 {
 	size_t d = ly->din;
 
-	danp_gemm(net, 0, 1, rows, d, d, 1.0f, x, d, ly->R, d, 0.0f, z, d);
+	if (ly->rank)
+		danp_lowrank_mul(net, ly, x, rows, z, 0);
+	else
+		danp_gemm(net, 0, 1, rows, d, d, 1.0f, x, d, ly->R, d, 0.0f,
+			  z, d);
 	if (ly->c)
 		for (size_t r = 0; r < rows; r++)
 			for (size_t j = 0; j < d; j++)

@@ -55,6 +55,15 @@ static int check_params(const struct danp_spec *spec,
 	if (p->decor_every > 1000)
 		return danp_seterr(err, -EINVAL, "decor_every %u: need 0..1000",
 				   p->decor_every);
+	if (p->decor_rank > DANP_MAX_DECOR_RANK)
+		return danp_seterr(err, -EINVAL, "decor_rank %u: need 0..%u",
+				   p->decor_rank, DANP_MAX_DECOR_RANK);
+	for (unsigned int l = 0; l < spec->n_layers && danp_uses_decor(p); l++)
+		if ((spec->decor_default || spec->decor[l]) &&
+		    p->decor_rank > spec->sizes[l])
+			return danp_seterr(err, -EINVAL, "decor_rank %u exceeds "
+					   "the width %zu of layer %u's input",
+					   p->decor_rank, spec->sizes[l], l);
 	if (p->optim == DANP_OPT_ADAM &&
 	    !(p->beta1 >= 0 && p->beta1 < 1 && p->beta2 >= 0 && p->beta2 < 1))
 		return danp_seterr(err, -EINVAL, "Adam betas must be in [0, 1)");
@@ -143,12 +152,21 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 			ly->gb = net->grad + off;
 			off += dout;
 		}
-		if (ly->decor) {
+		if (ly->decor && p->decor_rank) {
+			ly->rank = p->decor_rank;
+			ly->Dg = falloc(din, &bad);
+			ly->U = falloc(din * ly->rank, &bad);
+			ly->V = falloc(din * ly->rank, &bad);
+			ly->Lw = walloc(danp_lowrank_scratch(din, ly->rank, rows),
+					&bad);
+		} else if (ly->decor) {
 			ly->R = falloc(din * din, &bad);
+			ly->Rd = falloc(din, &bad);
+		}
+		if (ly->decor) {
 			if (p->decor_center)
 				ly->c = falloc(din, &bad);
 			ly->Z = walloc(rows * din, &bad);
-			ly->Rd = falloc(din, &bad);
 		}
 		ly->A = walloc(rows * dout, &bad);
 		ly->X = l + 1 < net->L ? walloc(rows * dout, &bad) : ly->A;
@@ -173,6 +191,23 @@ int danp_net_create(struct danp_net **out, const struct danp_spec *spec,
 		for (size_t i = 0; ly->R && i < ly->din; i++)
 			ly->R[i * ly->din + i] = 1.0f;
 	}
+	/*
+	 * Low-rank R: D = I, U = 0 (so R = I as the full rule starts), V
+	 * random.  U's step is -eps G V and V's is -eps G^T U: with both
+	 * factors zero neither would ever move.  V's entries N(0, 1/d) give
+	 * columns of about unit length, nearly orthogonal, so U V^T's first
+	 * steps are the full rule's step projected onto V's k directions.
+	 * Drawn after all weights: those stay as without decor_rank.
+	 */
+	for (unsigned int l = 0; l < net->L; l++) {
+		struct danp_layer *ly = &net->lay[l];
+		double sd = 1.0 / sqrt((double)ly->din);
+
+		for (size_t i = 0; ly->rank && i < ly->din; i++)
+			ly->Dg[i] = 1.0f;
+		for (size_t i = 0; i < ly->din * ly->rank; i++)
+			ly->V[i] = (float)(sd * danp_rng_normal(&rng));
+	}
 	danp_blas_single_thread();
 	*out = net;
 	return 0;
@@ -189,6 +224,10 @@ void danp_net_destroy(struct danp_net *net)
 		free(ly->R);
 		free(ly->c);
 		free(ly->Rd);
+		free(ly->Dg);
+		free(ly->U);
+		free(ly->V);
+		free(ly->Lw);
 		free(ly->Z);
 		if (ly->X != ly->A)
 			free(ly->X);
@@ -295,6 +334,17 @@ float *danp_net_decor(struct danp_net *net, unsigned int l)
 	return l < net->L ? net->lay[l].R : NULL;
 }
 
+unsigned int danp_net_decor_lowrank(struct danp_net *net, unsigned int l,
+				    float **dg, float **u, float **v)
+{
+	const struct danp_layer *ly = l < net->L ? &net->lay[l] : NULL;
+
+	*dg = ly ? ly->Dg : NULL;
+	*u = ly ? ly->U : NULL;
+	*v = ly ? ly->V : NULL;
+	return ly ? (unsigned int)ly->rank : 0;
+}
+
 float *danp_net_center(struct danp_net *net, unsigned int l)
 {
 	return l < net->L ? net->lay[l].c : NULL;
@@ -314,11 +364,17 @@ double danp_step_macs(const struct danp_net *net, size_t n)
 		/* Layer 0 sees the same pixels in both passes: once. */
 		double rows = (two && l > 0) ? 2.0 * n : (double)n;
 
-		if (ly->decor)
+		double dk = (double)ly->din * ly->rank;
+
+		if (ly->decor && ly->rank)	/* decor-lowrank.c's products */
+			m += rows * 2 * dk + 4.0 * n * dk +
+			     4.0 * dk * ly->rank;
+		else if (ly->decor)
 			m += rows * dd + 2.0 * n * dd;	/* transform + update */
 		m += rows * dw + n * dw;		/* forward + weight grad */
 		if (bp && l > 0)
-			m += n * dw + (ly->decor ? n * dd : 0);	/* backward */
+			m += n * dw + (!ly->decor ? 0 : ly->rank ?
+				       2 * n * dk : n * dd);	/* backward */
 	}
 	return m;
 }

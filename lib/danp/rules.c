@@ -176,7 +176,9 @@ int danp_grad_bp(struct danp_net *net, const struct danp_batch *b,
 		dx = ly->decor ? ly->T : net->dx;
 		danp_gemm(net, 0, 0, n, ly->din, ly->dout, 1.0f, delta,
 			  ly->dout, ly->W, ly->din, 0.0f, dx, ly->din);
-		if (ly->decor)
+		if (ly->decor && ly->rank)
+			danp_lowrank_mul(net, ly, ly->T, n, net->dx, 1);
+		else if (ly->decor)
 			danp_gemm(net, 0, 0, n, ly->din, ly->din, 1.0f, ly->T,
 				  ly->din, ly->R, ly->din, 0.0f, net->dx,
 				  ly->din);

@@ -88,6 +88,13 @@ struct danp_params {
 	 * (0 or 1: every step, the reference).  The update is two thirds of
 	 * R's cost per step; see "Cheaper decorrelation" in danp.rst. */
 	unsigned int decor_every;
+	/* 0: full R (the reference).  k > 0: R = D + U V^T per decorrelated
+	 * layer (D diagonal, U and V d x k), the factors moved by the chain
+	 * rule of the reference's update direction (danp.rst, "Cheaper
+	 * decorrelation"): O(n d k) per step instead of O(n d^2).  At most
+	 * DANP_MAX_DECOR_RANK and each decorrelated layer's width.  Not
+	 * kept in checkpoints: danp_ckpt_save refuses such a network. */
+	unsigned int decor_rank;
 	float np_mean, np_sigma2;	/* NP: noise mean and variance */
 	size_t max_batch;		/* largest batch passed to step/eval */
 	danp_noise_fn noise;		/* required for NP/ANP/DANP */
@@ -159,10 +166,17 @@ size_t danp_net_n_params(const struct danp_net *net);
 uint64_t danp_net_steps(const struct danp_net *net);
 
 /* Direct access to layer parameters (row-major W: d_{l+1} x d_l,
- * R: d_l x d_l; NULL when absent).  For tests and diagnostics. */
+ * R: d_l x d_l; NULL when absent or low-rank).  For tests and
+ * diagnostics. */
 float *danp_net_weights(struct danp_net *net, unsigned int l);
 float *danp_net_bias(struct danp_net *net, unsigned int l);
 float *danp_net_decor(struct danp_net *net, unsigned int l);
+/* Low-rank R = diag(@dg) + @u @v^T of layer @l (decor_rank > 0): the
+ * rank, and views of D (d), U and V (d x rank, row-major); 0 and NULLs
+ * when the layer has no low-rank R. */
+#define DANP_MAX_DECOR_RANK 256
+unsigned int danp_net_decor_lowrank(struct danp_net *net, unsigned int l,
+				    float **dg, float **u, float **v);
 float *danp_net_center(struct danp_net *net, unsigned int l);
 
 /*

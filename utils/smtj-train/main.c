@@ -29,7 +29,7 @@ struct opts {
 	enum danp_optim optim;
 	enum danp_reduce reduce;
 	float lr, decor_lr;
-	unsigned int epochs, threads, decor_every;
+	unsigned int epochs, threads, decor_every, decor_rank;
 	size_t batch, train_limit, ckpt_every, downsample;
 	double progress_every;
 	uint64_t seed;
@@ -77,6 +77,7 @@ static void usage(FILE *f)
 "      --checkpoint-every N  also every N batches within an epoch\n"
 "      --decor-every K    update R every K-th step at K eps_R [1]\n"
 "      --decor-input-only decorrelate the input layer only\n"
+"      --decor-rank K     R = D + U V^T of rank K (1..256) [0: full R]\n"
 "      --preset fast|reference  fast: cheaper decorrelation (see docs)\n"
 "      --resume           continue from --checkpoint\n"
 "      --cosine           report cosine(update, true gradient) per epoch\n"
@@ -233,6 +234,11 @@ static int set_option(struct opts *o, int c, const char *arg)
 			return -1;
 		break;
 	case 18: o->decor_input_only = 1; break;
+	case 20:
+		o->decor_rank = (unsigned int)strtoul(arg, &end, 10);
+		if (*end || !*arg || o->decor_rank > DANP_MAX_DECOR_RANK)
+			return -1;
+		break;
 	case 19:
 		/* Cheaper decorrelation, measured in results.rst. */
 		if (!strcmp(arg, "fast")) {
@@ -270,7 +276,7 @@ static const struct option long_opts[] = {
 	{ "targets", 1, 0, 14 }, { "downsample", 1, 0, 15 },
 	{ "progress-every", 1, 0, 16 },
 	{ "decor-every", 1, 0, 17 }, { "decor-input-only", 0, 0, 18 },
-	{ "preset", 1, 0, 19 },
+	{ "preset", 1, 0, 19 }, { "decor-rank", 1, 0, 20 },
 	{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 },
 };
 
@@ -303,6 +309,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if ((o->resume || o->ckpt_every) && !o->checkpoint) {
 		fprintf(stderr, "smtj-train: --%s needs --checkpoint\n",
 			o->resume ? "resume" : "checkpoint-every");
+		return TOOL_USAGE;
+	}
+	/* The checkpoint format holds a full R only. */
+	if (o->decor_rank && o->checkpoint) {
+		fprintf(stderr, "smtj-train: --decor-rank cannot be combined "
+			"with --checkpoint or --resume: checkpoints hold a full "
+			"R only\n");
 		return TOOL_USAGE;
 	}
 	return task_defaults(o) ? TOOL_USAGE : TOOL_GO_ON;
@@ -488,6 +501,7 @@ static int create_net(struct run *r)
 	p.decor_lr = o->decor_lr >= 0 ? o->decor_lr : dlr;
 	p.decor_center = o->center;
 	p.decor_every = o->decor_every;
+	p.decor_rank = o->decor_rank;
 	if (o->decor_input_only) {
 		spec.decor_default = 0;
 		memset(spec.decor, 0, sizeof(spec.decor));
@@ -524,7 +538,7 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 "  \"noise\": \"%s\", \"noise_source\": \"%s\", \"seed\": %llu, \"threads\": %u, \"batch\": %zu,\n"
 		 "  \"optim\": \"%s\", \"loss\": \"%s\", \"reduce\": \"%s\",\n"
 		 "  \"lr\": %g, \"decor_lr\": %g, \"decor_center\": %d,\n"
-		 "  \"decor_every\": %u, \"decor_input_only\": %d,\n"
+		 "  \"decor_every\": %u, \"decor_input_only\": %d, \"decor_rank\": %u,\n"
 		 "  \"train_eval_samples\": %d, \"blas_core\": \"%s\", \"train_limit\": %zu",
 		 LIBDANP_VERSION_MAJOR, LIBDANP_VERSION_MINOR, smtj_version(),
 		 ds, arch, danp_rule_name(p->rule), noise, src,
@@ -535,7 +549,7 @@ static void header_json(char *buf, size_t len, const struct opts *o,
 		 p->decor_lr, p->decor_center,
 		 p->decor_every > 1 ? p->decor_every : 1,
 		 s->n_layers > 1 && s->decor[0] && !s->decor_default &&
-		 !s->decor[1], TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
+		 !s->decor[1], p->decor_rank, TRAIN_EVAL_MAX, danp_blas_core(), o->train_limit);
 }
 
 /*

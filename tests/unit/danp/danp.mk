@@ -2,7 +2,8 @@
 #
 # libdanp host unit tests (TAP).
 
-DANP_TESTS := api grad anp decor adam train data threads contention streams
+DANP_TESTS := api grad anp decor decor-lowrank adam train data threads contention \
+	streams
 DANP_TEST_BINS := $(patsubst %,$(O)/tests/unit/danp/test-%,$(DANP_TESTS))
 UNIT_TESTS += $(DANP_TEST_BINS)
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdanp.h"
+#include "corr.h"
 #include "../tap.h"
 
 /* This program's TAP counters (tests/unit/tap.h). */
@@ -240,8 +241,7 @@ out:
 
 static double mean_abs_corr(const float *R, const float *x, size_t n, size_t d)
 {
-	double *z = malloc(n * d * sizeof(double)), mu[8] = { 0 }, sd[8] = { 0 };
-	double sum = 0;
+	double *z = malloc(n * d * sizeof(double)), c;
 
 	for (size_t s = 0; s < n; s++)
 		for (size_t i = 0; i < d; i++) {
@@ -250,23 +250,10 @@ static double mean_abs_corr(const float *R, const float *x, size_t n, size_t d)
 			for (size_t j = 0; j < d; j++)
 				v += R[i * d + j] * x[s * d + j];
 			z[s * d + i] = v;
-			mu[i] += v / (double)n;
 		}
-	for (size_t s = 0; s < n; s++)
-		for (size_t i = 0; i < d; i++)
-			sd[i] += (z[s * d + i] - mu[i]) * (z[s * d + i] - mu[i]);
-	for (size_t i = 0; i < d; i++)
-		for (size_t j = 0; j < d; j++) {
-			double cv = 0;
-
-			if (i == j)
-				continue;
-			for (size_t s = 0; s < n; s++)
-				cv += (z[s * d + i] - mu[i]) * (z[s * d + j] - mu[j]);
-			sum += fabs(cv / sqrt(sd[i] * sd[j]));
-		}
+	c = mean_abs_offdiag_corr(z, n, d);
 	free(z);
-	return sum / (double)(d * (d - 1));
+	return c;
 }
 
 static void correlated(float *x, size_t n, const double M[8][8],

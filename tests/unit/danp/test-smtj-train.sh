@@ -58,6 +58,22 @@ ok $? "train 2 + resume to 4, and 4 straight"
 diff <(cut -d, -f1-7,10 "$D/a.csv") <(cut -d, -f1-7,10 "$D/b.csv") >/dev/null
 ok $? "resumed results equal uninterrupted results"
 
+# A diagonal-plus-low-rank R: trains, is recorded, is refused where it
+# cannot work (checkpoints hold a full R; rank above a layer's width).
+"$T" "${A[@]}" --epochs 3 --decor-rank 4 --format json --output "$D/lr.json"
+ok $? "3 epochs of DANP with --decor-rank 4"
+acc=$(sed -n 's/.*"epoch": 3,.*"test_acc": \([0-9.]*\),.*/\1/p' "$D/lr.json")
+awk -v a="${acc:-0}" 'BEGIN { exit !(a >= 0.9) }'; ok $? "rank 4: test accuracy after 3 epochs ${acc:-?} >= 0.9"
+grep -q '"decor_rank": 4' "$D/lr.json"; ok $? "results record decor_rank"
+for extra in "" "--resume"; do
+	out=$("$T" "${A[@]}" --decor-rank 4 --checkpoint "$D/lrck" $extra 2>&1); st=$?
+	[ $st -eq 2 ] && [[ $out == *"--decor-rank cannot be combined"* ]] && [ ! -e "$D/lrck" ]
+	ok $? "--decor-rank with --checkpoint $extra refused: exit $st"
+done
+out=$("$T" "${A[@]}" --decor-rank 9 2>&1); st=$?
+[ $st -ne 0 ] && [[ $out == *"exceeds the width 8"* ]]; ok $? "--decor-rank 9 on 8 inputs: exit $st, $out"
+"$T" "${A[@]}" --decor-rank 257 >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "--decor-rank 257 exits 2"
+
 # Threads: the step is split across threads; the loss and accuracy of a
 # 2-thread run agree with 1 thread's to float rounding (4 decimals here).
 "$T" "${A[@]}" --epochs 2 --threads 2 --output "$D/t2.csv" &&
