@@ -146,6 +146,15 @@ if stage deps "$top/scripts/install-deps.sh" && stage build $MAKE -s all; then
 fi
 for name in $all; do tally "$name"; done
 
+# The end of each failed stage's log once more, last: a CI page that shows
+# only the end of the output then still shows why.
+if [ -n "$failed_stages" ] && [ "$lanes" -ge 2 ]; then
+	for name in $failed_stages; do
+		[ -e "$logs/$name.log" ] || continue
+		echo "==> $name failed; the last 35 lines of $logs/$name.log:"
+		tail -n 35 "$logs/$name.log"
+	done
+fi
 [ -n "$failed_stages" ] && echo "failed stages:$failed_stages"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ -z "$failed_stages" ]
