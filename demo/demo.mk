@@ -35,9 +35,10 @@ DEMO_SEED     ?= 42
 # step is split over both.
 DEMO_THREADS  ?= 2
 DEMO_TIMEOUT  ?= 1800
-# qemu64 claims an AMD CPU without 3DNow!, and OpenBLAS then picks kernels
-# that use it (femms): give the guest the features TCG really emulates.
-DEMO_CPU      ?= -cpu max
+# x86: qemu64 claims an AMD CPU without 3DNow!, and OpenBLAS then picks
+# kernels that use it (femms): a named Intel model that TCG emulates whole
+# ("max" with two CPUs is known to stall some hosts under TCG).
+DEMO_CPU      ?= $(if $(filter x86_64,$(VM_ARCH)),-cpu Westmere,-cpu max)
 SMTJCTL_STATIC := $(O)/utils/smtjctl/smtjctl-static
 
 DEMO_STEPS += demo-run
