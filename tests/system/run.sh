@@ -23,8 +23,8 @@
 # Environment: KVER (6.1 amd64 kernel), BUILD, SMTJ_CACHE, SYSTEM_TIMEOUT
 # (seconds for the whole VM run, default 2400: DKMS alone took
 # 10 minutes in the guest at a host load of 12), SYSTEM_BOOT_TIMEOUT
-# (seconds from start to guest.sh's plan line, default 600: 65-80 s on an
-# idle host), SYSTEM_MEM (MiB, default 2048), SYSTEM_CPU (QEMU's -cpu,
+# (seconds from start to guest.sh's plan line, default 600: 39-92 s seen,
+# idle to inside make check), SYSTEM_MEM (MiB, default 2048), SYSTEM_CPU (QEMU's -cpu,
 # default Westmere).
 # SYSTEM_GUEST=SCRIPT boots the same image for another job (a benchmark):
 # SCRIPT goes on the disk as guest.sh (the name the image's service runs,
