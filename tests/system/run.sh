@@ -25,7 +25,8 @@
 # 10 minutes in the guest at a host load of 12), SYSTEM_BOOT_TIMEOUT
 # (seconds from start to guest.sh's plan line, default 600: 39-92 s seen,
 # idle to inside make check), SYSTEM_MEM (MiB, default 2048), SYSTEM_CPU (QEMU's -cpu,
-# default Westmere).
+# default Westmere), SYSTEM_SMP (CPUs of the first boot, default 2; a
+# second boot after a stall has one).
 # SYSTEM_GUEST=SCRIPT boots the same image for another job (a benchmark):
 # SCRIPT goes on the disk as guest.sh (the name the image's service runs,
 # so the image and its key stay the same) with the files named in
@@ -43,7 +44,7 @@ out=${SYSTEM_OUT:-$build/system}
 guest=${SYSTEM_GUEST:-}
 : "${KVER:?KVER (the 6.1 amd64 kernel) is not set}"
 : "${SYSTEM_TIMEOUT:=2400}" "${SYSTEM_BOOT_TIMEOUT:=600}" "${SYSTEM_MEM:=2048}"
-: "${SYSTEM_CPU:=Westmere}"
+: "${SYSTEM_CPU:=Westmere}" "${SYSTEM_SMP:=2}"
 start=$SECONDS
 mkdir -p "$out"
 rm -f "$out"/{console.log,tap.log,summary.txt}
@@ -179,7 +180,7 @@ console_tail() {	# console_tail WHY: the end of the guest's console, to stderr
 }
 boot=$SECONDS
 boots=1
-boot_vm 2
+boot_vm "$SYSTEM_SMP"
 if [ "$stalled" = 1 ]; then
 	console_tail "the boot stalled before guest.sh; booting once more, with one CPU"
 	cp "$out/console.log" "$out/console-stalled.log" 2>/dev/null
